@@ -1,0 +1,63 @@
+// Puts the output together: earlier output pruned, generated objects marked and placed in files,
+// everything in one stable order whatever the order of the input.
+import { INDEX, LEGACY_INDEX, LEGACY_PATH, OWNER_LABEL, OWNER_VALUE, PATH } from './krm/annotations';
+import type { KObject } from './krm/objects';
+import { annotationOf, nameOf, namespaceOf } from './krm/objects';
+import { compareStrings } from './krm/results';
+
+const GENERATED_KIND_ORDER = ['PersistentVolume', 'PersistentVolumeClaim', 'Job'];
+
+/** `<outputDir>/<namespace or _cluster>/<kind>_<name>.yaml`: one object a file, so diffs stay small. */
+export function generatedPath(outputDir: string, o: KObject): string {
+  const folder = namespaceOf(o) || '_cluster';
+  return `${outputDir}/${folder}/${(o.kind ?? '').toLowerCase()}_${nameOf(o)}.yaml`;
+}
+
+/** Ownership label and file annotations; the object is new, so mutating it is safe. */
+export function markGenerated(o: KObject, outputDir: string): KObject {
+  const metadata = (o.metadata ??= {});
+  metadata.labels = { ...metadata.labels, [OWNER_LABEL]: OWNER_VALUE };
+  metadata.annotations = { ...metadata.annotations, [PATH]: generatedPath(outputDir, o), [INDEX]: '0' };
+  return o;
+}
+
+export function sortGenerated(objects: KObject[]): KObject[] {
+  const kindRank = (o: KObject) => GENERATED_KIND_ORDER.indexOf(o.kind ?? '');
+  return objects.sort(
+    (a, b) =>
+      kindRank(a) - kindRank(b) ||
+      compareStrings(namespaceOf(a), namespaceOf(b)) ||
+      compareStrings(nameOf(a), nameOf(b)),
+  );
+}
+
+/**
+ * Input items by file and position when tools gave them one (kpt, kustomize), the rest by kind,
+ * namespace and name; identical keys fall back to content, so shuffled input gives the same order.
+ */
+export function sortPassThrough(items: readonly KObject[]): KObject[] {
+  const decorated = items.map((o) => {
+    const path = annotationOf(o, PATH) ?? annotationOf(o, LEGACY_PATH);
+    const index = Number(annotationOf(o, INDEX) ?? annotationOf(o, LEGACY_INDEX) ?? 0) || 0;
+    return { o, path, index };
+  });
+  const content = new Map<KObject, string>();
+  const contentOf = (o: KObject) => {
+    let s = content.get(o);
+    if (s === undefined) content.set(o, (s = JSON.stringify(o)));
+    return s;
+  };
+  decorated.sort((a, b) => {
+    if (a.path !== undefined && b.path === undefined) return -1;
+    if (a.path === undefined && b.path !== undefined) return 1;
+    const byFile = a.path !== undefined ? compareStrings(a.path, b.path as string) || a.index - b.index : 0;
+    return (
+      byFile ||
+      compareStrings(a.o.kind ?? '', b.o.kind ?? '') ||
+      compareStrings(namespaceOf(a.o), namespaceOf(b.o)) ||
+      compareStrings(nameOf(a.o), nameOf(b.o)) ||
+      compareStrings(contentOf(a.o), contentOf(b.o))
+    );
+  });
+  return decorated.map((d) => d.o);
+}

@@ -1,0 +1,104 @@
+// The download Job for one (node, model folder): KServe's node agent's Job, with a fixed name
+// (kserve-behaviour.md §4) and the cache's credentials appended to its container.
+import type { Job } from 'kubernetes-types/batch/v1';
+import type { Container, EnvVar, ResourceRequirements, Toleration, Volume, VolumeMount } from 'kubernetes-types/core/v1';
+import type { StorageInitializerConfig } from '../inputs/kserve-config';
+import type { InventoryEntry } from '../inputs/node-inventory';
+import { HOSTNAME_LABEL } from '../inputs/node-inventory';
+import { modelFolder } from '../kserve/storage-key';
+import { jobName } from './names';
+
+export const DOWNLOAD_CONTAINER_NAME = 'kserve-localmodel-download';
+export const PVC_SOURCE_VOLUME = 'kserve-pvc-source';
+export const MODEL_MOUNT_PATH = '/mnt/models';
+
+export interface JobInput {
+  /** The cache the Job is named and labelled after. */
+  cacheName: string;
+  /** Set for a LocalModelNamespaceCache: becomes the `modelNamespace` label. */
+  cacheNamespace: string;
+  sourceModelUri: string;
+  node: InventoryEntry;
+  namespace: string;
+  pvcName: string;
+  /** From a matching ClusterStorageContainer, else from the storageInitializer config. */
+  baseContainer: Container;
+  env: EnvVar[];
+  volumes: Volume[];
+  volumeMounts: VolumeMount[];
+  serviceAccountName?: string;
+  fsGroup: number;
+  ttlSecondsAfterFinished?: number;
+  tolerations: Toleration[];
+  labels: Record<string, string>;
+}
+
+/** KServe's base download container: name, image, and (our DECISION, per the seed) the config's resources. */
+export function containerFromStorageInitializer(config: StorageInitializerConfig): Container {
+  const requests: Record<string, string> = {};
+  const limits: Record<string, string> = {};
+  if (config.cpuRequest) requests.cpu = config.cpuRequest;
+  if (config.memoryRequest) requests.memory = config.memoryRequest;
+  if (config.cpuLimit) limits.cpu = config.cpuLimit;
+  if (config.memoryLimit) limits.memory = config.memoryLimit;
+  const resources: ResourceRequirements = {};
+  if (Object.keys(requests).length > 0) resources.requests = requests;
+  if (Object.keys(limits).length > 0) resources.limits = limits;
+  return {
+    name: DOWNLOAD_CONTAINER_NAME,
+    image: config.image,
+    ...(Object.keys(resources).length > 0 ? { resources } : {}),
+  };
+}
+
+/**
+ * Args and the model mount are always ours (KServe overwrites them on a ClusterStorageContainer too);
+ * credential env is appended, and on a name clash the credential wins (reported by the caller).
+ */
+export function downloadContainer(input: JobInput): Container {
+  const base = structuredClone(input.baseContainer);
+  const credentialNames = new Set(input.env.map((e) => e.name));
+  const env = [...(base.env ?? []).filter((e) => !credentialNames.has(e.name)), ...input.env];
+  const container: Container = {
+    ...base,
+    args: [input.sourceModelUri, MODEL_MOUNT_PATH],
+    volumeMounts: [
+      { name: PVC_SOURCE_VOLUME, mountPath: MODEL_MOUNT_PATH, subPath: modelFolder(input.sourceModelUri) },
+      ...input.volumeMounts,
+    ],
+    terminationMessagePolicy: base.terminationMessagePolicy ?? 'FallbackToLogsOnError',
+  };
+  if (env.length > 0) container.env = env;
+  else delete container.env;
+  return container;
+}
+
+export function downloadJob(input: JobInput): Job {
+  const spec: Job['spec'] = {
+    ...(input.ttlSecondsAfterFinished !== undefined ? { ttlSecondsAfterFinished: input.ttlSecondsAfterFinished } : {}),
+    template: {
+      spec: {
+        nodeSelector: { [HOSTNAME_LABEL]: input.node.hostname },
+        ...(input.serviceAccountName ? { serviceAccountName: input.serviceAccountName } : {}),
+        ...(input.tolerations.length > 0 ? { tolerations: structuredClone(input.tolerations) } : {}),
+        containers: [downloadContainer(input)],
+        restartPolicy: 'Never',
+        securityContext: { fsGroup: input.fsGroup },
+        volumes: [{ name: PVC_SOURCE_VOLUME, persistentVolumeClaim: { claimName: input.pvcName } }, ...input.volumes],
+      },
+    },
+  };
+  const labels: Record<string, string> = {
+    model: input.cacheName,
+    node: input.node.name,
+    ...(input.cacheNamespace ? { modelNamespace: input.cacheNamespace } : {}),
+    ...input.labels,
+  };
+  const fingerprint = JSON.stringify({ namespace: input.namespace, labels, spec });
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: jobName(input.cacheName, input.node.name, fingerprint), namespace: input.namespace, labels },
+    spec,
+  };
+}

@@ -1,0 +1,32 @@
+// Names of generated objects. PV and PVC names are KServe's plain concatenations, because KServe's
+// webhooks look them up by name (kserve-behaviour.md §4). Job names are ours: fixed and hashed.
+import { createHash } from 'node:crypto';
+import type { Cache } from '../inputs/index-inputs';
+
+export const downloadPvName = (c: Cache, nodeGroup: string): string =>
+  c.namespace ? `${c.name}-${nodeGroup}-${c.namespace}-download` : `${c.name}-${nodeGroup}-download`;
+
+export const downloadPvcName = (c: Cache, nodeGroup: string): string =>
+  c.namespace ? `${c.name}-${nodeGroup}-${c.namespace}-download` : `${c.name}-${nodeGroup}`;
+
+export const servingPvName = (c: Cache, nodeGroup: string, isvcNamespace: string): string =>
+  c.namespace ? `${c.name}-${nodeGroup}-${c.namespace}` : `${c.name}-${nodeGroup}-${isvcNamespace}`;
+
+export const servingPvcName = (c: Cache, nodeGroup: string): string => `${c.name}-${nodeGroup}`;
+
+export const DNS1123_LABEL_MAX = 63;
+const HASH_LENGTH = 10;
+
+/**
+ * `<cache>-<node>-<hash>`: a valid DNS-1123 label of at most 63 characters. The hash covers the whole
+ * Job, so a changed Job gets a new name instead of an (illegal) in-place update of an immutable one.
+ */
+export function jobName(cacheName: string, nodeName: string, fingerprint: string): string {
+  const hash = createHash('sha256').update(fingerprint).digest('hex').slice(0, HASH_LENGTH);
+  const base = `${cacheName}-${nodeName}`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .slice(0, DNS1123_LABEL_MAX - HASH_LENGTH - 1)
+    .replace(/^-+|-+$/g, '');
+  return base ? `${base}-${hash}` : `job-${hash}`;
+}

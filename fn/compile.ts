@@ -1,0 +1,157 @@
+// The pure core: input items and function config in, output items and results out. No I/O, no clock,
+// no randomness, nothing that depends on the order of the input.
+import type { Job } from 'kubernetes-types/batch/v1';
+import type { Container, PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1';
+import { markGenerated, sortGenerated, sortPassThrough } from './assemble';
+import { downloadJob, containerFromStorageInitializer } from './build/jobs';
+import { downloadPvcName, downloadPvName, servingPvcName, servingPvName } from './build/names';
+import { persistentVolume, persistentVolumeClaim } from './build/volumes';
+import { parseFnConfig } from './inputs/fn-config';
+import type { FnConfig } from './inputs/fn-config';
+import type { Cache, Inputs } from './inputs/index-inputs';
+import { describeCache, indexInputs } from './inputs/index-inputs';
+import type { KServeConfig } from './inputs/kserve-config';
+import { parseKServeConfig } from './inputs/kserve-config';
+import { OWNER_LABEL, OWNER_VALUE } from './krm/annotations';
+import type { KObject } from './krm/objects';
+import { isPlainObject, nameOf, namespaceOf } from './krm/objects';
+import { info, warning } from './krm/report';
+import type { Result } from './krm/results';
+import { hasErrors, sortResults } from './krm/results';
+import { credentialsFor } from './kserve/credentials';
+import { matchingStorageContainers } from './kserve/storage-container';
+import type { JobPlan, Plan } from './plan';
+import { plan } from './plan';
+import { validate } from './validate';
+
+export interface CompileOutput {
+  /** Pass-through items (same objects as the input's) followed by the generated ones. */
+  items: KObject[];
+  results: Result[];
+}
+
+export function compile(items: readonly KObject[], functionConfig?: KObject): CompileOutput {
+  const inputs = indexInputs(items);
+  const fn = parseFnConfig(functionConfig ?? inputs.fnConfigItem);
+  const kserve = parseKServeConfig(inputs.kserveConfigMap);
+  const results = [...fn.results, ...kserve.results, ...validate(items, inputs, kserve.config, functionConfig)];
+  const passThrough = sortPassThrough(items.filter((o) => !inputs.previousOutput.has(o)));
+
+  const thePlan = plan(inputs, kserve.config, fn.config);
+  results.push(...thePlan.results, ...configNotes(inputs, kserve.config));
+  const built = build(thePlan, inputs, kserve.config, fn.config);
+  results.push(...built.results);
+
+  // Never partial manifests: on an error the input passes through and nothing is generated.
+  if (hasErrors(results)) return { items: passThrough, results: sortResults(results) };
+  const generated = sortGenerated(built.objects.map((o) => markGenerated(o, fn.config.outputDir)));
+  return { items: [...passThrough, ...generated], results: sortResults(results) };
+}
+
+interface Built {
+  objects: KObject[];
+  results: Result[];
+}
+
+function build(p: Plan, inputs: Inputs, config: KServeConfig, fnConfig: FnConfig): Built {
+  const results: Result[] = [];
+  const byId = new Map<string, { object: KObject; source: string }>();
+  const emit = (made: PersistentVolume | PersistentVolumeClaim | Job, source: string) => {
+    const object = made as KObject;
+    const id = `${object.kind}/${namespaceOf(object)}/${nameOf(object)}`;
+    const other = byId.get(id);
+    if (other) {
+      results.push({
+        severity: 'error',
+        message: `${object.kind} ${namespaceOf(object) ? `${namespaceOf(object)}/` : ''}${nameOf(object)} would be generated twice, for ${other.source} and for ${source}; rename one of them (KServe builds these names by plain concatenation)`,
+      });
+      return;
+    }
+    byId.set(id, { object, source });
+  };
+  const jobNamespace = config.localModel.jobNamespace;
+
+  for (const d of p.downloads) {
+    const pv = downloadPvName(d.cache, d.nodeGroup);
+    const source = `${describeCache(d.cache)} on node group ${d.nodeGroup}`;
+    emit(persistentVolume(pv, d.nodeGroupObject), source);
+    emit(persistentVolumeClaim(downloadPvcName(d.cache, d.nodeGroup), jobNamespace, pv, d.nodeGroupObject), source);
+  }
+  for (const s of p.servings) {
+    const pv = servingPvName(s.cache, s.nodeGroup, s.namespace);
+    const source = `${describeCache(s.cache)} serving ${s.reasons[0]}`;
+    emit(persistentVolume(pv, s.nodeGroupObject), source);
+    emit(persistentVolumeClaim(servingPvcName(s.cache, s.nodeGroup), s.namespace, pv, s.nodeGroupObject), source);
+  }
+  for (const job of p.jobs) {
+    const made = buildJob(job, inputs, config, fnConfig);
+    results.push(...made.results);
+    emit(made.job, `${describeCache(job.caches[0])} on node ${job.node.name}`);
+  }
+  return { objects: [...byId.values()].map((e) => e.object), results };
+}
+
+function buildJob(job: JobPlan, inputs: Inputs, config: KServeConfig, fnConfig: FnConfig): { job: Job; results: Result[] } {
+  const [owner, ...others] = job.caches;
+  const results: Result[] = [];
+  const base = baseContainer(owner, inputs, config, results);
+  const credentials = credentialsFor(owner, { inputs, config });
+  results.push(...credentials.results);
+
+  for (const other of others) {
+    if (credentialShape(other) !== credentialShape(owner)) {
+      results.push(warning(other.object, 'spec', `${describeCache(other)} caches the same model as ${describeCache(owner)} on node ${job.node.name} with other credentials; one Job downloads it, with ${describeCache(owner)}'s credentials. Give both caches the same serviceAccountName and storage`));
+    }
+  }
+  const clashes = (base.env ?? []).filter((e) => credentials.env.some((c) => c.name === e.name)).map((e) => e.name);
+  if (clashes.length > 0) {
+    results.push(warning(owner.object, 'spec', `the ClusterStorageContainer's env ${clashes.join(', ')} is replaced by the credential env of the same name on the download Job`));
+  }
+
+  const serviceAccountName = fnConfig.runAsServiceAccount ? owner.spec.serviceAccountName : undefined;
+  const made = downloadJob({
+    cacheName: owner.name,
+    cacheNamespace: owner.namespace,
+    sourceModelUri: owner.spec.sourceModelUri,
+    node: job.node,
+    namespace: config.localModel.jobNamespace,
+    pvcName: downloadPvcName(owner, job.nodeGroup),
+    baseContainer: base,
+    env: credentials.env,
+    volumes: credentials.volumes,
+    volumeMounts: credentials.volumeMounts,
+    serviceAccountName,
+    fsGroup: config.localModel.fsGroup,
+    ttlSecondsAfterFinished: fnConfig.jobTTLSecondsAfterFinished,
+    tolerations: fnConfig.tolerations,
+    labels: { [OWNER_LABEL]: OWNER_VALUE },
+  });
+  return { job: made, results };
+}
+
+const credentialShape = (c: Cache): string => JSON.stringify([c.spec.serviceAccountName ?? '', c.spec.storage ?? null]);
+
+/** A matching `localModelDownloadJob` ClusterStorageContainer wins over the storageInitializer config. */
+function baseContainer(cache: Cache, inputs: Inputs, config: KServeConfig, results: Result[]): Container {
+  const [first, ...rest] = matchingStorageContainers(inputs.storageContainers, cache.spec.sourceModelUri);
+  if (!first) return containerFromStorageInitializer(config.storageInitializer);
+  if (rest.length > 0) {
+    results.push(warning(cache.object, 'spec.sourceModelUri', `ClusterStorageContainers ${[first, ...rest].map(nameOf).join(', ')} all support this URI; KServe would pick one at random, this function takes "${nameOf(first)}" (first by name). Narrow supportedUriFormats or disable the others`));
+  }
+  const spec = isPlainObject(first.spec) ? first.spec : {};
+  return (isPlainObject(spec.container) ? structuredClone(spec.container) : {}) as unknown as Container;
+}
+
+/** Settings of inferenceservice-config that this function reads differently from KServe, said once. */
+function configNotes(inputs: Inputs, config: KServeConfig): Result[] {
+  const cm = inputs.kserveConfigMap;
+  if (!cm) return [];
+  const notes: Result[] = [];
+  if (config.localModel.jobTTLSecondsAfterFinished !== undefined) {
+    notes.push(info(cm, 'data.localModel', `jobTTLSecondsAfterFinished (${config.localModel.jobTTLSecondsAfterFinished}) is not applied: a Job deleted by its TTL would be re-created by Argo CD or Flux and download the model again. Set jobTTLSecondsAfterFinished in the function config to ask for one anyway`));
+  }
+  if (!config.localModel.enabled) {
+    notes.push(warning(cm, 'data.localModel', 'localModel.enabled is false: KServe\'s InferenceService webhook strips the local-model labels, so no InferenceService will use these caches. Set "enabled": true'));
+  }
+  return notes;
+}

@@ -1,0 +1,95 @@
+// The function's own configuration: kpt's ConfigMap form (`configMap:` arrives as ConfigMap
+// `function-input`) or the typed kind LocalModelFnConfig (schemas/function-config.json).
+import { parse as parseYaml } from 'yaml';
+import type { KObject } from '../krm/objects';
+import { isPlainObject, ref } from '../krm/objects';
+import type { Result } from '../krm/results';
+
+export const FN_CONFIG_API_VERSION = 'fn.kserve-localmodel.dev/v1alpha1';
+export const FN_CONFIG_KIND = 'LocalModelFnConfig';
+
+export interface ServingNamespace {
+  namespace: string;
+  cache: string;
+  nodeGroup?: string;
+}
+
+export interface InventoryNode {
+  name: string;
+  labels: Record<string, string>;
+}
+
+export interface Toleration {
+  key?: string;
+  operator?: string;
+  value?: string;
+  effect?: string;
+  tolerationSeconds?: number;
+}
+
+export interface FnConfig {
+  /** Package-relative folder of the generated files. */
+  outputDir: string;
+  jobTTLSecondsAfterFinished?: number;
+  /** Download pods run as the cache's serviceAccountName, so workload identity (IRSA, GKE, Azure) works. */
+  runAsServiceAccount: boolean;
+  servingNamespaces: ServingNamespace[];
+  nodes: InventoryNode[];
+  tolerations: Toleration[];
+}
+
+export const DEFAULT_FN_CONFIG: FnConfig = {
+  outputDir: 'generated',
+  runAsServiceAccount: true,
+  servingNamespaces: [],
+  nodes: [],
+  tolerations: [],
+};
+
+export const isFnConfig = (o: KObject): boolean => o.apiVersion === FN_CONFIG_API_VERSION && o.kind === FN_CONFIG_KIND;
+
+/**
+ * Reads either form into one FnConfig. Type checks of the typed kind are the schema's job
+ * (validate/); here a wrong type falls back to the default, and the ConfigMap's strings are decoded.
+ */
+export function parseFnConfig(fc: KObject | undefined): { config: FnConfig; results: Result[] } {
+  const results: Result[] = [];
+  if (!fc) return { config: DEFAULT_FN_CONFIG, results };
+  let fields: Record<string, unknown>;
+  if (fc.kind === 'ConfigMap') {
+    fields = {};
+    const data = isPlainObject(fc.data) ? fc.data : {};
+    for (const [key, raw] of Object.entries(data)) {
+      try {
+        fields[key] = typeof raw === 'string' ? parseYaml(raw, { version: '1.1' }) : raw;
+      } catch (e) {
+        results.push({
+          severity: 'error',
+          message: `data.${key} is not valid YAML or JSON (${(e as Error).message.split('\n')[0]})`,
+          resourceRef: ref(fc),
+          field: { path: `data.${key}` },
+        });
+      }
+    }
+  } else {
+    fields = isPlainObject(fc.spec) ? fc.spec : {};
+  }
+
+  const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v.filter(isPlainObject) as T[]) : []);
+  const outputDir = typeof fields.outputDir === 'string' && fields.outputDir !== '' ? fields.outputDir : DEFAULT_FN_CONFIG.outputDir;
+  const ttl = fields.jobTTLSecondsAfterFinished;
+  return {
+    config: {
+      outputDir: outputDir.replace(/\/+$/, ''),
+      jobTTLSecondsAfterFinished: typeof ttl === 'number' && Number.isInteger(ttl) && ttl >= 0 ? ttl : undefined,
+      runAsServiceAccount: typeof fields.runAsServiceAccount === 'boolean' ? fields.runAsServiceAccount : true,
+      servingNamespaces: list<ServingNamespace>(fields.servingNamespaces),
+      nodes: list<Record<string, unknown>>(fields.nodes).map((n) => ({
+        name: String(n.name ?? ''),
+        labels: isPlainObject(n.labels) ? (n.labels as Record<string, string>) : {},
+      })),
+      tolerations: list<Toleration>(fields.tolerations),
+    },
+    results,
+  };
+}

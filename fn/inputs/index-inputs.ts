@@ -1,0 +1,107 @@
+// Sorts the ResourceList's items by what they mean to us, once, so that no rule ever scans the list.
+import type { KObject } from '../krm/objects';
+import { groupOf, isPlainObject, labelOf, nameOf, namespaceOf } from '../krm/objects';
+import { OWNER_LABEL, OWNER_VALUE } from '../krm/annotations';
+import { isFnConfig } from './fn-config';
+import { isKServeConfigMap } from './kserve-config';
+
+export const SERVING_GROUP = 'serving.kserve.io';
+
+export type CacheKind = 'LocalModelCache' | 'LocalModelNamespaceCache';
+
+export interface CacheSpec {
+  sourceModelUri: string;
+  modelSize?: string | number;
+  nodeGroups: string[];
+  serviceAccountName?: string;
+  storage?: { key?: string; parameters?: Record<string, string> };
+}
+
+/** A LocalModelCache or a LocalModelNamespaceCache: `namespace` is '' for the cluster-scoped kind. */
+export interface Cache {
+  kind: CacheKind;
+  name: string;
+  namespace: string;
+  spec: CacheSpec;
+  object: KObject;
+}
+
+export interface Inputs {
+  /** Cluster caches by name, then namespaced caches by namespace and name: KServe's precedence order. */
+  caches: Cache[];
+  nodeGroups: Map<string, KObject>;
+  storageContainers: KObject[];
+  kserveConfigMap?: KObject;
+  nodes: KObject[];
+  serviceAccounts: Map<string, KObject>;
+  /** Secret, SealedSecret, ExternalSecret: anything that can stand for a Secret, by `namespace/name`. */
+  secretLike: KObject[];
+  inferenceServices: KObject[];
+  fnConfigItem?: KObject;
+  /** Items this function generated on an earlier run: replaced, never passed through. */
+  previousOutput: Set<KObject>;
+}
+
+export const key = (namespace: string, name: string): string => `${namespace}/${name}`;
+
+const isServing = (o: KObject, kind: string): boolean => groupOf(o) === SERVING_GROUP && o.kind === kind;
+
+export function indexInputs(items: readonly KObject[]): Inputs {
+  const inputs: Inputs = {
+    caches: [],
+    nodeGroups: new Map(),
+    storageContainers: [],
+    nodes: [],
+    serviceAccounts: new Map(),
+    secretLike: [],
+    inferenceServices: [],
+    previousOutput: new Set(),
+  };
+  for (const o of items) {
+    if (labelOf(o, OWNER_LABEL) === OWNER_VALUE) inputs.previousOutput.add(o);
+    else if (isServing(o, 'LocalModelCache') || isServing(o, 'LocalModelNamespaceCache')) {
+      inputs.caches.push(toCache(o));
+    } else if (isServing(o, 'LocalModelNodeGroup')) inputs.nodeGroups.set(nameOf(o), o);
+    else if (isServing(o, 'ClusterStorageContainer')) inputs.storageContainers.push(o);
+    else if (isServing(o, 'InferenceService') || isServing(o, 'LLMInferenceService')) inputs.inferenceServices.push(o);
+    else if (isKServeConfigMap(o)) inputs.kserveConfigMap = o;
+    else if (o.apiVersion === 'v1' && o.kind === 'Node') inputs.nodes.push(o);
+    else if (o.apiVersion === 'v1' && o.kind === 'ServiceAccount') inputs.serviceAccounts.set(key(namespaceOf(o), nameOf(o)), o);
+    else if (isSecretLike(o)) inputs.secretLike.push(o);
+    else if (isFnConfig(o)) inputs.fnConfigItem = o;
+  }
+  inputs.caches.sort(compareCaches);
+  return inputs;
+}
+
+export const isSecretLike = (o: KObject): boolean =>
+  (o.apiVersion === 'v1' && o.kind === 'Secret') ||
+  (groupOf(o) === 'bitnami.com' && o.kind === 'SealedSecret') ||
+  (groupOf(o) === 'external-secrets.io' && o.kind === 'ExternalSecret');
+
+function toCache(o: KObject): Cache {
+  const spec = isPlainObject(o.spec) ? o.spec : {};
+  const namespaced = o.kind === 'LocalModelNamespaceCache';
+  return {
+    kind: namespaced ? 'LocalModelNamespaceCache' : 'LocalModelCache',
+    name: nameOf(o),
+    namespace: namespaced ? namespaceOf(o) : '',
+    spec: {
+      sourceModelUri: typeof spec.sourceModelUri === 'string' ? spec.sourceModelUri : '',
+      modelSize: spec.modelSize as CacheSpec['modelSize'],
+      nodeGroups: Array.isArray(spec.nodeGroups) ? [...new Set(spec.nodeGroups.filter((g): g is string => typeof g === 'string'))] : [],
+      serviceAccountName: typeof spec.serviceAccountName === 'string' && spec.serviceAccountName !== '' ? spec.serviceAccountName : undefined,
+      storage: isPlainObject(spec.storage) ? (spec.storage as CacheSpec['storage']) : undefined,
+    },
+    object: o,
+  };
+}
+
+/** Cluster caches first, then namespaced ones; by namespace and name within each (kserve-behaviour.md §7). */
+export function compareCaches(a: Cache, b: Cache): number {
+  if (a.kind !== b.kind) return a.kind === 'LocalModelCache' ? -1 : 1;
+  return a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+export const describeCache = (c: Cache): string => (c.namespace ? `${c.kind} ${c.namespace}/${c.name}` : `${c.kind} ${c.name}`);
+

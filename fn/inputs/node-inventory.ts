@@ -1,0 +1,29 @@
+// The node inventory: Node objects in the input (usually local-config) plus the function config's list.
+import type { KObject } from '../krm/objects';
+import { isPlainObject, nameOf } from '../krm/objects';
+import type { NodeFacts } from '../kserve/node-affinity';
+import type { InventoryNode } from './fn-config';
+
+export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
+
+export interface InventoryEntry extends NodeFacts {
+  /** The value for the Job's `kubernetes.io/hostname` node selector: the Node's own label, else its name. */
+  hostname: string;
+}
+
+export function nodeInventory(nodes: readonly KObject[], configured: readonly InventoryNode[]): InventoryEntry[] {
+  const byName = new Map<string, InventoryEntry>();
+  const add = (name: string, labels: Record<string, string>) => {
+    if (!name) return;
+    byName.set(name, { name, labels, hostname: labels[HOSTNAME_LABEL] || name });
+  };
+  for (const n of configured) add(n.name, stringLabels(n.labels));
+  for (const n of nodes) add(nameOf(n), stringLabels(n.metadata?.labels));
+  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Label values are strings in Kubernetes; a YAML `true` or `4` in an inventory still means its text. */
+function stringLabels(labels: unknown): Record<string, string> {
+  if (!isPlainObject(labels)) return {};
+  return Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)]));
+}

@@ -1,0 +1,86 @@
+// A folder of YAML files as ResourceList items, and items back as a plain multi-document stream: the
+// `render` command's view of the same data KRM mode gets from kpt.
+import { Document, isMap, parseAllDocuments, type Node as YamlNode } from 'yaml';
+import { INDEX, LEGACY_INDEX, LEGACY_PATH, LOCAL_CONFIG, PATH } from './annotations';
+import type { KObject } from './objects';
+import { annotationOf, isPlainObject } from './objects';
+import type { ParsedResourceList } from './resource-list';
+import { InputError, MAX_INPUT_BYTES } from './resource-list';
+import { SERVER_POPULATED_PATHS } from './server-fields';
+import { CREATE_NODE_OPTIONS, MAX_ALIAS_COUNT, PARSE_OPTIONS, TO_JS_OPTIONS, TO_STRING_OPTIONS } from './yaml-settings';
+
+export interface SourceFile {
+  /** Slash-separated, relative to the package root. */
+  path: string;
+  text: string;
+}
+
+/** Every document of every file becomes an item annotated with its file and position, as kpt does. */
+export function parseFiles(files: readonly SourceFile[]): ParsedResourceList {
+  const total = files.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
+  if (total > MAX_INPUT_BYTES) {
+    throw new InputError([{ severity: 'error', message: `input is ${total} bytes, over the ${MAX_INPUT_BYTES}-byte limit; split the package` }]);
+  }
+  const items: KObject[] = [];
+  const nodes = new Map<KObject, YamlNode>();
+  for (const file of files) {
+    const docs = parseAllDocuments(file.text, PARSE_OPTIONS);
+    if (!Array.isArray(docs)) continue;
+    docs.forEach((doc, index) => {
+      const problem = doc.errors[0];
+      if (problem) {
+        const [at] = problem.linePos ?? [];
+        throw new InputError([
+          {
+            severity: 'error',
+            message: `malformed YAML${at ? ` at line ${at.line}, column ${at.col}` : ''}: ${problem.message.split('\n')[0]}`,
+            file: { path: file.path, index },
+          },
+        ]);
+      }
+      const root = doc.contents;
+      if (root === null) return;
+      if (!isMap(root)) {
+        throw new InputError([{ severity: 'error', message: 'expected a Kubernetes resource (a YAML mapping)', file: { path: file.path, index } }]);
+      }
+      for (const path of SERVER_POPULATED_PATHS) root.deleteIn(path);
+      let object: KObject;
+      try {
+        object = root.toJS(doc, TO_JS_OPTIONS) as KObject;
+      } catch {
+        throw new InputError([{ severity: 'error', message: `YAML aliases expand past ${MAX_ALIAS_COUNT} nodes (an alias bomb?); write the values out`, file: { path: file.path, index } }]);
+      }
+      // On the object only: results and ordering use them; the printed node stays as the user wrote it.
+      if (isPlainObject(object.metadata ?? {})) {
+        const metadata = (object.metadata ??= {});
+        metadata.annotations = { ...(isPlainObject(metadata.annotations) ? metadata.annotations : {}), [PATH]: file.path, [INDEX]: String(index) };
+      }
+      items.push(object);
+      nodes.set(object, root);
+    });
+  }
+  return { items, nodes };
+}
+
+/** Client-side objects: never applied to a cluster (kpt's Kptfile, function configs, a node inventory). */
+export const isLocalConfig = (o: KObject): boolean =>
+  annotationOf(o, LOCAL_CONFIG) === 'true' || o.apiVersion?.startsWith('kpt.dev/') === true || o.apiVersion?.startsWith('kustomize.config.k8s.io/') === true;
+
+const FILE_ANNOTATIONS = [PATH, INDEX, LEGACY_PATH, LEGACY_INDEX, 'internal.config.kubernetes.io/id', 'internal.config.kubernetes.io/seqindent', 'config.k8s.io/id', 'kustomize.config.k8s.io/id'];
+
+/** A plain `---`-separated stream of manifests to apply, without the tools' file annotations. */
+export function stringifyManifests(items: readonly KObject[], nodes: ReadonlyMap<KObject, YamlNode>): string {
+  return items
+    .map((o) => {
+      const doc = new Document(null, { version: '1.1' });
+      const node = (nodes.get(o) ?? doc.createNode(o, CREATE_NODE_OPTIONS)).clone() as YamlNode;
+      doc.contents = node;
+      const annotations = doc.getIn(['metadata', 'annotations']);
+      if (isMap(annotations)) {
+        for (const key of FILE_ANNOTATIONS) annotations.delete(key);
+        if (annotations.items.length === 0) doc.deleteIn(['metadata', 'annotations']);
+      }
+      return doc.toString(TO_STRING_OPTIONS);
+    })
+    .join('---\n');
+}

@@ -1,0 +1,118 @@
+// ResourceList in, ResourceList out (KRM Functions Specification v1). The only code that parses or
+// prints YAML for KRM mode. Pass-through items are re-emitted from their parsed nodes, so the user's
+// comments, quoting and key order survive; the core only ever sees plain objects.
+import { Document, isMap, isSeq, parseAllDocuments, type Node as YamlNode, YAMLMap } from 'yaml';
+import { CREATE_NODE_OPTIONS, MAX_ALIAS_COUNT, PARSE_OPTIONS, TO_JS_OPTIONS, TO_STRING_OPTIONS } from './yaml-settings';
+import type { KObject } from './objects';
+import type { Result } from './results';
+import { SERVER_POPULATED_PATHS } from './server-fields';
+
+export const RESOURCE_LIST_API_VERSION = 'config.kubernetes.io/v1';
+export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+/** Input that cannot be read at all: no items to pass through, only a message. */
+export class InputError extends Error {
+  constructor(readonly results: Result[]) {
+    super(results.map((r) => r.message).join('; '));
+  }
+}
+
+export interface ParsedResourceList {
+  items: KObject[];
+  functionConfig?: KObject;
+  /** The parsed node of every item and of the function config, keyed by the plain object made from it. */
+  nodes: Map<KObject, YamlNode>;
+}
+
+const inputError = (message: string, path?: string): InputError =>
+  new InputError([{ severity: 'error', message, ...(path ? { field: { path } } : {}) }]);
+
+export function parseResourceList(text: string): ParsedResourceList {
+  if (Buffer.byteLength(text) > MAX_INPUT_BYTES) {
+    throw inputError(
+      `input is ${Buffer.byteLength(text)} bytes, over the ${MAX_INPUT_BYTES}-byte limit; split the package`,
+    );
+  }
+  if (text.trim() === '') throw inputError('empty input: expected a ResourceList on stdin (kind: ResourceList)');
+  const docs = parseAllDocuments(text, PARSE_OPTIONS);
+  if (!Array.isArray(docs)) throw inputError('empty input: expected a ResourceList on stdin (kind: ResourceList)');
+  for (const doc of docs) {
+    const problem = doc.errors[0];
+    if (problem) {
+      const [at] = problem.linePos ?? [];
+      const where = at ? `line ${at.line}, column ${at.col}: ` : '';
+      throw inputError(`malformed YAML at ${where}${firstLine(problem.message)}`);
+    }
+  }
+  if (docs.length !== 1) {
+    throw inputError(`expected one ResourceList document, found ${docs.length} YAML documents`);
+  }
+  const doc = docs[0];
+  const root = doc.contents;
+  if (!isMap(root)) throw inputError('expected a ResourceList (a YAML mapping with kind: ResourceList)');
+  const kind: unknown = root.get('kind');
+  if (kind !== 'ResourceList') {
+    throw inputError(`expected kind: ResourceList, found ${kind === undefined ? 'no kind' : JSON.stringify(kind)}`, 'kind');
+  }
+  const itemsNode = root.get('items', true);
+  if (itemsNode !== undefined && itemsNode !== null && !isSeq(itemsNode) && !(isScalarNull(itemsNode))) {
+    throw inputError('items: expected a list of resources', 'items');
+  }
+
+  const nodes = new Map<KObject, YamlNode>();
+  const toObject = (node: unknown, where: string): KObject => {
+    if (!isMap(node)) throw inputError(`${where}: expected a resource (a mapping with apiVersion, kind, metadata)`, where);
+    for (const path of SERVER_POPULATED_PATHS) node.deleteIn(path);
+    const object = toPlain(node, doc, where);
+    nodes.set(object, node);
+    return object;
+  };
+
+  const items = isSeq(itemsNode) ? itemsNode.items.map((node, i) => toObject(node, `items[${i}]`)) : [];
+  const fcNode = root.get('functionConfig', true);
+  const functionConfig = fcNode === undefined || isScalarNull(fcNode) ? undefined : toObject(fcNode, 'functionConfig');
+  return { items, functionConfig, nodes };
+}
+
+function toPlain(node: YAMLMap, doc: Document, where: string): KObject {
+  try {
+    return node.toJS(doc, TO_JS_OPTIONS) as KObject;
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (/alias/i.test(message)) {
+      throw inputError(`${where}: YAML aliases expand past ${MAX_ALIAS_COUNT} nodes (an alias bomb?); write the values out`, where);
+    }
+    throw inputError(`${where}: ${firstLine(message)}`, where);
+  }
+}
+
+const isScalarNull = (node: unknown): boolean =>
+  typeof node === 'object' && node !== null && 'value' in node && (node as { value: unknown }).value === null;
+
+const firstLine = (message: string): string => message.split('\n')[0];
+
+export interface ResourceListOutput {
+  items: KObject[];
+  functionConfig?: KObject;
+  results: Result[];
+}
+
+/**
+ * Prints the output ResourceList. Items that came from the input are printed from their own nodes;
+ * generated ones are made into nodes here. `items` is always present: kpt rejects a list without it.
+ */
+export function stringifyResourceList(out: ResourceListOutput, nodes: ReadonlyMap<KObject, YamlNode>): string {
+  const doc = new Document(null, { version: '1.1' });
+  const node = (o: KObject) => nodes.get(o) ?? doc.createNode(o, CREATE_NODE_OPTIONS);
+  const list: Record<string, unknown> = {
+    apiVersion: RESOURCE_LIST_API_VERSION,
+    kind: 'ResourceList',
+    items: doc.createNode(out.items.map(node), CREATE_NODE_OPTIONS),
+  };
+  if (out.functionConfig) list.functionConfig = node(out.functionConfig);
+  if (out.results.length > 0) list.results = out.results;
+  doc.contents = doc.createNode(list, CREATE_NODE_OPTIONS) as YAMLMap;
+  return doc.toString(TO_STRING_OPTIONS);
+}
+
+export { MAX_ALIAS_COUNT };

@@ -1,0 +1,45 @@
+// Which ClusterStorageContainer replaces the download container for a URI (kserve-behaviour.md §4).
+// KServe takes the first match in API list order, which is effectively random; we take the first
+// by name and say so when several match.
+import type { KObject } from '../krm/objects';
+import { isPlainObject, nameOf } from '../krm/objects';
+
+export const LOCAL_MODEL_DOWNLOAD_JOB = 'localModelDownloadJob';
+
+/** A Go RE2 pattern as a JS RegExp; a leading `(?i)`-style flag group is the one RE2 form JS lacks. */
+export function goRegExp(pattern: string): RegExp {
+  const flags = /^\(\?([imsU]+)\)/.exec(pattern);
+  if (!flags) return new RegExp(pattern, 'u');
+  const js = [...new Set(flags[1].replace('U', '').split(''))].join('');
+  return new RegExp(pattern.slice(flags[0].length), `u${js}`);
+}
+
+export function supportsUri(csc: KObject, uri: string): boolean {
+  const spec = isPlainObject(csc.spec) ? csc.spec : {};
+  const formats = Array.isArray(spec.supportedUriFormats) ? (spec.supportedUriFormats as unknown[]) : [];
+  return formats.some((f) => {
+    if (!isPlainObject(f)) return false;
+    if (typeof f.prefix === 'string' && f.prefix !== '') return uri.startsWith(f.prefix);
+    if (typeof f.regex === 'string' && f.regex !== '') return goRegExp(f.regex).test(uri);
+    return false;
+  });
+}
+
+export const isDownloadJobContainer = (csc: KObject): boolean =>
+  csc.disabled !== true && isPlainObject(csc.spec) && csc.spec.workloadType === LOCAL_MODEL_DOWNLOAD_JOB;
+
+/** All enabled download-job containers that support the URI, sorted by name: the first one wins. */
+export function matchingStorageContainers(cscs: readonly KObject[], uri: string): KObject[] {
+  return cscs
+    .filter((csc) => isDownloadJobContainer(csc) && safeSupports(csc, uri))
+    .sort((a, b) => (nameOf(a) < nameOf(b) ? -1 : nameOf(a) > nameOf(b) ? 1 : 0));
+}
+
+/** An invalid regex is reported by validation; here it simply does not match. */
+function safeSupports(csc: KObject, uri: string): boolean {
+  try {
+    return supportsUri(csc, uri);
+  } catch {
+    return false;
+  }
+}
