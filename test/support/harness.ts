@@ -23,7 +23,7 @@ export function run(input: string): Output {
 export function resourceList(items: unknown[], functionConfig?: unknown): string {
   return stringify(
     { apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items, ...(functionConfig ? { functionConfig } : {}) },
-    { aliasDuplicateObjects: false },
+    { aliasDuplicateObjects: false, version: '1.1' },
   );
 }
 
