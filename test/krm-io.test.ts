@@ -118,3 +118,20 @@ describe('the built binary', () => {
     assert.doesNotMatch(child.stderr.toString() + child.stdout.toString(), /\n\s+at /);
   });
 });
+
+describe('YAML anchors in the input', () => {
+  it('are expanded in the output: no alias reaches kpt or kustomize', () => {
+    const out = run(`apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+items:
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: a, labels: &shared {team: ml}}
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: b, labels: *shared}
+`);
+    assert.doesNotMatch(out.text, /[&*]shared/);
+    assert.deepEqual(out.items.map((o) => o.metadata?.labels), [{ team: 'ml' }, { team: 'ml' }]);
+  });
+});
