@@ -1,8 +1,9 @@
 // Puts the output together: earlier output pruned, generated objects marked and placed in files,
 // everything in one stable order whatever the order of the input.
-import { INDEX, LEGACY_INDEX, LEGACY_PATH, OWNER_LABEL, OWNER_VALUE, PATH } from './krm/annotations';
+import { INDEX, OWNER_LABEL, OWNER_VALUE, PATH } from './krm/annotations';
 import type { KObject } from './krm/objects';
-import { annotationOf, nameOf, namespaceOf } from './krm/objects';
+import { nameOf, namespaceOf } from './krm/objects';
+import { fileOf } from './krm/report';
 import { compareStrings } from './krm/results';
 
 const GENERATED_KIND_ORDER = ['PersistentVolume', 'PersistentVolumeClaim', 'Job'];
@@ -47,9 +48,8 @@ export function sortGenerated(objects: KObject[]): KObject[] {
  */
 export function sortPassThrough(items: readonly KObject[]): KObject[] {
   const decorated = items.map((o) => {
-    const path = annotationOf(o, PATH) ?? annotationOf(o, LEGACY_PATH);
-    const index = Number(annotationOf(o, INDEX) ?? annotationOf(o, LEGACY_INDEX) ?? 0) || 0;
-    return { o, path, index };
+    const file = fileOf(o);
+    return { o, path: file?.path, index: file?.index ?? 0 };
   });
   const content = new Map<KObject, string>();
   const contentOf = (o: KObject) => {

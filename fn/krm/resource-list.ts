@@ -1,7 +1,7 @@
 // ResourceList in, ResourceList out (KRM Functions Specification v1). The only code that parses or
 // prints YAML for KRM mode. Pass-through items are re-emitted from their parsed nodes, so the user's
 // comments, quoting and key order survive; the core only ever sees plain objects.
-import { Document, isMap, isSeq, parseAllDocuments, type Node as YamlNode, YAMLMap } from 'yaml';
+import { Document, isMap, isNode, isSeq, parseAllDocuments, visit, type Node as YamlNode, YAMLMap } from 'yaml';
 import { CREATE_NODE_OPTIONS, MAX_ALIAS_COUNT, PARSE_OPTIONS, TO_JS_OPTIONS, TO_STRING_OPTIONS } from './yaml-settings';
 import type { KObject } from './objects';
 import type { Result } from './results';
@@ -64,13 +64,16 @@ export function parseResourceList(text: string): ParsedResourceList {
     if (!isMap(node)) throw inputError(`${where}: expected a resource (a mapping with apiVersion, kind, metadata)`, where);
     for (const path of SERVER_POPULATED_PATHS) node.deleteIn(path);
     const object = toPlain(node, doc, where);
-    nodes.set(object, node);
+    // An item with aliases is printed from its plain form: its anchor may live in another item, and
+    // kustomize and kpt both fail on aliases in a function's output.
+    if (!containsAlias(node)) nodes.set(object, node);
     return object;
   };
 
   const items = isSeq(itemsNode) ? itemsNode.items.map((node, i) => toObject(node, `items[${i}]`)) : [];
   const fcNode = root.get('functionConfig', true);
   const functionConfig = fcNode === undefined || isScalarNull(fcNode) ? undefined : toObject(fcNode, 'functionConfig');
+  dropAnchors(doc);
   return { items, functionConfig, nodes };
 }
 
@@ -84,6 +87,24 @@ function toPlain(node: YAMLMap, doc: Document, where: string): KObject {
     }
     throw inputError(`${where}: ${firstLine(message)}`, where);
   }
+}
+
+function containsAlias(node: YAMLMap): boolean {
+  let found = false;
+  visit(node, {
+    Alias: () => {
+      found = true;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/** Once every alias is resolved, anchors serve nothing and would confuse the tools that read our output. */
+function dropAnchors(doc: Document): void {
+  visit(doc, (_key, node) => {
+    if (isNode(node) && node.anchor) node.anchor = undefined;
+  });
 }
 
 const isScalarNull = (node: unknown): boolean =>

@@ -1,0 +1,61 @@
+// Shared test plumbing: run the function in-process exactly as the binary does, and read its output.
+import { parse, stringify } from 'yaml';
+import { PersistentVolume, PersistentVolumeClaim } from 'kubernetes-models/v1';
+import { Job } from 'kubernetes-models/batch/v1';
+import { krm } from '../../fn/modes/krm';
+import { OWNER_LABEL, OWNER_VALUE } from '../../fn/krm/annotations';
+import type { KObject } from '../../fn/krm/objects';
+import type { Result } from '../../fn/krm/results';
+
+export interface Output {
+  text: string;
+  items: KObject[];
+  results: Result[];
+  exitCode: number;
+}
+
+export function run(input: string): Output {
+  const outcome = krm(input);
+  const list = parse(outcome.text, { version: '1.1' }) as { items: KObject[]; results?: Result[] };
+  return { text: outcome.text, items: list.items ?? [], results: list.results ?? [], exitCode: outcome.exitCode };
+}
+
+export function resourceList(items: unknown[], functionConfig?: unknown): string {
+  return stringify(
+    { apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items, ...(functionConfig ? { functionConfig } : {}) },
+    { aliasDuplicateObjects: false, version: '1.1' },
+  );
+}
+
+export const runItems = (items: unknown[], functionConfig?: unknown): Output => run(resourceList(items, functionConfig));
+
+export const generated = (items: readonly KObject[]): KObject[] => items.filter((o) => o.metadata?.labels?.[OWNER_LABEL] === OWNER_VALUE);
+
+export const ofKind = (items: readonly KObject[], kind: string): KObject[] => items.filter((o) => o.kind === kind);
+
+export const errors = (out: Output): Result[] => out.results.filter((r) => r.severity === 'error');
+
+const MODELS: Record<string, new (data: never) => { validate(): void }> = {
+  PersistentVolume: PersistentVolume as never,
+  PersistentVolumeClaim: PersistentVolumeClaim as never,
+  Job: Job as never,
+};
+
+/** Validates a generated object against the upstream Kubernetes OpenAPI schema; throws with the reason. */
+export function validateAgainstKubernetes(o: KObject): void {
+  const Model = MODELS[o.kind ?? ''];
+  if (!Model) throw new Error(`no Kubernetes model for generated kind ${o.kind}`);
+  new Model(structuredClone(o) as never).validate();
+}
+
+/** Fisher–Yates with a seeded generator: shuffled, but the same shuffle every run. */
+export function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let s = seed >>> 0 || 1;
+  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
