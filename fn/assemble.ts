@@ -10,9 +10,19 @@ const GENERATED_KIND_ORDER = ['PersistentVolume', 'PersistentVolumeClaim', 'Job'
 
 /** `<outputDir>/<namespace or _cluster>/<kind>_<name>.yaml`: one object a file, so diffs stay small. */
 export function generatedPath(outputDir: string, o: KObject): string {
-  const folder = namespaceOf(o) || '_cluster';
-  return `${outputDir}/${folder}/${(o.kind ?? '').toLowerCase()}_${nameOf(o)}.yaml`;
+  return `${outputDir}/${objectFile(o)}`;
 }
+
+/**
+ * `<namespace or _cluster>/<kind>_<name>.yaml`, the layout kpt users and `render --out` share. A
+ * character a file name cannot safely hold (`/`, `..` in a namespace) becomes `_`: never a path outside.
+ */
+export function objectFile(o: KObject): string {
+  const folder = safeSegment(namespaceOf(o)) || '_cluster';
+  return `${folder}/${safeSegment(`${(o.kind ?? '').toLowerCase()}_${nameOf(o)}`)}.yaml`;
+}
+
+const safeSegment = (s: string): string => s.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, (dots) => '_'.repeat(dots.length));
 
 /** Ownership label and file annotations; the object is new, so mutating it is safe. */
 export function markGenerated(o: KObject, outputDir: string): KObject {

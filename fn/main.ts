@@ -1,20 +1,31 @@
 #!/usr/bin/env node
 // argv → mode. The only place that reads stdin, writes stdout and sets the exit code.
+import { parseCommand, USAGE } from './cli/args';
 import { runKrm } from './modes/krm';
 import { runRender } from './modes/render';
+import { runRenderOut } from './modes/render-out';
 
 async function main(): Promise<void> {
-  const [mode] = process.argv.slice(2);
-  if (mode === undefined || mode === 'krm') {
-    process.exitCode = await runKrm(process.stdin, process.stdout, process.stderr);
-    return;
+  const command = parseCommand(process.argv.slice(2));
+  switch (command.kind) {
+    case 'krm':
+      process.exitCode = await runKrm(process.stdin, process.stdout, process.stderr);
+      return;
+    case 'render': {
+      const { options } = command;
+      process.exitCode = options.out !== undefined
+        ? runRenderOut({ ...options, out: options.out }, process.env, process.stderr)
+        : runRender(options, process.env, process.stdout, process.stderr);
+      return;
+    }
+    case 'help':
+      process.stdout.write(USAGE);
+      return;
+    case 'usage-error':
+      process.stderr.write(`kserve-localmodel-fn: ${command.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+      return;
   }
-  if (mode === 'render') {
-    process.exitCode = runRender(process.argv.slice(3), process.stdout, process.stderr);
-    return;
-  }
-  process.stderr.write(`kserve-localmodel-fn: unknown command "${mode}"\n\nusage:\n  kserve-localmodel-fn < resource-list.yaml   KRM function: ResourceList on stdin, ResourceList on stdout\n  kserve-localmodel-fn render [DIR]            the manifests to apply, from the YAML files under DIR\n`);
-  process.exitCode = 2;
 }
 
 main().catch((e: unknown) => {

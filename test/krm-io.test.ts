@@ -36,7 +36,7 @@ items:
       flag: "yes"
 `;
     const out = run(input);
-    assert.ok(out.text.includes('  - kind: ConfigMap # kind first, on purpose\n    apiVersion: v1\n    # a comment the user wrote\n    metadata:\n'), out.text);
+    assert.ok(out.text.includes('\n- kind: ConfigMap # kind first, on purpose\n  apiVersion: v1\n  # a comment the user wrote\n  metadata:\n'), out.text);
     for (const a of ["internal.config.kubernetes.io/id: '7'", "config.k8s.io/id: '7'", "kustomize.config.k8s.io/id: '1'", "mode: '0644'", 'flag: "yes"']) {
       assert.ok(out.text.includes(a), `${a} missing`);
     }

@@ -6,7 +6,7 @@ import type { KObject } from './objects';
 import { annotationOf, isPlainObject } from './objects';
 import type { ParsedResourceList } from './resource-list';
 import { InputError, MAX_INPUT_BYTES } from './resource-list';
-import { SERVER_POPULATED_PATHS } from './server-fields';
+import { removeServerFields } from './server-fields';
 import { CREATE_NODE_OPTIONS, MAX_ALIAS_COUNT, PARSE_OPTIONS, TO_JS_OPTIONS, TO_STRING_OPTIONS } from './yaml-settings';
 
 export interface SourceFile {
@@ -43,7 +43,7 @@ export function parseFiles(files: readonly SourceFile[]): ParsedResourceList {
       if (!isMap(root)) {
         throw new InputError([{ severity: 'error', message: 'expected a Kubernetes resource (a YAML mapping)', file: { path: file.path, index } }]);
       }
-      for (const path of SERVER_POPULATED_PATHS) root.deleteIn(path);
+      removeServerFields(root);
       let object: KObject;
       try {
         object = root.toJS(doc, TO_JS_OPTIONS) as KObject;

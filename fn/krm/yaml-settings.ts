@@ -18,6 +18,8 @@ export const CREATE_NODE_OPTIONS: CreateNodeOptions = { aliasDuplicateObjects: f
 
 /**
  * Block style, no folding; the 1.1 schema of the output document quotes every string a YAML 1.1
- * reader would take for something else (`yes`, `on`, `0755`, `1:20`).
+ * reader would take for something else (`yes`, `on`, `0755`, `1:20`). Sequences print the way kpt
+ * and kubectl print them (`- ` under the key, `[a, b]` unpadded): kpt places a comment by its column,
+ * and a comment after a nested list moved by our indentation is one kpt writes back twice.
  */
-export const TO_STRING_OPTIONS: ToStringOptions = { lineWidth: 0, minContentWidth: 0 };
+export const TO_STRING_OPTIONS: ToStringOptions = { lineWidth: 0, minContentWidth: 0, indentSeq: false, flowCollectionPadding: false };

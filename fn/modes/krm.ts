@@ -1,6 +1,7 @@
 // KRM mode (kpt fn render/eval, kustomize exec transformer): ResourceList in, ResourceList out.
 import { compile } from '../compile';
 import type { KObject } from '../krm/objects';
+import { keepLeadingCommentInside } from '../krm/item-comments';
 import { InputError, parseResourceList, stringifyResourceList } from '../krm/resource-list';
 import type { Result } from '../krm/results';
 import { formatResult, hasErrors } from '../krm/results';
@@ -22,6 +23,7 @@ export function krm(input: string): KrmOutcome {
     return { text, results: e.results, exitCode: 1 };
   }
   const { items, results } = compile(parsed.items, parsed.functionConfig);
+  for (const node of parsed.nodes.values()) keepLeadingCommentInside(node);
   const text = stringifyResourceList({ items, functionConfig: parsed.functionConfig, results }, parsed.nodes);
   return { text, results, exitCode: hasErrors(results) ? 1 : 0 };
 }

@@ -1,55 +1,101 @@
-// `render [DIR]`: reads every YAML file under DIR and prints the manifests to apply, for Argo CD's
-// plugin and for anyone who wants to see the result without kpt.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+// `render [DIR]`: reads every YAML file under DIR and prints the manifests to apply, as one plain
+// multi-document stream: what Argo CD's plugin prints, and what anyone can read without kpt.
+import { statSync } from 'node:fs';
+import type { Node as YamlNode } from 'yaml';
+import type { RenderOptions } from '../cli/args';
 import { compile } from '../compile';
+import { argocdOverrides, withOverrides } from '../inputs/argocd-parameters';
+import { isFnConfig } from '../inputs/fn-config';
+import { indexInputs } from '../inputs/index-inputs';
 import type { SourceFile } from '../krm/files';
 import { isLocalConfig, parseFiles, stringifyManifests } from '../krm/files';
+import type { KObject } from '../krm/objects';
 import { InputError } from '../krm/resource-list';
 import type { Result } from '../krm/results';
-import { formatResult, hasErrors } from '../krm/results';
+import { formatResult, hasErrors, sortResults } from '../krm/results';
+import { readPackage } from './read-package';
+import { renderSummary } from './render-summary';
 
-const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
-
-/** YAML files under root, in byte order of their paths, so the result never depends on the file system. */
-export function readPackage(root: string): SourceFile[] {
-  const files: SourceFile[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir).sort()) {
-      if (entry.startsWith('.') || SKIPPED_FOLDERS.has(entry)) continue;
-      const full = join(dir, entry);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (/\.ya?ml$/.test(entry)) files.push({ path: relative(root, full).split(sep).join('/'), text: readFileSync(full, 'utf8') });
-    }
-  };
-  walk(root);
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-export interface RenderOutcome {
-  text: string;
+export interface Rendered {
+  /** The objects to apply, in output order: no local-config object, no function config. */
+  manifests: KObject[];
+  /** Parsed nodes of the input objects, so they print as the user wrote them. */
+  nodes: ReadonlyMap<KObject, YamlNode>;
+  /** Every output item, local-config included: what the summary reads. */
+  items: KObject[];
   results: Result[];
-  exitCode: number;
 }
 
-export function render(files: readonly SourceFile[]): RenderOutcome {
+export interface RenderSettings {
+  /** Function config fields over the package's own (Argo CD parameters). */
+  fnConfigOverrides?: Record<string, unknown>;
+  allowEmpty: boolean;
+}
+
+const failed = (results: Result[]): Rendered => ({ manifests: [], nodes: new Map(), items: [], results: sortResults(results) });
+
+/** Files in, manifests out; pure. Nothing to apply is an error unless asked for. */
+export function renderPackage(files: readonly SourceFile[], settings: RenderSettings): Rendered {
   let parsed;
   try {
     parsed = parseFiles(files);
   } catch (e) {
-    if (e instanceof InputError) return { text: '', results: e.results, exitCode: 1 };
+    if (e instanceof InputError) return failed(e.results);
     throw e;
   }
-  const { items, results } = compile(parsed.items);
-  if (hasErrors(results)) return { text: '', results, exitCode: 1 };
-  const manifests = items.filter((o) => !isLocalConfig(o));
-  return { text: stringifyManifests(manifests, parsed.nodes), results, exitCode: 0 };
+  const overrides = settings.fnConfigOverrides;
+  const functionConfig = overrides && Object.keys(overrides).length > 0 ? withOverrides(indexInputs(parsed.items).fnConfigItem, overrides) : undefined;
+  const { items, results } = compile(parsed.items, functionConfig);
+  if (hasErrors(results)) return failed(results);
+  // The function config is never applied, even when its author forgot the local-config annotation.
+  const manifests = items.filter((o) => !isLocalConfig(o) && !isFnConfig(o));
+  if (manifests.length === 0) results.push(nothingToApply(settings.allowEmpty));
+  if (hasErrors(results)) return failed(results);
+  return { manifests, nodes: parsed.nodes, items, results: sortResults(results) };
 }
 
-export function runRender(args: string[], stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): number {
-  const dir = args[0] ?? '.';
-  const outcome = render(readPackage(dir));
-  for (const r of outcome.results) stderr.write(`${formatResult(r)}\n`);
-  stdout.write(outcome.text);
-  return outcome.exitCode;
+/** Argo CD and Flux both prune what disappears: an empty render would delete every object they manage. */
+function nothingToApply(allowEmpty: boolean): Result {
+  return allowEmpty
+    ? { severity: 'warning', message: 'nothing to apply (--allow-empty): a GitOps tool that prunes will delete every object it manages from this source' }
+    : {
+        severity: 'error',
+        message: 'nothing to apply: no manifest in the package (only local-config objects, or no YAML at all). Argo CD or Flux would prune every object of this application; check the folder, or pass --allow-empty if an empty result is meant',
+      };
+}
+
+/** Reads DIR (minus `skip`), applying Argo CD's parameters when asked to. */
+export function renderDir(options: RenderOptions, env: Readonly<Record<string, string | undefined>>, skip: readonly string[] = []): Rendered {
+  if (!isDirectory(options.dir)) {
+    return failed([{ severity: 'error', message: `${options.dir} is not a folder; give the package folder to render` }]);
+  }
+  let fnConfigOverrides: Record<string, unknown> | undefined;
+  if (options.argocd) {
+    const argo = argocdOverrides(env);
+    if (hasErrors(argo.results)) return failed(argo.results);
+    fnConfigOverrides = argo.spec;
+  }
+  return renderPackage(readPackage(options.dir, skip), { fnConfigOverrides, allowEmpty: options.allowEmpty });
+}
+
+const isDirectory = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/** Results, then (when there is something to show) the summary: everything a person reads on stderr. */
+export function reportRender(rendered: Rendered, stderr: NodeJS.WritableStream): void {
+  for (const r of rendered.results) stderr.write(`${formatResult(r)}\n`);
+  if (rendered.manifests.length > 0) stderr.write(renderSummary(rendered.items, rendered.manifests.length));
+}
+
+export function runRender(options: RenderOptions, env: Readonly<Record<string, string | undefined>>, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): number {
+  const rendered = renderDir(options, env);
+  reportRender(rendered, stderr);
+  if (hasErrors(rendered.results)) return 1;
+  stdout.write(stringifyManifests(rendered.manifests, rendered.nodes));
+  return 0;
 }

@@ -1,0 +1,82 @@
+// argv → what to do. No I/O: main.ts acts on the answer, so every combination is unit-testable.
+import { parseArgs } from 'node:util';
+
+export interface RenderOptions {
+  /** The package folder to read. */
+  dir: string;
+  /** Write the manifests as files under this folder instead of printing them. */
+  out?: string;
+  /** With `out`: change nothing, exit 1 when `out` is not what a render would write. */
+  check: boolean;
+  /** Read Argo CD's ARGOCD_ENV_* and ARGOCD_APP_PARAMETERS over the package's function config. */
+  argocd: boolean;
+  /** An empty result is a success (normally an error: Argo CD and Flux would prune everything). */
+  allowEmpty: boolean;
+}
+
+export type Command =
+  | { kind: 'krm' }
+  | { kind: 'render'; options: RenderOptions }
+  | { kind: 'help' }
+  | { kind: 'usage-error'; message: string };
+
+export const USAGE = `usage:
+  kserve-localmodel-fn < resource-list.yaml
+      KRM function (kpt, kustomize): a ResourceList on stdin, a ResourceList on stdout.
+  kserve-localmodel-fn render [DIR] [--argocd] [--allow-empty]
+      Reads every YAML file under DIR (default: the current folder) and prints the manifests to
+      apply as one multi-document stream; results and a summary go to stderr.
+  kserve-localmodel-fn render [DIR] --out OUT [--check] [--allow-empty]
+      Writes the manifests under OUT, one file per object, with a kustomization.yaml, and removes
+      the files it wrote before that are no longer produced. --check writes nothing and exits 1
+      when OUT is stale, with a summary of the differences.
+
+options:
+  --out OUT       write files instead of printing (OUT must not be DIR or contain it)
+  --check         with --out: exit 1 if OUT differs from what a render would write
+  --argocd        read ARGOCD_ENV_* and ARGOCD_APP_PARAMETERS (the Argo CD plugin sets this)
+  --allow-empty   succeed with nothing to apply (otherwise an error: it would prune everything)
+  -h, --help      this text
+`;
+
+export function parseCommand(argv: readonly string[]): Command {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === 'krm') {
+    return rest.length === 0 ? { kind: 'krm' } : { kind: 'usage-error', message: `KRM mode takes no arguments, got "${rest.join(' ')}"` };
+  }
+  if (first === '-h' || first === '--help' || first === 'help') return { kind: 'help' };
+  if (first !== 'render') return { kind: 'usage-error', message: `unknown command "${first}"` };
+
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...rest],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        out: { type: 'string' },
+        check: { type: 'boolean', default: false },
+        argocd: { type: 'boolean', default: false },
+        'allow-empty': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    return { kind: 'usage-error', message: (e as Error).message };
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  if (positionals.length > 1) return { kind: 'usage-error', message: `render takes one folder, got ${positionals.length}: ${positionals.join(' ')}` };
+  if (values.out === '') return { kind: 'usage-error', message: '--out needs a folder' };
+  if (values.check && values.out === undefined) return { kind: 'usage-error', message: '--check compares a folder written by --out; add --out OUT' };
+  return {
+    kind: 'render',
+    options: {
+      dir: positionals[0] ?? '.',
+      ...(values.out !== undefined ? { out: values.out } : {}),
+      check: values.check,
+      argocd: values.argocd,
+      allowEmpty: values['allow-empty'],
+    },
+  };
+}

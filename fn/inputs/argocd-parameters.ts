@@ -1,0 +1,143 @@
+// Argo CD's Config Management Plugin hands the Application's settings to `generate` as environment:
+// `ARGOCD_ENV_<NAME>` (the Application's `plugin.env`, prefixed by Argo CD) and `ARGOCD_APP_PARAMETERS`
+// (JSON: [{name, string | array | map}]). Both map onto function config fields; parameters win over
+// env, and both win over the package's own LocalModelFnConfig.
+import { parse as parseYaml } from 'yaml';
+import { LOCAL_CONFIG } from '../krm/annotations';
+import type { KObject } from '../krm/objects';
+import { isPlainObject } from '../krm/objects';
+import type { Result } from '../krm/results';
+import { MAX_ALIAS_COUNT } from '../krm/yaml-settings';
+import { FN_CONFIG_API_VERSION, FN_CONFIG_KIND } from './fn-config';
+
+type ValueType = 'integer' | 'boolean' | 'list';
+
+export interface ArgoParameter {
+  /** The parameter name, which is also the function config field. */
+  name: string;
+  /** The Application's `plugin.env` name; Argo CD passes it as `ARGOCD_ENV_<env>`. */
+  env: string;
+  type: ValueType;
+}
+
+/** outputDir is not here: Argo CD applies the stream, no file is ever written. */
+export const ARGOCD_PARAMETERS: readonly ArgoParameter[] = [
+  { name: 'jobTTLSecondsAfterFinished', env: 'JOB_TTL_SECONDS_AFTER_FINISHED', type: 'integer' },
+  { name: 'runAsServiceAccount', env: 'RUN_AS_SERVICE_ACCOUNT', type: 'boolean' },
+  { name: 'servingNamespaces', env: 'SERVING_NAMESPACES', type: 'list' },
+  { name: 'nodes', env: 'NODES', type: 'list' },
+  { name: 'tolerations', env: 'TOLERATIONS', type: 'list' },
+];
+
+export const ENV_PREFIX = 'ARGOCD_ENV_';
+export const PARAMETERS_VARIABLE = 'ARGOCD_APP_PARAMETERS';
+
+/** Kubernetes' ttlSecondsAfterFinished is an int32. */
+const MAX_INT32 = 2 ** 31 - 1;
+
+export interface ArgoOverrides {
+  /** Function config fields set by the Application, typed as in LocalModelFnConfig's spec. */
+  spec: Record<string, unknown>;
+  results: Result[];
+}
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+export function argocdOverrides(env: Environment): ArgoOverrides {
+  const spec: Record<string, unknown> = {};
+  const results: Result[] = [];
+  const fail = (where: string, message: string) => results.push({ severity: 'error', message, field: { path: where } });
+
+  for (const name of Object.keys(env).filter((k) => k.startsWith(ENV_PREFIX)).sort()) {
+    const raw = env[name] ?? '';
+    const parameter = ARGOCD_PARAMETERS.find((p) => ENV_PREFIX + p.env === name);
+    if (!parameter) {
+      fail(name, `${name} is not a setting of this plugin (the Application's plugin.env "${name.slice(ENV_PREFIX.length)}"); use one of ${ARGOCD_PARAMETERS.map((p) => p.env).join(', ')}`);
+      continue;
+    }
+    if (raw === '') continue;
+    const decoded = decode(parameter, { string: raw }, name);
+    if ('error' in decoded) fail(name, decoded.error);
+    else spec[parameter.name] = decoded.value;
+  }
+
+  const json = env[PARAMETERS_VARIABLE];
+  if (json !== undefined && json.trim() !== '') {
+    let list: unknown;
+    try {
+      list = JSON.parse(json);
+    } catch (e) {
+      fail(PARAMETERS_VARIABLE, `${PARAMETERS_VARIABLE} is not JSON (${(e as Error).message}); Argo CD sets it from the Application's spec.source.plugin.parameters`);
+      list = [];
+    }
+    if (!Array.isArray(list)) fail(PARAMETERS_VARIABLE, `${PARAMETERS_VARIABLE} must be a JSON list of {name, string | array | map}`);
+    else {
+      list.forEach((entry: unknown, i) => {
+        const where = `${PARAMETERS_VARIABLE}[${i}]`;
+        const name = isPlainObject(entry) ? entry.name : undefined;
+        const parameter = ARGOCD_PARAMETERS.find((p) => p.name === name);
+        if (!isPlainObject(entry) || !parameter) {
+          fail(where, `parameter ${JSON.stringify(name ?? null)} is not a parameter of this plugin; use one of ${ARGOCD_PARAMETERS.map((p) => p.name).join(', ')}`);
+          return;
+        }
+        if (entry.string === '' && entry.array === undefined && entry.map === undefined) return;
+        const decoded = decode(parameter, entry, `parameter "${parameter.name}"`);
+        if ('error' in decoded) fail(where, decoded.error);
+        else spec[parameter.name] = decoded.value;
+      });
+    }
+  }
+  return { spec, results };
+}
+
+type Decoded = { value: unknown } | { error: string };
+
+function decode(parameter: ArgoParameter, entry: Record<string, unknown>, source: string): Decoded {
+  if (entry.map !== undefined) return { error: `${source} is a map; give ${parameter.type === 'list' ? 'an array of YAML mappings or a YAML list as a string' : 'a string'}` };
+  if (entry.array !== undefined) {
+    if (parameter.type !== 'list') return { error: `${source} is an array; give one string` };
+    if (!Array.isArray(entry.array)) return { error: `${source}: "array" must be a list of strings` };
+    const items: unknown[] = [];
+    for (const [i, text] of entry.array.entries()) {
+      const item = parseText(String(text));
+      if (!isPlainObject(item)) return { error: `${source} item ${i} must be a YAML or JSON mapping, e.g. {namespace: team-a, cache: llama3}; got ${JSON.stringify(text)}` };
+      items.push(item);
+    }
+    return { value: items };
+  }
+  const text = typeof entry.string === 'string' ? entry.string.trim() : undefined;
+  if (text === undefined) return { error: `${source} has no value; set "string"${parameter.type === 'list' ? ' or "array"' : ''}` };
+  switch (parameter.type) {
+    case 'integer': {
+      const n = /^\d+$/.test(text) ? Number(text) : NaN;
+      return n <= MAX_INT32 ? { value: n } : { error: `${source} must be a whole number of seconds, e.g. "86400"; got ${JSON.stringify(text)}` };
+    }
+    case 'boolean':
+      return text === 'true' || text === 'false' ? { value: text === 'true' } : { error: `${source} must be "true" or "false"; got ${JSON.stringify(text)}` };
+    case 'list': {
+      const list = parseText(text);
+      if (Array.isArray(list) && list.every(isPlainObject)) return { value: list };
+      return { error: `${source} must be a YAML or JSON list of mappings, e.g. [{namespace: team-a, cache: llama3}]; got ${JSON.stringify(text)}` };
+    }
+  }
+}
+
+/** YAML 1.1 as everywhere else; text that is not YAML decodes to undefined, reported by the caller. */
+function parseText(text: string): unknown {
+  try {
+    return parseYaml(text, { version: '1.1', maxAliasCount: MAX_ALIAS_COUNT });
+  } catch {
+    return undefined;
+  }
+}
+
+/** The package's LocalModelFnConfig with the Application's fields over its spec, or a new one. */
+export function withOverrides(base: KObject | undefined, spec: Record<string, unknown>): KObject {
+  if (base) return { ...base, spec: { ...(isPlainObject(base.spec) ? base.spec : {}), ...spec } };
+  return {
+    apiVersion: FN_CONFIG_API_VERSION,
+    kind: FN_CONFIG_KIND,
+    metadata: { name: 'kserve-localmodel-fn', annotations: { [LOCAL_CONFIG]: 'true' } },
+    spec,
+  };
+}

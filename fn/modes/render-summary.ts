@@ -1,0 +1,146 @@
+// The summary `render` prints on stderr: per node group, the models, nodes, download Jobs and disk
+// this render puts there, so a reviewer sees what a change does without reading every manifest.
+import { downloadPvcName } from '../build/names';
+import type { Cache } from '../inputs/index-inputs';
+import { indexInputs } from '../inputs/index-inputs';
+import type { KObject } from '../krm/objects';
+import { isPlainObject, labelOf } from '../krm/objects';
+import { compareStrings } from '../krm/results';
+import { formatBytes, parseQuantity } from '../kserve/quantity';
+import { storageKey } from '../kserve/storage-key';
+
+export interface ModelSummary {
+  /** `name` for a LocalModelCache, `namespace/name` for a LocalModelNamespaceCache. */
+  cache: string;
+  /** modelSize as written; undefined when missing. */
+  size?: string;
+  bytes?: bigint;
+  /** The cache listed first with the same model folder on this group: its disk space is counted once. */
+  sharesFolderWith?: string;
+}
+
+export interface NodeGroupSummary {
+  name: string;
+  models: ModelSummary[];
+  nodes: string[];
+  jobs: number;
+  /** Sum of modelSize over the group's distinct model folders, where modelSize is a quantity. */
+  usedBytes: bigint;
+  /** Caches whose modelSize is missing or not a quantity: usedBytes is a lower bound then. */
+  unsized: string[];
+  storageLimit?: string;
+  limitBytes?: bigint;
+}
+
+const JOB_NODE_LABEL = 'node';
+
+/** One entry per LocalModelNodeGroup of the output items, by name. */
+export function summarize(items: readonly KObject[]): NodeGroupSummary[] {
+  const inputs = indexInputs(items);
+  const generatedJobs = [...inputs.previousOutput].filter((o) => o.apiVersion === 'batch/v1' && o.kind === 'Job');
+  const groups = [...inputs.nodeGroups.keys()].sort(compareStrings);
+
+  const groupOfClaim = new Map<string, string>();
+  for (const group of groups) {
+    for (const cache of inputs.caches) if (cache.spec.nodeGroups.includes(group)) groupOfClaim.set(downloadPvcName(cache, group), group);
+  }
+  const jobsOf = new Map<string, KObject[]>(groups.map((g) => [g, []]));
+  for (const job of generatedJobs) {
+    const group = claimNames(job).map((c) => groupOfClaim.get(c)).find((g) => g !== undefined);
+    if (group) jobsOf.get(group)?.push(job);
+  }
+
+  return groups.map((name) => {
+    const spec = specOf(inputs.nodeGroups.get(name));
+    const models: ModelSummary[] = [];
+    const unsized: string[] = [];
+    const folders = new Map<string, string>();
+    let usedBytes = 0n;
+    for (const cache of inputs.caches.filter((c) => c.spec.nodeGroups.includes(name))) {
+      const model = modelOf(cache);
+      const folder = storageKey(cache.spec.sourceModelUri);
+      const first = folders.get(folder);
+      if (first !== undefined) model.sharesFolderWith = first;
+      else {
+        folders.set(folder, model.cache);
+        if (model.bytes === undefined) unsized.push(model.cache);
+        else usedBytes += model.bytes;
+      }
+      models.push(model);
+    }
+    const jobs = jobsOf.get(name) ?? [];
+    const storageLimit = quantityText(spec.storageLimit);
+    const limitBytes = storageLimit === undefined ? undefined : parseQuantity(storageLimit);
+    return {
+      name,
+      models,
+      nodes: [...new Set(jobs.map((j) => labelOf(j, JOB_NODE_LABEL) ?? ''))].filter(Boolean).sort(compareStrings),
+      jobs: jobs.length,
+      usedBytes,
+      unsized,
+      ...(storageLimit !== undefined ? { storageLimit } : {}),
+      ...(limitBytes !== undefined ? { limitBytes } : {}),
+    };
+  });
+}
+
+function modelOf(cache: Cache): ModelSummary {
+  const label = cache.namespace ? `${cache.namespace}/${cache.name}` : cache.name;
+  const size = quantityText(cache.spec.modelSize);
+  const bytes = size === undefined ? undefined : parseQuantity(size);
+  return { cache: label, ...(size !== undefined ? { size } : {}), ...(bytes !== undefined ? { bytes } : {}) };
+}
+
+const quantityText = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
+
+const specOf = (o: KObject | undefined): Record<string, unknown> => (o && isPlainObject(o.spec) ? o.spec : {});
+
+function claimNames(job: KObject): string[] {
+  const template = isPlainObject(job.spec) && isPlainObject(job.spec.template) ? job.spec.template : {};
+  const podSpec = isPlainObject(template.spec) ? template.spec : {};
+  const volumes = Array.isArray(podSpec.volumes) ? podSpec.volumes : [];
+  return volumes.flatMap((v: unknown) => {
+    const claim = isPlainObject(v) && isPlainObject(v.persistentVolumeClaim) ? v.persistentVolumeClaim.claimName : undefined;
+    return typeof claim === 'string' ? [claim] : [];
+  });
+}
+
+const LISTED_NODES = 10;
+const GENERATED_KINDS = ['PersistentVolume', 'PersistentVolumeClaim', 'Job'];
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The text for stderr: a headline with the counts, then a few lines per node group. */
+export function renderSummary(items: readonly KObject[], manifestCount: number): string {
+  const generated = [...indexInputs(items).previousOutput];
+  const byKind = GENERATED_KINDS.map((kind) => [kind, generated.filter((o) => o.kind === kind).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([kind, n]) => plural(n, kind));
+  const lines = [
+    `summary: ${plural(manifestCount, 'manifest')} to apply, ${generated.length} generated${byKind.length > 0 ? ` (${byKind.join(', ')})` : ''}`,
+  ];
+  for (const group of summarize(items)) lines.push(...groupLines(group));
+  return `${lines.join('\n')}\n`;
+}
+
+function groupLines(g: NodeGroupSummary): string[] {
+  const head = `node group ${g.name}: ${plural(g.models.length, 'model')}, ${plural(g.nodes.length, 'node')}, ${plural(g.jobs, 'download Job')}, ${storageText(g)}`;
+  const models = g.models.map((m) => {
+    const size = m.size === undefined ? 'no modelSize' : m.bytes === undefined ? `modelSize "${m.size}" is not a quantity` : m.size;
+    return `${m.cache} ${size}${m.sharesFolderWith ? ` (same model folder as ${m.sharesFolderWith}, counted once)` : ''}`;
+  });
+  const shown = g.nodes.slice(0, LISTED_NODES).join(', ');
+  const more = g.nodes.length > LISTED_NODES ? ` and ${g.nodes.length - LISTED_NODES} more` : '';
+  const nodes = g.nodes.length > 0 ? `${shown}${more}` : g.models.length > 0 ? 'none: no node of the inventory matches this group, so nothing is downloaded' : 'none';
+  return [head, `  models: ${models.length > 0 ? models.join(', ') : 'none'}`, `  nodes:  ${nodes}`];
+}
+
+function storageText(g: NodeGroupSummary): string {
+  const used = `${g.unsized.length > 0 ? 'at least ' : ''}${formatBytes(g.usedBytes)}`;
+  if (g.storageLimit === undefined) return `storage ${used}, no storageLimit`;
+  if (g.limitBytes === undefined) return `storage ${used}, storageLimit "${g.storageLimit}" is not a quantity`;
+  const of = `storage ${used} of ${g.storageLimit} storageLimit`;
+  if (g.usedBytes > g.limitBytes) return `${of}: OVER by ${formatBytes(g.usedBytes - g.limitBytes)}`;
+  const percent = g.limitBytes > 0n ? `${(g.usedBytes * 100n) / g.limitBytes}%` : '0%';
+  return `${of} (${percent})`;
+}

