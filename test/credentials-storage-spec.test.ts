@@ -80,7 +80,7 @@ describe('storage spec: our rules', () => {
   it('the storage-config secret not in the input: wired, with an info that the entry is not verified', () => {
     const out = storage([], { key: 'k' });
     assert.deepEqual(envLines(out.env), ['STORAGE_CONFIG<-storage-config:k']);
-    assert.match(messages(out.results, 'info')[0], /is not in the input, so the entry k of secret kserve-localmodel-jobs\/storage-config is not verified/);
+    assert.match(messages(out.results, 'info')[0], /storage-config secret kserve-localmodel-jobs\/storage-config is not in the input, so its entry k \(that it exists, its JSON and storage type\) is not verified/);
   });
   it('a default entry that may not exist is referenced as optional, as KServe skips a missing one', () =>
     assert.deepEqual(envLines(storage([], { parameters: { type: 's3', region: 'us-west-2' } }).env), ['STORAGE_CONFIG<-storage-config:default_s3?', 'STORAGE_OVERRIDE_CONFIG={"region":"us-west-2","type":"s3"}']));

@@ -59,7 +59,9 @@ export function serviceAccountCredentials(cache: Cache, saName: string, context:
     collected.addIrsa(settings.env);
   }
 
+  // Whether an error already explains what is missing, and how many secrets were of a known kind.
   let broken = false;
+  let classified = 0;
   const seen = new Set<string>();
   secretNamesOf(sa).forEach((name, i) => {
     const field = `secrets[${i}].name`;
@@ -101,10 +103,12 @@ export function serviceAccountCredentials(cache: Cache, saName: string, context:
     }
     const wiring = BUILDERS[classification.kind](shape, { config: config.credentials, sourceModelUri: cache.spec.sourceModelUri });
     results.push(...wiring.results);
-    collected.addSecret(shape, classification.kind, wiring);
+    if (wiring.results.some((r) => r.severity === 'error')) broken = true;
+    else collected.addSecret(shape, classification.kind, wiring);
+    classified++;
   });
 
-  if (collected.secretsWired === 0 && !broken) results.push(...withoutSecrets(cache, sa, irsa, runAsServiceAccount, context));
+  if (collected.secretsWired === 0 && !broken) results.push(...withoutSecrets(cache, sa, irsa, classified, runAsServiceAccount, context));
   return { env: collected.env, volumes: collected.volumes, volumeMounts: collected.volumeMounts, results };
 }
 
@@ -175,7 +179,7 @@ function secretNamesOf(sa: KObject): string[] {
  * No secret gave anything. Workload identity (IRSA, GKE) needs none, as long as the pod runs as the
  * ServiceAccount; otherwise the download would run without credentials, which is never silent here.
  */
-function withoutSecrets(cache: Cache, sa: KObject, irsa: boolean, runAsServiceAccount: boolean, context: CredentialContext): Result[] {
+function withoutSecrets(cache: Cache, sa: KObject, irsa: boolean, classified: number, runAsServiceAccount: boolean, context: CredentialContext): Result[] {
   const saRef = `${namespaceOf(sa)}/${nameOf(sa)}`;
   const identity = irsa ? `IRSA (${IRSA_ANNOTATION})` : Object.hasOwn(sa.metadata?.annotations ?? {}, GKE_WORKLOAD_IDENTITY_ANNOTATION) ? `GKE Workload Identity (${GKE_WORKLOAD_IDENTITY_ANNOTATION})` : undefined;
   if (identity && runAsServiceAccount) {
@@ -184,8 +188,8 @@ function withoutSecrets(cache: Cache, sa: KObject, irsa: boolean, runAsServiceAc
   if (identity) {
     return [error(cache.object, 'spec.serviceAccountName', `${describeCache(cache)}: ServiceAccount ${saRef} gives credentials only through ${identity}, but runAsServiceAccount is false in the function config, so the download pod runs as the jobs namespace's default ServiceAccount and gets none. Set runAsServiceAccount: true, or add a secret with credentials to the ServiceAccount`)];
   }
-  const names = secretNamesOf(sa);
-  const why = names.length === 0 ? 'it lists no secrets' : 'none of its secrets holds a key KServe recognises';
+  const why =
+    secretNamesOf(sa).length === 0 ? 'it lists no secrets' : classified === 0 ? 'none of its secrets holds a key KServe recognises' : 'its secrets give nothing; see the warnings on them';
   const keys = classificationOrder(context.config.credentials).map((c) => c.key).join(', ');
   return [error(cache.object, 'spec.serviceAccountName', `${describeCache(cache)}: ServiceAccount ${saRef} gives the download no credentials (${why}). Add a secret with one of the keys ${keys} to its secrets, annotate it for workload identity (${IRSA_ANNOTATION} or ${GKE_WORKLOAD_IDENTITY_ANNOTATION}), or remove spec.serviceAccountName if the model is public`)];
 }

@@ -111,14 +111,14 @@ export function storageSpecCredentials(cache: Cache, spec: { key?: string; param
     results.push(warning(cache.object, keyField, `the storage initializer applies ${STORAGE_CONFIG} only to ${STORAGE_SPEC_TYPES.map((t) => `${t}://`).join(', ')} downloads, so it gives this URI no credentials; use spec.serviceAccountName with a ServiceAccount whose secret fits the URI (HF_TOKEN for hf://), the method KServe's storage initializer honours for it`));
   }
 
-  const unverified = paramType === undefined ? 'its JSON and storage type are' : 'its JSON is';
+  const checked = paramType === undefined ? 'JSON and storage type' : 'JSON';
   if (!shape) {
     const optional = spec.key === undefined ? `; ${STORAGE_CONFIG} references it as optional, since KServe skips a default entry that does not exist` : '';
-    results.push(info(cache.object, keyField, `secret ${namespace}/${secretName} is not in the input, so the ${entryName} is not verified${optional}`));
+    results.push(info(cache.object, keyField, `the storage-config secret ${namespace}/${secretName} is not in the input, so its entry ${entryKey} (that it exists, its ${checked}) is not verified${optional}. Add the secret to the package (a SealedSecret, ExternalSecret or SOPS-encrypted Secret will do) to have it checked`));
   } else if (entryExists === undefined) {
     results.push(info(cache.object, keyField, `${describeSecret(shape)} takes keys from dataFrom or templateFrom, so the ${entryName} is not verified`));
   } else if (entryExists && entryJson === undefined) {
-    results.push(info(cache.object, keyField, `the ${entryName} is encrypted in ${describeSecret(shape)}, so ${unverified} not verified`));
+    results.push(info(cache.object, keyField, `the ${entryName} is encrypted in ${describeSecret(shape)}, so its ${checked} ${paramType === undefined ? 'are' : 'is'} not verified`));
   } else if (entryExists === false) {
     results.push(info(cache.object, keyField, `${describeSecret(shape)} has no entry ${entryKey}; the download gets only the parameters (${STORAGE_OVERRIDE_CONFIG})`));
   }
