@@ -74,7 +74,7 @@ function plainSecret(o: KObject): SecretShape {
     annotations: { ...o.metadata?.annotations },
     encryptedAnnotations: new Set(),
     plainValues,
-    fieldOf: (key) => (key in stringData ? `stringData.${key}` : `data.${key}`),
+    fieldOf: (key) => (Object.hasOwn(stringData, key) ? `stringData.${key}` : `data.${key}`),
   };
 }
 
@@ -101,7 +101,7 @@ function sopsSecret(o: KObject): SecretShape {
       ...[...plainOf(stringsOf(o.data), SOPS_CIPHERTEXT)].map(([k, v]): [string, string] => [k, Buffer.from(v, 'base64').toString('utf8')]),
       ...plainOf(stringsOf(o.stringData), SOPS_CIPHERTEXT),
     ]),
-    fieldOf: (key) => (key in stringData ? `stringData.${key}` : `data.${key}`),
+    fieldOf: (key) => (Object.hasOwn(stringData, key) ? `stringData.${key}` : `data.${key}`),
   };
 }
 
@@ -120,8 +120,8 @@ function sealedSecret(o: KObject): SecretShape {
     keysComplete: true,
     annotations: stringsOf(mapOf(template.metadata).annotations),
     encryptedAnnotations: new Set(),
-    plainValues: plainOf(Object.fromEntries(Object.entries(stringsOf(templateData)).filter(([k]) => !(k in encryptedData))), TEMPLATE_EXPRESSION),
-    fieldOf: (key) => (key in encryptedData ? `spec.encryptedData.${key}` : `spec.template.data.${key}`),
+    plainValues: plainOf(Object.fromEntries(Object.entries(stringsOf(templateData)).filter(([k]) => !Object.hasOwn(encryptedData, k))), TEMPLATE_EXPRESSION),
+    fieldOf: (key) => (Object.hasOwn(encryptedData, key) ? `spec.encryptedData.${key}` : `spec.template.data.${key}`),
   };
 }
 

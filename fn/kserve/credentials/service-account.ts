@@ -28,6 +28,8 @@ import { noWiring } from './wiring';
 
 export const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
 export const GKE_WORKLOAD_IDENTITY_ANNOTATION = 'iam.gke.io/gcp-service-account';
+/** Azure's webhook also wants a pod label, which download Jobs do not carry: recognised only to say so. */
+export const AZURE_WORKLOAD_IDENTITY_ANNOTATION = 'azure.workload.identity/client-id';
 
 const BUILDERS: Record<SecretKind, KindBuilder> = {
   s3: s3Credentials,
@@ -59,36 +61,11 @@ export function serviceAccountCredentials(cache: Cache, saName: string, context:
     collected.addIrsa(settings.env);
   }
 
+  const listed = listedSecrets(sa, context, results);
   // Whether an error already explains what is missing, and how many secrets were of a known kind.
-  let broken = false;
+  let broken = listed.broken;
   let classified = 0;
-  const seen = new Set<string>();
-  secretNamesOf(sa).forEach((name, i) => {
-    const field = `secrets[${i}].name`;
-    if (name === '') {
-      results.push(error(sa, field, `ServiceAccount ${namespace}/${saName} has a secrets entry without a name; name the secret or remove the entry`));
-      broken = true;
-      return;
-    }
-    if (seen.has(name)) {
-      results.push(warning(sa, field, `ServiceAccount ${namespace}/${saName} lists secret ${name} twice; it is wired once. Remove the repeated entry`));
-      return;
-    }
-    seen.add(name);
-    const found = findSecret(inputs, namespace, name);
-    if (!found.shape) {
-      if (name.startsWith(`${saName}-token-`)) {
-        results.push(info(sa, field, `secret ${name} is not in the input; its name is that of the API token Kubernetes used to add to a ServiceAccount, which holds no storage credentials, so it is skipped`));
-        return;
-      }
-      results.push(error(sa, field, `ServiceAccount ${namespace}/${saName} lists secret ${name}, which is not in the input as a Secret, SealedSecret, ExternalSecret or SOPS-encrypted Secret in namespace ${namespace}${elsewhereHint(found.elsewhere, namespace)}. Add it to the package, or remove it from the ServiceAccount's secrets (KServe would stop wiring at this secret and start the download with partial credentials)`));
-      broken = true;
-      return;
-    }
-    const shape = found.shape;
-    if (found.others.length > 0) {
-      results.push(warning(shape.object, undefined, `Secret ${namespace}/${name} is made by ${[shape, ...found.others].map(describeSecret).join(' and ')}; the function reads the first. Keep one of them`));
-    }
+  for (const shape of listed.shapes) {
     const classification = classify(shape.keys, config.credentials);
     if (!classification) {
       if (shape.keysComplete) results.push(warning(shape.object, undefined, unclassifiedMessage(shape, context)));
@@ -96,7 +73,7 @@ export function serviceAccountCredentials(cache: Cache, saName: string, context:
         results.push(error(shape.object, undefined, `${describeSecret(shape)} takes its keys from dataFrom or templateFrom, which only the cluster knows, and none of the keys it lists says which credential it holds; list the deciding key (e.g. HF_TOKEN or ${config.credentials.s3.s3SecretAccessKeyName}) in spec.data so the function can wire it`));
         broken = true;
       }
-      return;
+      continue;
     }
     if (!shape.keysComplete) {
       results.push(info(shape.object, shape.fieldOf(classification.key), `${describeSecret(shape)} is wired as a ${classification.kind} secret by its listed key ${classification.key}; keys from dataFrom or templateFrom are not known before the cluster makes the Secret, and one earlier in KServe's order would change its kind. List every key in spec.data to be certain`));
@@ -106,10 +83,46 @@ export function serviceAccountCredentials(cache: Cache, saName: string, context:
     if (wiring.results.some((r) => r.severity === 'error')) broken = true;
     else collected.addSecret(shape, classification.kind, wiring);
     classified++;
-  });
+  }
 
   if (collected.secretsWired === 0 && !broken) results.push(...withoutSecrets(cache, sa, irsa, classified, runAsServiceAccount, context));
   return { env: collected.env, volumes: collected.volumes, volumeMounts: collected.volumeMounts, results };
+}
+
+/**
+ * The secrets the ServiceAccount lists, found in the input, each once and in list order. KServe stops
+ * at the first missing one; here every missing one is reported, and `broken` says one was.
+ */
+function listedSecrets(sa: KObject, { inputs, config }: CredentialContext, results: Result[]): { shapes: SecretShape[]; broken: boolean } {
+  const namespace = config.localModel.jobNamespace;
+  const saRef = `ServiceAccount ${namespace}/${nameOf(sa)}`;
+  const shapes: SecretShape[] = [];
+  let broken = false;
+  const seen = new Set<string>();
+  secretNamesOf(sa).forEach((name, i) => {
+    const field = `secrets[${i}].name`;
+    if (name === '') {
+      results.push(error(sa, field, `${saRef} has a secrets entry without a name; name the secret or remove the entry`));
+      broken = true;
+    } else if (seen.has(name)) {
+      results.push(warning(sa, field, `${saRef} lists secret ${name} twice; it is wired once. Remove the repeated entry`));
+    } else {
+      seen.add(name);
+      const found = findSecret(inputs, namespace, name);
+      if (found.shape) {
+        if (found.others.length > 0) {
+          results.push(warning(found.shape.object, undefined, `Secret ${namespace}/${name} is made by ${[found.shape, ...found.others].map(describeSecret).join(' and ')}; the function reads the first. Keep one of them`));
+        }
+        shapes.push(found.shape);
+      } else if (name.startsWith(`${nameOf(sa)}-token-`)) {
+        results.push(info(sa, field, `secret ${name} is not in the input; its name is that of the API token Kubernetes used to add to a ServiceAccount, which holds no storage credentials, so it is skipped`));
+      } else {
+        results.push(error(sa, field, `${saRef} lists secret ${name}, which is not in the input as a Secret, SealedSecret, ExternalSecret or SOPS-encrypted Secret in namespace ${namespace}${elsewhereHint(found.elsewhere, namespace)}. Add it to the package, or remove it from the ServiceAccount's secrets (KServe would stop wiring at this secret and start the download with partial credentials)`));
+        broken = true;
+      }
+    }
+  });
+  return { shapes, broken };
 }
 
 /**
@@ -183,10 +196,13 @@ function withoutSecrets(cache: Cache, sa: KObject, irsa: boolean, classified: nu
   const saRef = `${namespaceOf(sa)}/${nameOf(sa)}`;
   const identity = irsa ? `IRSA (${IRSA_ANNOTATION})` : Object.hasOwn(sa.metadata?.annotations ?? {}, GKE_WORKLOAD_IDENTITY_ANNOTATION) ? `GKE Workload Identity (${GKE_WORKLOAD_IDENTITY_ANNOTATION})` : undefined;
   if (identity && runAsServiceAccount) {
-    return [info(cache.object, 'spec.serviceAccountName', `${describeCache(cache)}: ServiceAccount ${saRef} gives no secrets; the download pod runs as it, so ${identity} provides the credentials`)];
+    return [info(cache.object, 'spec.serviceAccountName', `${describeCache(cache)}: ServiceAccount ${saRef} has no usable secret; the download pod runs as it, so ${identity} provides the credentials`)];
   }
   if (identity) {
     return [error(cache.object, 'spec.serviceAccountName', `${describeCache(cache)}: ServiceAccount ${saRef} gives credentials only through ${identity}, but runAsServiceAccount is false in the function config, so the download pod runs as the jobs namespace's default ServiceAccount and gets none. Set runAsServiceAccount: true, or add a secret with credentials to the ServiceAccount`)];
+  }
+  if (Object.hasOwn(sa.metadata?.annotations ?? {}, AZURE_WORKLOAD_IDENTITY_ANNOTATION)) {
+    return [error(cache.object, 'spec.serviceAccountName', `${describeCache(cache)}: ServiceAccount ${saRef} has no usable secret and uses Azure Workload Identity (${AZURE_WORKLOAD_IDENTITY_ANNOTATION}), whose webhook acts only on pods labelled azure.workload.identity/use: "true"; download Jobs do not carry that label, so the download would get no credentials. Add a secret with the Azure keys (AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_CLIENT_SECRET or AZURE_STORAGE_ACCESS_KEY) to its secrets`)];
   }
   const why =
     secretNamesOf(sa).length === 0 ? 'it lists no secrets' : classified === 0 ? 'none of its secrets holds a key KServe recognises' : 'its secrets give nothing; see the warnings on them';

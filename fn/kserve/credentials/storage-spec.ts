@@ -11,6 +11,7 @@ import type { Result } from '../../krm/results';
 import { goJsonMarshalStringMap } from '../go-json';
 import { looksLikeCredential } from './credential-like-parameters';
 import { CA_BUNDLE_CONFIGMAP_IS_INERT } from './s3-settings';
+import type { SecretShape } from './secret-shape';
 import { describeSecret, findSecret, sortedKeys } from './secret-shape';
 import type { CredentialContext, CredentialWiring } from './wiring';
 import { literalEnv, noWiring, secretEnv } from './wiring';
@@ -61,76 +62,106 @@ export function storageSpecCredentials(cache: Cache, spec: { key?: string; param
   const { parameters } = spec;
   const paramType = Object.hasOwn(parameters, 'type') ? parameters.type : undefined;
   const entryKey = spec.key ?? (paramType ? `${DEFAULT_STORAGE_KEY}_${paramType}` : DEFAULT_STORAGE_KEY);
-  const keyField = spec.key !== undefined ? 'spec.storage.key' : 'spec.storage';
-  const entryName = `entry ${entryKey} of secret ${namespace}/${secretName}`;
+  const where: Where = { cache, keyField: spec.key !== undefined ? 'spec.storage.key' : 'spec.storage', entryName: `entry ${entryKey} of secret ${namespace}/${secretName}` };
 
-  const refused = Object.keys(parameters).filter(looksLikeCredential).sort();
-  if (refused.length > 0) {
-    return noWiring(refused.map((name) => error(cache.object, `spec.storage.parameters.${name}`, `storage.parameters.${name} looks like a credential. Parameters are written into the download Job in plain text (${STORAGE_OVERRIDE_CONFIG}) and so into Git: move it into the ${entryName} (or a secret of a ServiceAccount) and remove it from parameters`)));
-  }
+  const refused = refusedParameters(parameters, where);
+  if (refused.length > 0) return noWiring(refused);
   if (paramType === '') {
     return noWiring([error(cache.object, 'spec.storage.parameters.type', `storage.parameters.type is empty, and the storage initializer would lay that empty type over the entry's; remove it or set one of ${STORAGE_SPEC_TYPES.join(', ')}`)]);
   }
 
   const results: Result[] = [];
-  const env: EnvVar[] = [];
   const { shape, others } = findSecret(inputs, namespace, secretName);
   if (shape && others.length > 0) {
     results.push(warning(shape.object, undefined, `Secret ${namespace}/${secretName} is made by ${[shape, ...others].map(describeSecret).join(' and ')}; the function reads the first. Keep one of them`));
   }
   // undefined: the input cannot tell (no secret, or keys only the cluster knows).
   const entryExists = !shape ? undefined : shape.keys.has(entryKey) ? true : shape.keysComplete ? false : undefined;
-  const entryJson = entryExists && shape ? shape.plainValues.get(entryKey) : undefined;
-
-  if (entryExists === false && spec.key !== undefined) {
-    return noWiring([error(cache.object, keyField, `storage.key ${entryKey} is not an entry of ${describeSecret(shape!)} (its entries: ${sortedKeys(shape!).join(', ') || 'none'}); add the entry to the secret or fix storage.key`)]);
-  }
-  if (entryExists === false && paramType === undefined) {
-    return noWiring([error(cache.object, keyField, `the storage type cannot be determined: ${describeSecret(shape!)} has no entry ${entryKey} and storage.parameters has no type. Set storage.key to the entry to use, or add the entry ${DEFAULT_STORAGE_KEY} with a "type"`)]);
-  }
-
-  let entry: Record<string, string | null> | undefined;
-  if (entryJson !== undefined) {
-    entry = flatStringJson(entryJson);
-    if (!entry) {
-      return noWiring([error(shape!.object, shape!.fieldOf(entryKey), `the ${entryName} is not a JSON object of string values, which KServe and the storage initializer both require (write "verify_ssl": "0", not false); fix the entry`)]);
+  if (shape && entryExists === false) {
+    if (spec.key !== undefined) {
+      return noWiring([error(cache.object, where.keyField, `storage.key ${entryKey} is not an entry of ${describeSecret(shape)} (its entries: ${sortedKeys(shape).join(', ') || 'none'}); add the entry to the secret or fix storage.key`)]);
+    }
+    if (paramType === undefined) {
+      return noWiring([error(cache.object, where.keyField, `the storage type cannot be determined: ${describeSecret(shape)} has no entry ${entryKey} and storage.parameters has no type. Set storage.key to the entry to use, or add the entry ${DEFAULT_STORAGE_KEY} with a "type"`)]);
     }
   }
-  const entryType = entry && typeof entry.type === 'string' ? entry.type : undefined;
-  const type = paramType ?? entryType;
-  const typeField = paramType !== undefined ? 'spec.storage.parameters.type' : keyField;
 
-  if (type === 'hf') {
-    results.push(warning(cache.object, typeField, `storage type hf is wired as written, but KServe's storage initializer reads ${STORAGE_CONFIG} only for ${STORAGE_SPEC_TYPES.join(', ')}, so this token never reaches the download (KServe's own agent rejects the entry). Use spec.serviceAccountName with a ServiceAccount whose secret holds HF_TOKEN: that is the method KServe's storage initializer honours`));
-  } else if (type !== undefined && !STORAGE_SPEC_TYPES.includes(type)) {
-    return noWiring([error(cache.object, typeField, `storage type ${type || '""'} is not one KServe knows: it must be one of ${STORAGE_SPEC_TYPES.join(', ')}${paramType === undefined ? ` ("type" in the ${entryName})` : ''}`)]);
-  } else if (type === undefined && entry) {
-    return noWiring([error(cache.object, keyField, `the storage type cannot be determined: the ${entryName} has no "type" and storage.parameters has none. Add "type" (one of ${STORAGE_SPEC_TYPES.join(', ')}) to the entry or to storage.parameters`)]);
+  const entryJson = shape && entryExists ? shape.plainValues.get(entryKey) : undefined;
+  const entry = entryJson !== undefined ? flatStringJson(entryJson) : undefined;
+  if (shape && entryJson !== undefined && !entry) {
+    return noWiring([error(shape.object, shape.fieldOf(entryKey), `the ${where.entryName} is not a JSON object of string values, which KServe and the storage initializer both require (write "verify_ssl": "0", not false); fix the entry`)]);
   }
-  if (type !== 'hf' && !STORAGE_SPEC_TYPES.some((t) => cache.spec.sourceModelUri.startsWith(`${t}://`))) {
-    results.push(warning(cache.object, keyField, `the storage initializer applies ${STORAGE_CONFIG} only to ${STORAGE_SPEC_TYPES.map((t) => `${t}://`).join(', ')} downloads, so it gives this URI no credentials; use spec.serviceAccountName with a ServiceAccount whose secret fits the URI (HF_TOKEN for hf://), the method KServe's storage initializer honours for it`));
-  }
+  const typeProblem = checkType(paramType, entry, where, results);
+  if (typeProblem) return noWiring([typeProblem]);
+  results.push(...notVerified(shape, entryExists, entryJson !== undefined, paramType, entryKey, spec.key === undefined, where, context));
 
-  const checked = paramType === undefined ? 'JSON and storage type' : 'JSON';
-  if (!shape) {
-    const optional = spec.key === undefined ? `; ${STORAGE_CONFIG} references it as optional, since KServe skips a default entry that does not exist` : '';
-    results.push(info(cache.object, keyField, `the storage-config secret ${namespace}/${secretName} is not in the input, so its entry ${entryKey} (that it exists, its ${checked}) is not verified${optional}. Add the secret to the package (a SealedSecret, ExternalSecret or SOPS-encrypted Secret will do) to have it checked`));
-  } else if (entryExists === undefined) {
-    results.push(info(cache.object, keyField, `${describeSecret(shape)} takes keys from dataFrom or templateFrom, so the ${entryName} is not verified`));
-  } else if (entryExists && entryJson === undefined) {
-    results.push(info(cache.object, keyField, `the ${entryName} is encrypted in ${describeSecret(shape)}, so its ${checked} ${paramType === undefined ? 'are' : 'is'} not verified`));
-  } else if (entryExists === false) {
-    results.push(info(cache.object, keyField, `${describeSecret(shape)} has no entry ${entryKey}; the download gets only the parameters (${STORAGE_OVERRIDE_CONFIG})`));
-  }
-
+  const env: EnvVar[] = [];
   // KServe reads cabundle_configmap only from an entry whose type is not overridden by a parameter.
   if (paramType === undefined && entry && Object.hasOwn(entry, CA_BUNDLE_ENTRY_FIELD)) {
     env.push(literalEnv('AWS_CA_BUNDLE_CONFIGMAP', entry[CA_BUNDLE_ENTRY_FIELD] ?? ''));
-    results.push(warning(cache.object, keyField, CA_BUNDLE_CONFIGMAP_IS_INERT));
+    results.push(warning(cache.object, where.keyField, CA_BUNDLE_CONFIGMAP_IS_INERT));
   }
   if (entryExists !== false) env.push(secretEnv(STORAGE_CONFIG, secretName, entryKey, spec.key === undefined && entryExists === undefined));
   if (Object.keys(parameters).length > 0) env.push(literalEnv(STORAGE_OVERRIDE_CONFIG, goJsonMarshalStringMap(parameters)));
   return { env, volumes: [], volumeMounts: [], results };
+}
+
+/** What results about one storage spec point at. */
+interface Where {
+  cache: Cache;
+  keyField: string;
+  entryName: string;
+}
+
+function refusedParameters(parameters: Record<string, string>, { cache, entryName }: Where): Result[] {
+  return Object.keys(parameters)
+    .filter(looksLikeCredential)
+    .sort()
+    .map((name) => error(cache.object, `spec.storage.parameters.${name}`, `storage.parameters.${name} looks like a credential. Parameters are written into the download Job in plain text (${STORAGE_OVERRIDE_CONFIG}) and so into Git: move it into the ${entryName} (or a secret of a ServiceAccount) and remove it from parameters`));
+}
+
+/**
+ * The type the storage initializer will see (a type parameter lays over the entry's): an unknown one
+ * is an error; hf is wired as the seed writes it, with a warning; a URI that STORAGE_CONFIG does not
+ * serve gets a warning. Returns the error that stops the wiring, if any.
+ */
+function checkType(paramType: string | undefined, entry: Record<string, string | null> | undefined, { cache, keyField, entryName }: Where, results: Result[]): Result | undefined {
+  const type = paramType ?? (entry && typeof entry.type === 'string' ? entry.type : undefined);
+  const typeField = paramType !== undefined ? 'spec.storage.parameters.type' : keyField;
+  if (type === undefined && entry) {
+    return error(cache.object, keyField, `the storage type cannot be determined: the ${entryName} has no "type" and storage.parameters has none. Add "type" (one of ${STORAGE_SPEC_TYPES.join(', ')}) to the entry or to storage.parameters`);
+  }
+  if (type !== undefined && type !== 'hf' && !STORAGE_SPEC_TYPES.includes(type)) {
+    return error(cache.object, typeField, `storage type ${type || '""'} is not one KServe knows: it must be one of ${STORAGE_SPEC_TYPES.join(', ')}${paramType === undefined ? ` ("type" in the ${entryName})` : ''}`);
+  }
+  if (type === 'hf') {
+    results.push(warning(cache.object, typeField, `storage type hf is wired as written, but KServe's storage initializer reads ${STORAGE_CONFIG} only for ${STORAGE_SPEC_TYPES.join(', ')}, so this token never reaches the download (KServe's own agent rejects the entry). Use spec.serviceAccountName with a ServiceAccount whose secret holds HF_TOKEN: that is the method KServe's storage initializer honours`));
+  } else if (!STORAGE_SPEC_TYPES.some((t) => cache.spec.sourceModelUri.startsWith(`${t}://`))) {
+    results.push(warning(cache.object, keyField, `the storage initializer applies ${STORAGE_CONFIG} only to ${STORAGE_SPEC_TYPES.map((t) => `${t}://`).join(', ')} downloads, so it gives this URI no credentials; use spec.serviceAccountName with a ServiceAccount whose secret fits the URI (HF_TOKEN for hf://), the method KServe's storage initializer honours for it`));
+  }
+  return undefined;
+}
+
+/** What the input could not show about the entry, said once as an info (kserve-behaviour.md §5). */
+function notVerified(
+  shape: SecretShape | undefined,
+  entryExists: boolean | undefined,
+  readable: boolean,
+  paramType: string | undefined,
+  entryKey: string,
+  defaultKey: boolean,
+  { cache, keyField, entryName }: Where,
+  { config }: CredentialContext,
+): Result[] {
+  const checked = paramType === undefined ? 'JSON and storage type' : 'JSON';
+  if (!shape) {
+    const optional = defaultKey ? `; ${STORAGE_CONFIG} references it as optional, since KServe skips a default entry that does not exist` : '';
+    return [info(cache.object, keyField, `the storage-config secret ${config.localModel.jobNamespace}/${config.credentials.storageSpecSecretName} is not in the input, so its entry ${entryKey} (that it exists, its ${checked}) is not verified${optional}. Add the secret to the package (a SealedSecret, ExternalSecret or SOPS-encrypted Secret will do) to have it checked`)];
+  }
+  if (entryExists === undefined) return [info(cache.object, keyField, `${describeSecret(shape)} takes keys from dataFrom or templateFrom, so the ${entryName} is not verified`)];
+  if (entryExists && !readable) return [info(cache.object, keyField, `the ${entryName} is encrypted in ${describeSecret(shape)}, so its ${checked} ${paramType === undefined ? 'are' : 'is'} not verified`)];
+  if (!entryExists) return [info(cache.object, keyField, `${describeSecret(shape)} has no entry ${entryKey}; the download gets only the parameters (${STORAGE_OVERRIDE_CONFIG})`)];
+  return [];
 }
 
 /** Go's json.Unmarshal into map[string]string: an object whose values are strings (null leaves a key empty). */
