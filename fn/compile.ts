@@ -95,7 +95,7 @@ function buildJob(job: JobPlan, inputs: Inputs, config: KServeConfig, fnConfig: 
   const [owner, ...others] = job.caches;
   const results: Result[] = [];
   const base = baseContainer(owner, inputs, config, results);
-  const credentials = credentialsFor(owner, { inputs, config });
+  const credentials = credentialsFor(owner, { inputs, config, runAsServiceAccount: fnConfig.runAsServiceAccount });
   results.push(...credentials.results);
 
   for (const other of others) {
