@@ -19,6 +19,7 @@ import { info, warning } from './krm/report';
 import type { Result } from './krm/results';
 import { hasErrors, sortResults } from './krm/results';
 import { credentialsFor } from './kserve/credentials';
+import type { CredentialWiring } from './kserve/credentials';
 import { matchingStorageContainers } from './kserve/storage-container';
 import type { JobPlan, Plan } from './plan';
 import { plan } from './plan';
@@ -83,33 +84,46 @@ function build(p: Plan, inputs: Inputs, config: KServeConfig, fnConfig: FnConfig
     emit(persistentVolume(pv, s.nodeGroupObject), source);
     emit(persistentVolumeClaim(servingPvcName(s.cache, s.nodeGroup), s.namespace, pv, s.nodeGroupObject), source);
   }
+  const containers = downloadContainers(inputs, config, fnConfig, results);
   for (const job of p.jobs) {
-    const made = buildJob(job, inputs, config, fnConfig);
-    results.push(...made.results);
-    emit(made.job, `${describeCache(job.caches[0])} on node ${job.node.name}`);
+    results.push(...sharedJobNotes(job));
+    emit(buildJob(job, containers, config, fnConfig), `${describeCache(job.caches[0])} on node ${job.node.name}`);
   }
   return { objects: [...byId.values()].map((e) => e.object), results };
 }
 
-function buildJob(job: JobPlan, inputs: Inputs, config: KServeConfig, fnConfig: FnConfig): { job: Job; results: Result[] } {
-  const [owner, ...others] = job.caches;
-  const results: Result[] = [];
-  const base = baseContainer(owner, inputs, config, results);
-  const credentials = credentialsFor(owner, { inputs, config, runAsServiceAccount: fnConfig.runAsServiceAccount });
-  results.push(...credentials.results);
+/** What a cache's download container is made of: worked out once per cache, not once per node. */
+interface CacheContainer {
+  base: Container;
+  credentials: CredentialWiring;
+}
 
-  for (const other of others) {
-    if (credentialShape(other) !== credentialShape(owner)) {
-      results.push(warning(other.object, 'spec', `${describeCache(other)} caches the same model as ${describeCache(owner)} on node ${job.node.name} with other credentials; one Job downloads it, with ${describeCache(owner)}'s credentials. Give both caches the same serviceAccountName and storage`));
+function downloadContainers(inputs: Inputs, config: KServeConfig, fnConfig: FnConfig, results: Result[]): Map<Cache, CacheContainer> {
+  const containers = new Map<Cache, CacheContainer>();
+  for (const cache of inputs.caches) {
+    const base = baseContainer(cache, inputs, config, results);
+    const credentials = credentialsFor(cache, { inputs, config, runAsServiceAccount: fnConfig.runAsServiceAccount });
+    results.push(...credentials.results);
+    const clashes = (base.env ?? []).filter((e) => credentials.env.some((c) => c.name === e.name)).map((e) => e.name);
+    if (clashes.length > 0) {
+      results.push(warning(cache.object, 'spec', `the ClusterStorageContainer's env ${clashes.join(', ')} is replaced by the credential env of the same name on the download Job`));
     }
+    containers.set(cache, { base, credentials });
   }
-  const clashes = (base.env ?? []).filter((e) => credentials.env.some((c) => c.name === e.name)).map((e) => e.name);
-  if (clashes.length > 0) {
-    results.push(warning(owner.object, 'spec', `the ClusterStorageContainer's env ${clashes.join(', ')} is replaced by the credential env of the same name on the download Job`));
-  }
+  return containers;
+}
 
-  const serviceAccountName = fnConfig.runAsServiceAccount ? owner.spec.serviceAccountName : undefined;
-  const made = downloadJob({
+function sharedJobNotes(job: JobPlan): Result[] {
+  const [owner, ...others] = job.caches;
+  return others
+    .filter((other) => credentialShape(other) !== credentialShape(owner))
+    .map((other) => warning(other.object, 'spec', `${describeCache(other)} caches the same model as ${describeCache(owner)} with other credentials; where both are on one node, one Job downloads it, with ${describeCache(owner)}'s credentials. Give both caches the same serviceAccountName and storage`));
+}
+
+function buildJob(job: JobPlan, containers: ReadonlyMap<Cache, CacheContainer>, config: KServeConfig, fnConfig: FnConfig): Job {
+  const owner = job.caches[0];
+  const { base, credentials } = containers.get(owner) as CacheContainer;
+  return downloadJob({
     cacheName: owner.name,
     cacheNamespace: owner.namespace,
     sourceModelUri: owner.spec.sourceModelUri,
@@ -120,13 +134,12 @@ function buildJob(job: JobPlan, inputs: Inputs, config: KServeConfig, fnConfig: 
     env: credentials.env,
     volumes: credentials.volumes,
     volumeMounts: credentials.volumeMounts,
-    serviceAccountName,
+    serviceAccountName: fnConfig.runAsServiceAccount ? owner.spec.serviceAccountName : undefined,
     fsGroup: config.localModel.fsGroup,
     ttlSecondsAfterFinished: fnConfig.jobTTLSecondsAfterFinished,
     tolerations: fnConfig.tolerations,
     labels: { [OWNER_LABEL]: OWNER_VALUE },
   });
-  return { job: made, results };
 }
 
 const credentialShape = (c: Cache): string => JSON.stringify([c.spec.serviceAccountName ?? '', c.spec.storage ?? null]);

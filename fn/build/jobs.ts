@@ -48,6 +48,7 @@ export function containerFromStorageInitializer(config: StorageInitializerConfig
     name: DOWNLOAD_CONTAINER_NAME,
     image: config.image,
     ...(Object.keys(resources).length > 0 ? { resources } : {}),
+    terminationMessagePolicy: 'FallbackToLogsOnError',
   };
 }
 
@@ -56,21 +57,22 @@ export function containerFromStorageInitializer(config: StorageInitializerConfig
  * credential env is appended, and on a name clash the credential wins (reported by the caller).
  */
 export function downloadContainer(input: JobInput): Container {
-  const base = structuredClone(input.baseContainer);
+  const { name, image, args: _args, env: baseEnv, volumeMounts: _mounts, terminationMessagePolicy, ...rest } = structuredClone(input.baseContainer);
   const credentialNames = new Set(input.env.map((e) => e.name));
-  const env = [...(base.env ?? []).filter((e) => !credentialNames.has(e.name)), ...input.env];
-  const container: Container = {
-    ...base,
+  const env = [...(baseEnv ?? []).filter((e) => !credentialNames.has(e.name)), ...input.env];
+  // Field order is for the reader of the generated YAML: what runs, with what, then where it writes.
+  return {
+    name,
+    image,
     args: [input.sourceModelUri, MODEL_MOUNT_PATH],
+    ...(env.length > 0 ? { env } : {}),
+    ...rest,
     volumeMounts: [
       { name: PVC_SOURCE_VOLUME, mountPath: MODEL_MOUNT_PATH, subPath: modelFolder(input.sourceModelUri) },
       ...input.volumeMounts,
     ],
-    terminationMessagePolicy: base.terminationMessagePolicy ?? 'FallbackToLogsOnError',
+    ...(terminationMessagePolicy ? { terminationMessagePolicy } : {}),
   };
-  if (env.length > 0) container.env = env;
-  else delete container.env;
-  return container;
 }
 
 export function downloadJob(input: JobInput): Job {
