@@ -62,8 +62,17 @@ describe('a ServiceAccount that gives nothing is never a silent Job without cred
     assert.deepEqual(messages(out.results, 'error'), []);
     assert.match(messages(out.results, 'info')[0], /GKE Workload Identity/);
   });
-  it('Azure Workload Identity and no secrets: error, since its webhook needs a pod label download Jobs lack', () =>
-    assert.match(messages(wire([serviceAccount('sa', [], { 'azure.workload.identity/client-id': '00000000-0000-0000-0000-000000000000' })], sa).results, 'error')[0], /azure\.workload\.identity\/use: "true"/));
+  it('Azure Workload Identity and no secrets: info, and the pod opts in with the label its webhook needs', () => {
+    const out = wire([serviceAccount('sa', [], { 'azure.workload.identity/client-id': '00000000-0000-0000-0000-000000000000' })], sa);
+    assert.deepEqual(messages(out.results, 'error'), []);
+    assert.match(messages(out.results, 'info')[0], /Azure Workload Identity/);
+    assert.deepEqual(out.podLabels, { 'azure.workload.identity/use': 'true' });
+  });
+  it('Azure Workload Identity with runAsServiceAccount: false: no label, and an error', () => {
+    const out = wire([serviceAccount('sa', [], { 'azure.workload.identity/client-id': '0' })], sa, { runAsServiceAccount: false });
+    assert.equal(out.podLabels, undefined);
+    assert.match(messages(out.results, 'error')[0], /runAsServiceAccount is false/);
+  });
   it('workload identity with runAsServiceAccount: false is an error (the pod would run as default)', () =>
     assert.match(messages(wire([serviceAccount('sa', [], { 'eks.amazonaws.com/role-arn': 'arn' })], sa, { runAsServiceAccount: false }).results, 'error')[0], /runAsServiceAccount is false/));
 });

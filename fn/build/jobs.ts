@@ -27,6 +27,7 @@ export interface JobInput {
   volumes: Volume[];
   volumeMounts: VolumeMount[];
   serviceAccountName?: string;
+  podLabels?: Record<string, string>;
   fsGroup: number;
   ttlSecondsAfterFinished?: number;
   tolerations: Toleration[];
@@ -79,6 +80,7 @@ export function downloadJob(input: JobInput): Job {
   const spec: Job['spec'] = {
     ...(input.ttlSecondsAfterFinished !== undefined ? { ttlSecondsAfterFinished: input.ttlSecondsAfterFinished } : {}),
     template: {
+      ...(input.podLabels ? { metadata: { labels: input.podLabels } } : {}),
       spec: {
         nodeSelector: { [HOSTNAME_LABEL]: input.node.hostname },
         ...(input.serviceAccountName ? { serviceAccountName: input.serviceAccountName } : {}),

@@ -30,6 +30,7 @@ export const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
 export const GKE_WORKLOAD_IDENTITY_ANNOTATION = 'iam.gke.io/gcp-service-account';
 /** Azure's webhook also wants a pod label, which download Jobs do not carry: recognised only to say so. */
 export const AZURE_WORKLOAD_IDENTITY_ANNOTATION = 'azure.workload.identity/client-id';
+export const AZURE_WORKLOAD_IDENTITY_LABEL = 'azure.workload.identity/use';
 
 const BUILDERS: Record<SecretKind, KindBuilder> = {
   s3: s3Credentials,
@@ -86,7 +87,15 @@ export function serviceAccountCredentials(cache: Cache, saName: string, context:
   }
 
   if (collected.secretsWired === 0 && !broken) results.push(...withoutSecrets(cache, sa, irsa, classified, runAsServiceAccount, context));
-  return { env: collected.env, volumes: collected.volumes, volumeMounts: collected.volumeMounts, results };
+  // The pod runs as the ServiceAccount; Azure's webhook injects its token only into pods that opt in.
+  const azureIdentity = runAsServiceAccount && Object.hasOwn(annotations, AZURE_WORKLOAD_IDENTITY_ANNOTATION);
+  return {
+    env: collected.env,
+    volumes: collected.volumes,
+    volumeMounts: collected.volumeMounts,
+    ...(azureIdentity ? { podLabels: { [AZURE_WORKLOAD_IDENTITY_LABEL]: 'true' } } : {}),
+    results,
+  };
 }
 
 /**
@@ -189,20 +198,24 @@ function secretNamesOf(sa: KObject): string[] {
 }
 
 /**
- * No secret gave anything. Workload identity (IRSA, GKE) needs none, as long as the pod runs as the
+ * No secret gave anything. Workload identity (IRSA, GKE, Azure) needs none, as long as the pod runs as the
  * ServiceAccount; otherwise the download would run without credentials, which is never silent here.
  */
 function withoutSecrets(cache: Cache, sa: KObject, irsa: boolean, classified: number, runAsServiceAccount: boolean, context: CredentialContext): Result[] {
   const saRef = `${namespaceOf(sa)}/${nameOf(sa)}`;
-  const identity = irsa ? `IRSA (${IRSA_ANNOTATION})` : Object.hasOwn(sa.metadata?.annotations ?? {}, GKE_WORKLOAD_IDENTITY_ANNOTATION) ? `GKE Workload Identity (${GKE_WORKLOAD_IDENTITY_ANNOTATION})` : undefined;
+  const has = (annotation: string) => Object.hasOwn(sa.metadata?.annotations ?? {}, annotation);
+  const identity = irsa
+    ? `IRSA (${IRSA_ANNOTATION})`
+    : has(GKE_WORKLOAD_IDENTITY_ANNOTATION)
+      ? `GKE Workload Identity (${GKE_WORKLOAD_IDENTITY_ANNOTATION})`
+      : has(AZURE_WORKLOAD_IDENTITY_ANNOTATION)
+        ? `Azure Workload Identity (${AZURE_WORKLOAD_IDENTITY_ANNOTATION}; the pod is labelled ${AZURE_WORKLOAD_IDENTITY_LABEL}: "true")`
+        : undefined;
   if (identity && runAsServiceAccount) {
     return [info(cache.object, 'spec.serviceAccountName', `${describeCache(cache)}: ServiceAccount ${saRef} has no usable secret; the download pod runs as it, so ${identity} provides the credentials`)];
   }
   if (identity) {
     return [error(cache.object, 'spec.serviceAccountName', `${describeCache(cache)}: ServiceAccount ${saRef} gives credentials only through ${identity}, but runAsServiceAccount is false in the function config, so the download pod runs as the jobs namespace's default ServiceAccount and gets none. Set runAsServiceAccount: true, or add a secret with credentials to the ServiceAccount`)];
-  }
-  if (Object.hasOwn(sa.metadata?.annotations ?? {}, AZURE_WORKLOAD_IDENTITY_ANNOTATION)) {
-    return [error(cache.object, 'spec.serviceAccountName', `${describeCache(cache)}: ServiceAccount ${saRef} has no usable secret and uses Azure Workload Identity (${AZURE_WORKLOAD_IDENTITY_ANNOTATION}), whose webhook acts only on pods labelled azure.workload.identity/use: "true"; download Jobs do not carry that label, so the download would get no credentials. Add a secret with the Azure keys (AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_CLIENT_SECRET or AZURE_STORAGE_ACCESS_KEY) to its secrets`)];
   }
   const why =
     secretNamesOf(sa).length === 0 ? 'it lists no secrets' : classified === 0 ? 'none of its secrets holds a key KServe recognises' : 'its secrets give nothing; see the warnings on them';

@@ -17,6 +17,8 @@ export interface CredentialWiring {
   env: EnvVar[];
   volumes: Volume[];
   volumeMounts: VolumeMount[];
+  /** Labels of the download pod: Azure Workload Identity's webhook acts only on labelled pods. */
+  podLabels?: Record<string, string>;
   results: Result[];
 }
 
