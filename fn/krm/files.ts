@@ -1,13 +1,14 @@
 // A folder of YAML files as ResourceList items, and items back as a plain multi-document stream: the
 // `render` command's view of the same data KRM mode gets from kpt.
-import { Document, isMap, parseAllDocuments, type Node as YamlNode } from 'yaml';
+import { Document, isMap, isScalar, type Node as YamlNode } from 'yaml';
 import { INDEX, LEGACY_INDEX, LEGACY_PATH, LOCAL_CONFIG, PATH } from './annotations';
 import type { KObject } from './objects';
-import { annotationOf, isPlainObject } from './objects';
+import { annotationOf, groupOf, isPlainObject } from './objects';
 import type { ParsedResourceList } from './resource-list';
-import { InputError, MAX_INPUT_BYTES } from './resource-list';
+import { InputError, MAX_INPUT_BYTES, tooLargeMessage } from './resource-list';
 import { removeServerFields } from './server-fields';
-import { CREATE_NODE_OPTIONS, MAX_ALIAS_COUNT, PARSE_OPTIONS, TO_JS_OPTIONS, TO_STRING_OPTIONS } from './yaml-settings';
+import { formatYamlProblem, readYamlStream } from './yaml-read';
+import { CREATE_NODE_OPTIONS, MAX_ALIAS_COUNT, TO_JS_OPTIONS, TO_STRING_OPTIONS } from './yaml-settings';
 
 export interface SourceFile {
   /** Slash-separated, relative to the package root. */
@@ -19,27 +20,18 @@ export interface SourceFile {
 export function parseFiles(files: readonly SourceFile[]): ParsedResourceList {
   const total = files.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
   if (total > MAX_INPUT_BYTES) {
-    throw new InputError([{ severity: 'error', message: `input is ${total} bytes, over the ${MAX_INPUT_BYTES}-byte limit; split the package` }]);
+    throw new InputError([{ severity: 'error', message: tooLargeMessage(`${total} bytes`) }]);
   }
   const items: KObject[] = [];
   const nodes = new Map<KObject, YamlNode>();
   for (const file of files) {
-    const docs = parseAllDocuments(file.text, PARSE_OPTIONS);
-    if (!Array.isArray(docs)) continue;
+    const { docs, problem } = readYamlStream(file.text);
+    if (problem) {
+      throw new InputError([{ severity: 'error', message: formatYamlProblem(problem), file: { path: file.path, index: problem.document } }]);
+    }
     docs.forEach((doc, index) => {
-      const problem = doc.errors[0];
-      if (problem) {
-        const [at] = problem.linePos ?? [];
-        throw new InputError([
-          {
-            severity: 'error',
-            message: `malformed YAML${at ? ` at line ${at.line}, column ${at.col}` : ''}: ${problem.message.split('\n')[0]}`,
-            file: { path: file.path, index },
-          },
-        ]);
-      }
       const root = doc.contents;
-      if (root === null) return;
+      if (root === null || (isScalar(root) && root.value === null)) return; // an empty document, e.g. after a final `---`
       if (!isMap(root)) {
         throw new InputError([{ severity: 'error', message: 'expected a Kubernetes resource (a YAML mapping)', file: { path: file.path, index } }]);
       }
@@ -47,8 +39,15 @@ export function parseFiles(files: readonly SourceFile[]): ParsedResourceList {
       let object: KObject;
       try {
         object = root.toJS(doc, TO_JS_OPTIONS) as KObject;
-      } catch {
-        throw new InputError([{ severity: 'error', message: `YAML aliases expand past ${MAX_ALIAS_COUNT} nodes (an alias bomb?); write the values out`, file: { path: file.path, index } }]);
+      } catch (e) {
+        const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+        throw new InputError([
+          {
+            severity: 'error',
+            message: /Excessive alias count/.test(message) ? `YAML aliases expand past ${MAX_ALIAS_COUNT} nodes (an alias bomb?); write the values out` : message,
+            file: { path: file.path, index },
+          },
+        ]);
       }
       // On the object only: results and ordering use them; the printed node stays as the user wrote it.
       if (isPlainObject(object.metadata ?? {})) {
@@ -64,7 +63,7 @@ export function parseFiles(files: readonly SourceFile[]): ParsedResourceList {
 
 /** Client-side objects: never applied to a cluster (kpt's Kptfile, function configs, a node inventory). */
 export const isLocalConfig = (o: KObject): boolean =>
-  annotationOf(o, LOCAL_CONFIG) === 'true' || o.apiVersion?.startsWith('kpt.dev/') === true || o.apiVersion?.startsWith('kustomize.config.k8s.io/') === true;
+  annotationOf(o, LOCAL_CONFIG) === 'true' || groupOf(o) === 'kpt.dev' || groupOf(o) === 'kustomize.config.k8s.io';
 
 const FILE_ANNOTATIONS = [PATH, INDEX, LEGACY_PATH, LEGACY_INDEX, 'internal.config.kubernetes.io/id', 'internal.config.kubernetes.io/seqindent', 'config.k8s.io/id', 'kustomize.config.k8s.io/id'];
 

@@ -20,12 +20,16 @@ export interface Origin {
   index: number;
 }
 
-export const nameOf = (o: KObject): string => o.metadata?.name ?? '';
-export const namespaceOf = (o: KObject): string => o.metadata?.namespace ?? '';
-export const annotationOf = (o: KObject, key: string): string | undefined => o.metadata?.annotations?.[key];
-export const labelOf = (o: KObject, key: string): string | undefined => o.metadata?.labels?.[key];
+// Input is not trusted to have the right types (validation reports them): readers see a string or nothing.
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const field = (v: unknown, key: string): unknown => (isPlainObject(v) ? v[key] : undefined);
+
+export const nameOf = (o: KObject): string => text(field(o.metadata, 'name')) ?? '';
+export const namespaceOf = (o: KObject): string => text(field(o.metadata, 'namespace')) ?? '';
+export const annotationOf = (o: KObject, key: string): string | undefined => text(field(field(o.metadata, 'annotations'), key));
+export const labelOf = (o: KObject, key: string): string | undefined => text(field(field(o.metadata, 'labels'), key));
 export const groupOf = (o: KObject): string => {
-  const apiVersion = o.apiVersion ?? '';
+  const apiVersion = text(o.apiVersion) ?? '';
   return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
 };
 
@@ -33,8 +37,8 @@ export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export const ref = (o: KObject) => ({
-  apiVersion: o.apiVersion ?? '',
-  kind: o.kind ?? '',
+  apiVersion: text(o.apiVersion) ?? '',
+  kind: text(o.kind) ?? '',
   name: nameOf(o),
   ...(namespaceOf(o) ? { namespace: namespaceOf(o) } : {}),
 });

@@ -1,11 +1,12 @@
 // ResourceList in, ResourceList out (KRM Functions Specification v1). The only code that parses or
 // prints YAML for KRM mode. Pass-through items are re-emitted from their parsed nodes, so the user's
 // comments, quoting and key order survive; the core only ever sees plain objects.
-import { Document, isMap, isNode, isSeq, parseAllDocuments, visit, type Node as YamlNode, YAMLMap } from 'yaml';
-import { CREATE_NODE_OPTIONS, MAX_ALIAS_COUNT, PARSE_OPTIONS, TO_JS_OPTIONS, TO_STRING_OPTIONS } from './yaml-settings';
+import { Document, isMap, isNode, isSeq, visit, type Node as YamlNode, YAMLMap } from 'yaml';
+import { formatYamlProblem, readYamlStream } from './yaml-read';
+import { CREATE_NODE_OPTIONS, MAX_ALIAS_COUNT, TO_JS_OPTIONS, TO_STRING_OPTIONS } from './yaml-settings';
 import type { KObject } from './objects';
 import type { Result } from './results';
-import { SERVER_POPULATED_PATHS } from './server-fields';
+import { removeServerFields } from './server-fields';
 
 export const RESOURCE_LIST_API_VERSION = 'config.kubernetes.io/v1';
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
@@ -27,32 +28,30 @@ export interface ParsedResourceList {
 const inputError = (message: string, path?: string): InputError =>
   new InputError([{ severity: 'error', message, ...(path ? { field: { path } } : {}) }]);
 
+/** Input over the size limit, said the same way whether it was measured on stdin or in memory. */
+export const tooLargeMessage = (bytes: string): string =>
+  `input is ${bytes}, over the limit of ${MAX_INPUT_BYTES} bytes (${MAX_INPUT_BYTES / 1024 / 1024} MiB); split the package into smaller ones`;
+
+const EMPTY_INPUT = 'empty input: expected a ResourceList (apiVersion: config.kubernetes.io/v1, kind: ResourceList) on stdin';
+const NOT_A_RESOURCE_LIST =
+  'KRM mode reads one ResourceList (apiVersion: config.kubernetes.io/v1, kind: ResourceList, items: [...]) on stdin, as kpt and kustomize send it; to render a folder of manifests, run `kserve-localmodel-fn render DIR`';
+
 export function parseResourceList(text: string): ParsedResourceList {
-  if (Buffer.byteLength(text) > MAX_INPUT_BYTES) {
-    throw inputError(
-      `input is ${Buffer.byteLength(text)} bytes, over the ${MAX_INPUT_BYTES}-byte limit; split the package`,
-    );
-  }
-  if (text.trim() === '') throw inputError('empty input: expected a ResourceList on stdin (kind: ResourceList)');
-  const docs = parseAllDocuments(text, PARSE_OPTIONS);
-  if (!Array.isArray(docs)) throw inputError('empty input: expected a ResourceList on stdin (kind: ResourceList)');
-  for (const doc of docs) {
-    const problem = doc.errors[0];
-    if (problem) {
-      const [at] = problem.linePos ?? [];
-      const where = at ? `line ${at.line}, column ${at.col}: ` : '';
-      throw inputError(`malformed YAML at ${where}${firstLine(problem.message)}`);
-    }
-  }
-  if (docs.length !== 1) {
-    throw inputError(`expected one ResourceList document, found ${docs.length} YAML documents`);
-  }
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_INPUT_BYTES) throw inputError(tooLargeMessage(`${bytes} bytes`));
+  if (text.trim() === '') throw inputError(EMPTY_INPUT);
+  const stream = readYamlStream(text);
+  if (stream.problem) throw inputError(formatYamlProblem(stream.problem));
+  // A stray `---` before or after the list is an empty document, not a second list.
+  const docs = stream.docs.filter((d) => d.contents !== null && !isScalarNull(d.contents));
+  if (docs.length === 0) throw inputError(EMPTY_INPUT);
+  if (docs.length !== 1) throw inputError(`found ${docs.length} YAML documents; ${NOT_A_RESOURCE_LIST}`);
   const doc = docs[0];
   const root = doc.contents;
-  if (!isMap(root)) throw inputError('expected a ResourceList (a YAML mapping with kind: ResourceList)');
+  if (!isMap(root)) throw inputError(`the input is not a YAML mapping; ${NOT_A_RESOURCE_LIST}`);
   const kind: unknown = root.get('kind');
   if (kind !== 'ResourceList') {
-    throw inputError(`expected kind: ResourceList, found ${kind === undefined ? 'no kind' : JSON.stringify(kind)}`, 'kind');
+    throw inputError(`expected kind: ResourceList, found ${kind === undefined ? 'no kind' : typeof kind === 'string' ? JSON.stringify(kind) : 'a kind that is not a string'}; ${NOT_A_RESOURCE_LIST}`, 'kind');
   }
   const itemsNode = root.get('items', true);
   if (itemsNode !== undefined && itemsNode !== null && !isSeq(itemsNode) && !(isScalarNull(itemsNode))) {
@@ -62,7 +61,7 @@ export function parseResourceList(text: string): ParsedResourceList {
   const nodes = new Map<KObject, YamlNode>();
   const toObject = (node: unknown, where: string): KObject => {
     if (!isMap(node)) throw inputError(`${where}: expected a resource (a mapping with apiVersion, kind, metadata)`, where);
-    for (const path of SERVER_POPULATED_PATHS) node.deleteIn(path);
+    removeServerFields(node);
     const object = toPlain(node, doc, where);
     // An item with aliases is printed from its plain form: its anchor may live in another item, and
     // kustomize and kpt both fail on aliases in a function's output.
@@ -82,7 +81,7 @@ function toPlain(node: YAMLMap, doc: Document, where: string): KObject {
     return node.toJS(doc, TO_JS_OPTIONS) as KObject;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    if (/alias/i.test(message)) {
+    if (/Excessive alias count/.test(message)) {
       throw inputError(`${where}: YAML aliases expand past ${MAX_ALIAS_COUNT} nodes (an alias bomb?); write the values out`, where);
     }
     throw inputError(`${where}: ${firstLine(message)}`, where);

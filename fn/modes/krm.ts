@@ -2,7 +2,7 @@
 import { compile } from '../compile';
 import type { KObject } from '../krm/objects';
 import { keepLeadingCommentInside } from '../krm/item-comments';
-import { InputError, parseResourceList, stringifyResourceList } from '../krm/resource-list';
+import { InputError, MAX_INPUT_BYTES, parseResourceList, stringifyResourceList, tooLargeMessage } from '../krm/resource-list';
 import type { Result } from '../krm/results';
 import { formatResult, hasErrors } from '../krm/results';
 
@@ -19,20 +19,44 @@ export function krm(input: string): KrmOutcome {
     parsed = parseResourceList(input);
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
-    const text = stringifyResourceList({ items: [], results: e.results }, new Map<KObject, never>());
-    return { text, results: e.results, exitCode: 1 };
+    return failed(e.results);
   }
-  const { items, results } = compile(parsed.items, parsed.functionConfig);
-  for (const node of parsed.nodes.values()) keepLeadingCommentInside(node);
-  const text = stringifyResourceList({ items, functionConfig: parsed.functionConfig, results }, parsed.nodes);
-  return { text, results, exitCode: hasErrors(results) ? 1 : 0 };
+  try {
+    const { items, results } = compile(parsed.items, parsed.functionConfig);
+    for (const node of parsed.nodes.values()) keepLeadingCommentInside(node);
+    const text = stringifyResourceList({ items, functionConfig: parsed.functionConfig, results }, parsed.nodes);
+    return { text, results, exitCode: hasErrors(results) ? 1 : 0 };
+  } catch (e) {
+    // A bug of ours, not the user's input: still a ResourceList with an error result, so kpt shows it.
+    return failed([{ severity: 'error', message: `internal error: ${e instanceof Error ? e.message : String(e)}; this is a bug in kserve-localmodel-fn, please report it with the input` }]);
+  }
+}
+
+/** No items at all: nothing can be passed through or generated when the input cannot be read. */
+function failed(results: Result[]): KrmOutcome {
+  return { text: stringifyResourceList({ items: [], results }, new Map<KObject, never>()), results, exitCode: 1 };
 }
 
 export async function runKrm(stdin: NodeJS.ReadableStream, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  const outcome = krm(Buffer.concat(chunks).toString('utf8'));
+  const input = await readUpTo(stdin, MAX_INPUT_BYTES);
+  const outcome =
+    input === undefined
+      ? failed([{ severity: 'error', message: tooLargeMessage(`more than ${MAX_INPUT_BYTES} bytes`) }])
+      : krm(input);
   for (const r of outcome.results) stderr.write(`${formatResult(r)}\n`);
   stdout.write(outcome.text);
   return outcome.exitCode;
+}
+
+/** The whole stream as text, or undefined as soon as it passes `limit` bytes (an endless pipe must not hang us). */
+async function readUpTo(stream: NodeJS.ReadableStream, limit: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buffer.length;
+    if (size > limit) return undefined;
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
