@@ -35,8 +35,11 @@ export function compile(items: readonly KObject[], functionConfig?: KObject): Co
   const inputs = indexInputs(items);
   const fn = parseFnConfig(functionConfig ?? inputs.fnConfigItem);
   const kserve = parseKServeConfig(inputs.kserveConfigMap);
-  const results = [...fn.results, ...kserve.results, ...validate(items, inputs, kserve.config, functionConfig)];
+  const checked = validate(items, inputs, kserve.config, functionConfig, fn.config);
+  const results = [...fn.results, ...kserve.results, ...checked];
   const passThrough = sortPassThrough(items.filter((o) => !inputs.previousOutput.has(o)));
+  // Input that failed validation is not planned: the builders rely on what validation guarantees.
+  if (hasErrors(checked)) return { items: passThrough, results: sortResults(results) };
 
   const thePlan = plan(inputs, kserve.config, fn.config);
   results.push(...thePlan.results, ...configNotes(inputs, kserve.config));

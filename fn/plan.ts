@@ -2,17 +2,14 @@
 // each namespace that uses a cache, and one download Job per (node, model folder). Builders make them.
 import type { FnConfig } from './inputs/fn-config';
 import type { Cache, Inputs } from './inputs/index-inputs';
-import { describeCache } from './inputs/index-inputs';
 import type { KServeConfig } from './inputs/kserve-config';
 import type { InventoryEntry } from './inputs/node-inventory';
 import { nodeInventory } from './inputs/node-inventory';
 import type { KObject } from './krm/objects';
-import { isPlainObject } from './krm/objects';
-import { error, warning } from './krm/report';
+import { warning } from './krm/report';
 import type { Result } from './krm/results';
-import { cacheUseOf, isvcLabel, isvcNamespace, NODEGROUP_ANNOTATION } from './kserve/isvc-usage';
-import type { NodeSelectorTerm } from './kserve/node-affinity';
-import { nodeMatchesTerms } from './kserve/node-affinity';
+import { cacheUseOf, isvcLabel } from './kserve/isvc-usage';
+import { nodeMatchesTerms, requiredNodeSelectorTerms } from './kserve/node-affinity';
 import { storageKey } from './kserve/storage-key';
 
 export interface VolumePlan {
@@ -47,15 +44,10 @@ export function plan(inputs: Inputs, config: KServeConfig, fnConfig: FnConfig): 
   const results: Result[] = [];
   const downloads: VolumePlan[] = [];
   for (const cache of inputs.caches) {
-    cache.spec.nodeGroups.forEach((nodeGroup, i) => {
+    for (const nodeGroup of cache.spec.nodeGroups) {
       const nodeGroupObject = inputs.nodeGroups.get(nodeGroup);
-      if (nodeGroupObject) downloads.push({ cache, nodeGroup, nodeGroupObject });
-      else {
-        results.push(
-          error(cache.object, `spec.nodeGroups[${i}]`, `${describeCache(cache)} names node group "${nodeGroup}", which is not in the input; add the LocalModelNodeGroup "${nodeGroup}" or remove the name (KServe would hang deleting this cache, kserve#6154)`),
-        );
-      }
-    });
+      if (nodeGroupObject) downloads.push({ cache, nodeGroup, nodeGroupObject }); // else: validate/references.ts
+    }
   }
   const servings = config.localModel.disableVolumeManagement ? [] : planServing(inputs, config, fnConfig, results);
   const jobs = planJobs(downloads, nodeInventory(inputs.nodes, fnConfig.nodes));
@@ -66,7 +58,7 @@ function planServing(inputs: Inputs, config: KServeConfig, fnConfig: FnConfig, r
   const servings = new Map<string, ServingPlan>();
   const add = (cache: Cache, nodeGroup: string, namespace: string, reason: string) => {
     const nodeGroupObject = inputs.nodeGroups.get(nodeGroup);
-    if (!nodeGroupObject) return; // reported with the cache
+    if (!nodeGroupObject) return; // validate/references.ts
     // A cluster cache used in the jobs namespace: the download PVC has the serving name already (as in KServe).
     if (!cache.namespace && namespace === config.localModel.jobNamespace) return;
     const id = `${cache.kind}\u0000${cache.namespace}\u0000${cache.name}\u0000${nodeGroup}\u0000${namespace}`;
@@ -79,42 +71,20 @@ function planServing(inputs: Inputs, config: KServeConfig, fnConfig: FnConfig, r
     if (!isvc.metadata?.namespace) {
       results.push(warning(isvc, 'metadata.namespace', `${isvcLabel(isvc)} has no namespace; taken to be in "default". Set metadata.namespace so the serving PVC lands where the InferenceService runs`));
     }
+    // An annotation naming a group the cache lacks: no use (validate/references.ts warns).
     const use = cacheUseOf(isvc, inputs.caches);
     if (use) add(use.cache, use.nodeGroup, use.namespace, isvcLabel(isvc));
-    else {
-      const wanted = isvc.metadata?.annotations?.[NODEGROUP_ANNOTATION];
-      const lacking = wanted ? cacheUseOf(isvc, inputs.caches, '') : undefined;
-      if (lacking) {
-        results.push(warning(isvc, `metadata.annotations.${NODEGROUP_ANNOTATION}`, `${isvcLabel(isvc)} asks for node group "${wanted}", but ${describeCache(lacking.cache)} (same model) is not cached there, so KServe will not use the local copy; add "${wanted}" to the cache's spec.nodeGroups or change the annotation`));
-      }
-    }
   }
 
   fnConfig.servingNamespaces.forEach((entry, i) => {
+    // A cache or group that does not resolve is an error of validate/references.ts.
     const cache = inputs.caches.find((c) => c.kind === 'LocalModelCache' && c.name === entry.cache);
-    const where = `servingNamespaces[${i}]`;
-    if (!cache) {
-      results.push({ severity: 'error', message: `${where} names LocalModelCache "${entry.cache}", which is not in the input; fix the name or add the cache`, field: { path: `spec.${where}.cache` } });
-      return;
-    }
-    const nodeGroup = entry.nodeGroup || cache.spec.nodeGroups[0];
-    if (!cache.spec.nodeGroups.includes(nodeGroup)) {
-      results.push({ severity: 'error', message: `${where} asks for node group "${nodeGroup}", which ${describeCache(cache)} does not list in spec.nodeGroups`, field: { path: `spec.${where}.nodeGroup` } });
-      return;
-    }
-    add(cache, nodeGroup, entry.namespace, `function config ${where}`);
+    const nodeGroup = entry.nodeGroup || cache?.spec.nodeGroups[0];
+    if (cache && nodeGroup && cache.spec.nodeGroups.includes(nodeGroup)) add(cache, nodeGroup, entry.namespace, `function config servingNamespaces[${i}]`);
   });
 
   return [...servings.values()];
 }
-
-const requiredTerms = (nodeGroup: KObject): NodeSelectorTerm[] | undefined => {
-  const spec = isPlainObject(nodeGroup.spec) ? nodeGroup.spec : {};
-  const pv = isPlainObject(spec.persistentVolumeSpec) ? spec.persistentVolumeSpec : {};
-  const affinity = isPlainObject(pv.nodeAffinity) ? pv.nodeAffinity : {};
-  const required = isPlainObject(affinity.required) ? affinity.required : {};
-  return Array.isArray(required.nodeSelectorTerms) ? (required.nodeSelectorTerms as NodeSelectorTerm[]) : undefined;
-};
 
 /**
  * One Job per (node, model folder). A node takes each cache once, on the first of the cache's node
@@ -124,7 +94,7 @@ function planJobs(downloads: readonly VolumePlan[], nodes: readonly InventoryEnt
   const jobs = new Map<string, JobPlan>();
   const placed = new Set<string>();
   for (const { cache, nodeGroup, nodeGroupObject } of downloads) {
-    const terms = requiredTerms(nodeGroupObject);
+    const terms = requiredNodeSelectorTerms(nodeGroupObject);
     const key = storageKey(cache.spec.sourceModelUri);
     for (const node of nodes) {
       const cacheOnNode = `${cache.kind}\u0000${cache.namespace}\u0000${cache.name}\u0000${node.name}`;

@@ -58,11 +58,18 @@ items:
     metadata:
       name: gpu-1
       labels: {node-type: gpu, spot: yes}
+      annotations: {config.kubernetes.io/local-config: "true"}
   - apiVersion: serving.kserve.io/v1alpha1
     kind: LocalModelNodeGroup
     metadata: {name: workers}
     spec:
+      storageLimit: 10Gi
+      persistentVolumeClaimSpec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 10Gi}}, storageClassName: local}
       persistentVolumeSpec:
+        accessModes: [ReadWriteOnce]
+        capacity: {storage: 10Gi}
+        local: {path: /models}
+        storageClassName: local
         nodeAffinity: {required: {nodeSelectorTerms: [{matchExpressions: [{key: spot, operator: In, values: ["true"]}]}]}}
   - apiVersion: serving.kserve.io/v1alpha1
     kind: LocalModelCache
@@ -73,11 +80,11 @@ items:
   });
 
   it('strings a YAML 1.1 reader would misread are quoted in generated objects', () => {
-    const out = runItems([nodeGroup('workers', { 'node-type': ['gpu'] }), node('yes', { 'node-type': 'gpu' }), cache('m', '0755')]);
+    const out = runItems([nodeGroup('workers', { 'node-type': ['gpu'] }), node('yes', { 'node-type': 'gpu', 'kubernetes.io/hostname': '0755' }), cache('m', 's3://m')]);
     const job = generated(out.items).find((o) => o.kind === 'Job');
     assert.ok(job, 'a Job is generated');
     assert.match(out.text, /node: "yes"|node: 'yes'/);
-    assert.match(out.text, /- "0755"|- '0755'/);
+    assert.match(out.text, /kubernetes\.io\/hostname: "0755"|kubernetes\.io\/hostname: '0755'/);
     const reread = parse(out.text, { version: '1.1' }) as { items: { metadata: { labels?: Record<string, unknown> } }[] };
     assert.ok(reread.items.some((o) => o.metadata.labels?.node === 'yes'));
   });

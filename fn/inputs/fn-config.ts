@@ -2,6 +2,7 @@
 // `function-input`) or the typed kind LocalModelFnConfig (schemas/function-config.json).
 import { parse as parseYaml } from 'yaml';
 import type { KObject } from '../krm/objects';
+import { MAX_ALIAS_COUNT } from '../krm/yaml-settings';
 import { isPlainObject, ref } from '../krm/objects';
 import type { Result } from '../krm/results';
 
@@ -46,6 +47,29 @@ export const DEFAULT_FN_CONFIG: FnConfig = {
   tolerations: [],
 };
 
+/**
+ * The ConfigMap form's settings: each `data` value is YAML or JSON text (`runAsServiceAccount: "false"`,
+ * `nodes: '[{name: gpu-1}]'`), decoded to what the typed kind's `spec` would hold.
+ */
+export function decodeConfigMapData(fc: KObject): { fields: Record<string, unknown>; results: Result[] } {
+  const fields: Record<string, unknown> = {};
+  const results: Result[] = [];
+  const data = isPlainObject(fc.data) ? fc.data : {};
+  for (const [key, raw] of Object.entries(data)) {
+    try {
+      fields[key] = typeof raw === 'string' ? parseYaml(raw, { version: '1.1', maxAliasCount: MAX_ALIAS_COUNT }) : raw;
+    } catch (e) {
+      results.push({
+        severity: 'error',
+        message: `data.${key} is not valid YAML or JSON (${(e as Error).message.split('\n')[0]})`,
+        resourceRef: ref(fc),
+        field: { path: `data.${key}` },
+      });
+    }
+  }
+  return { fields, results };
+}
+
 export const isFnConfig = (o: KObject): boolean => o.apiVersion === FN_CONFIG_API_VERSION && o.kind === FN_CONFIG_KIND;
 
 /**
@@ -53,27 +77,8 @@ export const isFnConfig = (o: KObject): boolean => o.apiVersion === FN_CONFIG_AP
  * (validate/); here a wrong type falls back to the default, and the ConfigMap's strings are decoded.
  */
 export function parseFnConfig(fc: KObject | undefined): { config: FnConfig; results: Result[] } {
-  const results: Result[] = [];
-  if (!fc) return { config: DEFAULT_FN_CONFIG, results };
-  let fields: Record<string, unknown>;
-  if (fc.kind === 'ConfigMap') {
-    fields = {};
-    const data = isPlainObject(fc.data) ? fc.data : {};
-    for (const [key, raw] of Object.entries(data)) {
-      try {
-        fields[key] = typeof raw === 'string' ? parseYaml(raw, { version: '1.1' }) : raw;
-      } catch (e) {
-        results.push({
-          severity: 'error',
-          message: `data.${key} is not valid YAML or JSON (${(e as Error).message.split('\n')[0]})`,
-          resourceRef: ref(fc),
-          field: { path: `data.${key}` },
-        });
-      }
-    }
-  } else {
-    fields = isPlainObject(fc.spec) ? fc.spec : {};
-  }
+  if (!fc) return { config: DEFAULT_FN_CONFIG, results: [] };
+  const { fields, results } = fc.kind === 'ConfigMap' ? decodeConfigMapData(fc) : { fields: isPlainObject(fc.spec) ? fc.spec : {}, results: [] };
 
   const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v.filter(isPlainObject) as T[]) : []);
   const outputDir = typeof fields.outputDir === 'string' && fields.outputDir !== '' ? fields.outputDir : DEFAULT_FN_CONFIG.outputDir;

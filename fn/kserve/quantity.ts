@@ -15,6 +15,8 @@ const DECIMAL_EXPONENT: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k
 
 /** Far beyond any disk; bounds the work a hostile `1e999999999` could ask for. */
 const MAX_EXPONENT = 100;
+/** Significant digits no size needs; bounds the work a hostile megabyte of digits could ask for. */
+const MAX_DIGITS = 100;
 
 const QUANTITY = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/;
 
@@ -31,6 +33,7 @@ export function parseQuantity(q: string | number): bigint | undefined {
   if (!match) return undefined;
   const [, sign, number, suffix = ''] = match;
   const [whole, fraction = ''] = number.split('.');
+  if (significantDigits(whole, fraction) > MAX_DIGITS) return undefined;
   const digits = BigInt(`${whole}${fraction}` || '0');
 
   let multiplier = 1n;
@@ -46,6 +49,15 @@ export function parseQuantity(q: string | number): bigint | undefined {
   const scaled = digits * multiplier;
   const magnitude = exponent >= 0 ? scaled * 10n ** BigInt(exponent) : divideRoundingUp(scaled, 10n ** BigInt(-exponent));
   return sign === '-' ? -magnitude : magnitude;
+}
+
+/** Digits between the first non-zero of the whole part and the last non-zero of the fraction (loops: a regex is quadratic here). */
+function significantDigits(whole: string, fraction: string): number {
+  let start = 0;
+  while (start < whole.length && whole[start] === '0') start++;
+  let end = fraction.length;
+  while (end > 0 && fraction[end - 1] === '0') end--;
+  return whole.length - start + end;
 }
 
 const divideRoundingUp = (n: bigint, d: bigint): bigint => (n + d - 1n) / d;

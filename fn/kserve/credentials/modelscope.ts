@@ -1,4 +1,4 @@
-// ModelScope secret (data key MODELSCOPE_API_TOKEN): the token by reference, for ms:// downloads.
+// ModelScope secret (data key MODELSCOPE_API_TOKEN): the token by reference, for modelscope:// downloads.
 import type { KindBuilder } from './kind';
 import { secretEnv } from './wiring';
 

@@ -1,0 +1,107 @@
+// Sizes, which KServe never checks (kserve#6137): a model that does not fit its volume, or caches that
+// together overflow a node group's storageLimit, fail as download Jobs on every node at run time.
+import type { Cache } from '../inputs/index-inputs';
+import { describeCache } from '../inputs/index-inputs';
+import type { KObject } from '../krm/objects';
+import { isPlainObject, nameOf } from '../krm/objects';
+import { error } from '../krm/report';
+import type { Result } from '../krm/results';
+import { formatBytes, parseQuantity } from '../kserve/quantity';
+import { storageKey } from '../kserve/storage-key';
+import type { CheckContext } from './context';
+
+/** Kubernetes reads a size as an int64 (Quantity.Value()): anything larger is not a size it can hold. */
+const MAX_SIZE = 2n ** 63n - 1n;
+
+interface GroupSizes {
+  storageLimit?: bigint;
+  capacity?: bigint;
+}
+
+export function capacityResults(ctx: CheckContext): Result[] {
+  const results: Result[] = [];
+  const groups = new Map<string, GroupSizes>();
+  for (const [name, group] of ctx.inputs.nodeGroups) {
+    if (ctx.sound(group)) groups.set(name, groupSizes(group, results));
+  }
+  const sizes = new Map<Cache, bigint>();
+  for (const cache of ctx.inputs.caches) {
+    if (!ctx.sound(cache.object)) continue;
+    const size = positiveSize(cache.object, 'spec.modelSize', cache.spec.modelSize, results);
+    if (size === undefined) continue;
+    sizes.set(cache, size);
+    for (const nodeGroup of cache.spec.nodeGroups) {
+      const capacity = groups.get(nodeGroup)?.capacity;
+      if (capacity !== undefined && size > capacity) {
+        results.push(error(cache.object, 'spec.modelSize', `is ${String(cache.spec.modelSize)}, larger than the ${formatBytes(capacity)} volume of node group "${nodeGroup}" (persistentVolumeSpec.capacity.storage); the download cannot fit. Raise the capacity or cache the model elsewhere`));
+      }
+    }
+  }
+  for (const [name, group] of groups) {
+    if (group.storageLimit !== undefined) results.push(...overCommitted(ctx, name, group.storageLimit, sizes));
+  }
+  return results;
+}
+
+/** A quantity that must be a positive size; errors say why not. */
+function positiveSize(o: KObject, path: string, value: unknown, results: Result[]): bigint | undefined {
+  if (value === undefined) return undefined; // a missing required field is the schema's
+  const bytes = typeof value === 'string' || typeof value === 'number' ? parseQuantity(value) : undefined;
+  if (bytes === undefined || bytes > MAX_SIZE) {
+    results.push(error(o, path, `${JSON.stringify(value)} is not a size Kubernetes can hold: expected a quantity such as "10Gi", below ${formatBytes(MAX_SIZE + 1n)}, with a whole-number exponent if any`));
+    return undefined;
+  }
+  if (bytes <= 0n) {
+    results.push(error(o, path, `is ${JSON.stringify(value)}; a size must be positive, e.g. "10Gi"`));
+    return undefined;
+  }
+  return bytes;
+}
+
+function groupSizes(group: KObject, results: Result[]): GroupSizes {
+  const spec = isPlainObject(group.spec) ? group.spec : {};
+  const pv = isPlainObject(spec.persistentVolumeSpec) ? spec.persistentVolumeSpec : {};
+  const pvc = isPlainObject(spec.persistentVolumeClaimSpec) ? spec.persistentVolumeClaimSpec : {};
+  const capacityOf = isPlainObject(pv.capacity) ? pv.capacity : {};
+  const resources = isPlainObject(pvc.resources) ? pvc.resources : {};
+  const requests = isPlainObject(resources.requests) ? resources.requests : {};
+
+  const storageLimit = positiveSize(group, 'spec.storageLimit', spec.storageLimit, results);
+  if (capacityOf.storage === undefined) {
+    results.push(error(group, 'spec.persistentVolumeSpec.capacity.storage', 'is missing; Kubernetes rejects a PersistentVolume without a capacity. Set it to the disk space for models on each node, e.g. capacity: {storage: 100Gi}'));
+  }
+  const capacity = positiveSize(group, 'spec.persistentVolumeSpec.capacity.storage', capacityOf.storage, results);
+  if (requests.storage === undefined) {
+    results.push(error(group, 'spec.persistentVolumeClaimSpec.resources.requests.storage', 'is missing; Kubernetes rejects a PersistentVolumeClaim without a storage request. Set it to the capacity of the persistentVolumeSpec'));
+  }
+  const request = positiveSize(group, 'spec.persistentVolumeClaimSpec.resources.requests.storage', requests.storage, results);
+  if (request !== undefined && capacity !== undefined && request > capacity) {
+    results.push(error(group, 'spec.persistentVolumeClaimSpec.resources.requests.storage', `asks for ${formatBytes(request)}, more than the ${formatBytes(capacity)} capacity of the persistentVolumeSpec; the claims would never bind. Ask for at most the capacity`));
+  }
+  return { storageLimit, capacity };
+}
+
+/**
+ * Every node of a group holds every cache that lists the group; caches of the same URI share one
+ * folder (one storage key), so each model counts once, at its largest declared size.
+ */
+function overCommitted(ctx: CheckContext, name: string, storageLimit: bigint, sizes: ReadonlyMap<Cache, bigint>): Result[] {
+  const byKey = new Map<string, { size: bigint; caches: Cache[] }>();
+  for (const [cache, size] of sizes) {
+    if (!cache.spec.nodeGroups.includes(name)) continue;
+    const key = storageKey(cache.spec.sourceModelUri);
+    const entry = byKey.get(key) ?? { size: 0n, caches: [] };
+    entry.size = entry.size > size ? entry.size : size;
+    entry.caches.push(cache);
+    byKey.set(key, entry);
+  }
+  const total = [...byKey.values()].reduce((sum, e) => sum + e.size, 0n);
+  if (total <= storageLimit) return [];
+  const group = ctx.inputs.nodeGroups.get(name) as KObject;
+  const parts = [...byKey.values()]
+    .map((e) => `${e.caches.map((c) => describeCache(c)).join(' and ')}${e.caches.length > 1 ? ' (one model)' : ''} ${formatBytes(e.size)}`)
+    .sort();
+  return [
+    error(group, 'spec.storageLimit', `node group "${nameOf(group)}" holds ${formatBytes(total)} of models on each node (${parts.join(', ')}), over its storageLimit of ${formatBytes(storageLimit)}; the downloads would fill the disks. Raise storageLimit (and the volume capacity) or move caches to another node group`),
+  ];
+}

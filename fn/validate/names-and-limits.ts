@@ -1,0 +1,108 @@
+// Names and label values this function derives from the input, against Kubernetes' limits: KServe
+// builds the same names and labels by plain concatenation, so an input that breaks a limit here would
+// break KServe's own objects at run time. Job names are always made to fit (build/names.ts).
+import type { Cache } from '../inputs/index-inputs';
+import { describeCache } from '../inputs/index-inputs';
+import { HOSTNAME_LABEL } from '../inputs/node-inventory';
+import type { InventoryEntry } from '../inputs/node-inventory';
+import { downloadPvcName, downloadPvName, servingPvcName, servingPvName } from '../build/names';
+import type { KObject } from '../krm/objects';
+import { nameOf } from '../krm/objects';
+import { error } from '../krm/report';
+import type { Result } from '../krm/results';
+import { cacheUseOf } from '../kserve/isvc-usage';
+import { nodeMatchesTerms, requiredNodeSelectorTerms } from '../kserve/node-affinity';
+import type { CheckContext } from './context';
+import { fnConfigPath } from './context';
+
+const LABEL_VALUE_MAX = 63;
+const NAME_MAX = 253;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export function nameResults(ctx: CheckContext): Result[] {
+  return [...cacheLabels(ctx), ...volumeNames(ctx), ...nodeLabels(ctx), ...jobNamespace(ctx)];
+}
+
+/** A label value's problem in words, or undefined when Kubernetes accepts it. */
+function labelValueProblem(value: string): string | undefined {
+  if (value.length > LABEL_VALUE_MAX) return `is ${value.length} characters long, over the ${LABEL_VALUE_MAX} Kubernetes allows in a label value`;
+  if (!LABEL_VALUE.test(value)) return 'is not a valid label value (letters, digits, "-", "_" and ".", starting and ending with a letter or digit)';
+  return undefined;
+}
+
+/** error: the download Job carries the cache's name as its `model` label; the API server would refuse it. */
+function cacheLabels({ inputs }: CheckContext): Result[] {
+  const results: Result[] = [];
+  for (const cache of inputs.caches) {
+    const problem = labelValueProblem(cache.name);
+    if (problem) {
+      results.push(error(cache.object, 'metadata.name', `${problem}; the name becomes the "model" label of its download Jobs (KServe's as well as ours), so they would be rejected. Use a name of at most ${LABEL_VALUE_MAX} characters`));
+    }
+  }
+  return results;
+}
+
+/** error: a PersistentVolume or claim name over 253 characters is refused by the API server. */
+function volumeNames({ inputs, fnConfig, sound }: CheckContext): Result[] {
+  const names = new Map<Cache, Set<string>>();
+  const add = (cache: Cache, ...made: string[]) => {
+    const set = names.get(cache) ?? new Set<string>();
+    for (const n of made) set.add(n);
+    names.set(cache, set);
+  };
+  for (const cache of inputs.caches) {
+    for (const group of cache.spec.nodeGroups) add(cache, downloadPvName(cache, group), downloadPvcName(cache, group));
+  }
+  for (const isvc of inputs.inferenceServices) {
+    const use = cacheUseOf(isvc, inputs.caches);
+    if (use) add(use.cache, servingPvName(use.cache, use.nodeGroup, use.namespace), servingPvcName(use.cache, use.nodeGroup));
+  }
+  for (const entry of fnConfig.servingNamespaces) {
+    const cache = inputs.caches.find((c) => c.kind === 'LocalModelCache' && c.name === entry.cache);
+    const group = entry.nodeGroup || cache?.spec.nodeGroups[0];
+    if (cache && group) add(cache, servingPvName(cache, group, entry.namespace), servingPvcName(cache, group));
+  }
+  const results: Result[] = [];
+  for (const [cache, made] of names) {
+    if (!sound(cache.object)) continue;
+    const longest = [...made].sort((a, b) => b.length - a.length || (a < b ? -1 : 1))[0];
+    if (longest.length > NAME_MAX) {
+      results.push(error(cache.object, 'metadata.name', `${describeCache(cache)} leads to the volume name "${longest.slice(0, 40)}..." of ${longest.length} characters, over the ${NAME_MAX} Kubernetes allows; KServe builds these names as <cache>-<node group>[-<namespace>][-download], so shorten the cache or node group name`));
+    }
+  }
+  return results;
+}
+
+/** error: the Job's `node` label and `kubernetes.io/hostname` selector take the node's name and hostname. */
+function nodeLabels(ctx: CheckContext): Result[] {
+  const { inputs, inventory, sound } = ctx;
+  const used = new Set(inputs.caches.flatMap((c) => c.spec.nodeGroups));
+  const groups = [...inputs.nodeGroups].filter(([name, g]) => used.has(name) && sound(g)).map(([, g]) => requiredNodeSelectorTerms(g));
+  const results: Result[] = [];
+  for (const node of inventory) {
+    if (!groups.some((terms) => nodeMatchesTerms(node, terms))) continue;
+    const nameProblem = labelValueProblem(node.name);
+    if (nameProblem) results.push(nodeResult(ctx, node, 'name', `node name "${node.name}" ${nameProblem}; it becomes the "node" label of the download Job there (as in KServe), which would be rejected`));
+    const hostnameProblem = node.hostname !== node.name ? labelValueProblem(node.hostname) : undefined;
+    if (hostnameProblem) results.push(nodeResult(ctx, node, `labels[${HOSTNAME_LABEL}]`, `the ${HOSTNAME_LABEL} label "${node.hostname}" ${hostnameProblem}; the download Job selects its node by it`));
+  }
+  return results;
+}
+
+/** The node's own object when it came from a Node in the input, else its entry in the function config. */
+function nodeResult(ctx: CheckContext, node: InventoryEntry, field: string, message: string): Result {
+  const object = ctx.inputs.nodes.find((n) => nameOf(n) === node.name);
+  if (object) return error(object, field === 'name' ? 'metadata.name' : `metadata.${field}`, message);
+  const index = ctx.fnConfig.nodes.findIndex((n) => n.name === node.name);
+  const path = fnConfigPath(ctx, `nodes[${index}].${field}`);
+  return ctx.fnConfigObject ? error(ctx.fnConfigObject, path, message) : { severity: 'error', message, field: { path } };
+}
+
+/** error: every download PVC and Job is created in this namespace. */
+function jobNamespace({ inputs, config }: CheckContext): Result[] {
+  const cm: KObject | undefined = inputs.kserveConfigMap;
+  const ns = config.localModel.jobNamespace;
+  if (!cm || (ns.length <= LABEL_VALUE_MAX && DNS_LABEL.test(ns))) return [];
+  return [error(cm, 'data.localModel', `jobNamespace "${ns}" is not a valid namespace name (a DNS-1123 label: lowercase letters, digits and "-", at most 63 characters); the download PVCs and Jobs are created there`)];
+}

@@ -1,0 +1,76 @@
+// References between inputs that must resolve: a cache's node groups, an InferenceService's node group
+// annotation, the function config's servingNamespaces. A dangling one is caught here, in review, not
+// by a hung deletion or a model that is never used.
+import { describeCache } from '../inputs/index-inputs';
+import { error, warning } from '../krm/report';
+import type { Result } from '../krm/results';
+import { cacheUseOf, isvcLabel, NODEGROUP_ANNOTATION } from '../kserve/isvc-usage';
+import { annotationOf } from '../krm/objects';
+import type { CheckContext } from './context';
+import { fnConfigPath } from './context';
+
+export function referenceResults(ctx: CheckContext): Result[] {
+  return [...unknownNodeGroups(ctx), ...isvcNodeGroupsMissingFromCache(ctx), ...servingNamespaceReferences(ctx)];
+}
+
+/** error: KServe would create nothing for the group and hang deleting the cache (kserve#6154). */
+function unknownNodeGroups({ inputs }: CheckContext): Result[] {
+  const results: Result[] = [];
+  for (const cache of inputs.caches) {
+    cache.spec.nodeGroups.forEach((nodeGroup, i) => {
+      if (inputs.nodeGroups.has(nodeGroup)) return;
+      const known = [...inputs.nodeGroups.keys()].sort();
+      results.push(
+        error(
+          cache.object,
+          `spec.nodeGroups[${i}]`,
+          `${describeCache(cache)} names node group "${nodeGroup}", which is not in the input (${known.length > 0 ? `known: ${known.join(', ')}` : 'there is no LocalModelNodeGroup'}); add the LocalModelNodeGroup "${nodeGroup}" or fix the name (KServe would hang deleting this cache, kserve#6154)`,
+        ),
+      );
+    });
+  }
+  return results;
+}
+
+/**
+ * warning: the InferenceService still works, from the model's remote storage, but without the local
+ * copy the cache exists for; KServe gives no sign of it.
+ */
+function isvcNodeGroupsMissingFromCache({ inputs }: CheckContext): Result[] {
+  const results: Result[] = [];
+  for (const isvc of inputs.inferenceServices) {
+    const wanted = annotationOf(isvc, NODEGROUP_ANNOTATION);
+    if (!wanted || cacheUseOf(isvc, inputs.caches)) continue;
+    const lacking = cacheUseOf(isvc, inputs.caches, '');
+    if (!lacking) continue;
+    results.push(
+      warning(
+        isvc,
+        `metadata.annotations[${NODEGROUP_ANNOTATION}]`,
+        `${isvcLabel(isvc)} asks for node group "${wanted}", but ${describeCache(lacking.cache)} (same model) is not cached there, so KServe will not use the local copy; add "${wanted}" to the cache's spec.nodeGroups or change the annotation`,
+      ),
+    );
+  }
+  return results;
+}
+
+/** error: the serving volume asked for cannot be made. */
+function servingNamespaceReferences(ctx: CheckContext): Result[] {
+  const { inputs, fnConfig, fnConfigObject } = ctx;
+  const results: Result[] = [];
+  const report = (path: string, message: string) =>
+    results.push(fnConfigObject ? error(fnConfigObject, path, message) : { severity: 'error', message, field: { path } });
+  fnConfig.servingNamespaces.forEach((entry, i) => {
+    const where = `servingNamespaces[${i}]`;
+    const cache = inputs.caches.find((c) => c.kind === 'LocalModelCache' && c.name === entry.cache);
+    if (!cache) {
+      report(fnConfigPath(ctx, `${where}.cache`), `${where} names LocalModelCache "${entry.cache}", which is not in the input; fix the name or add the cache`);
+      return;
+    }
+    const nodeGroup = entry.nodeGroup || cache.spec.nodeGroups[0];
+    if (nodeGroup !== undefined && !cache.spec.nodeGroups.includes(nodeGroup)) {
+      report(fnConfigPath(ctx, `${where}.nodeGroup`), `${where} asks for node group "${nodeGroup}", which ${describeCache(cache)} does not list in spec.nodeGroups (it lists ${cache.spec.nodeGroups.join(', ')}); add it there or fix the name`);
+    }
+  });
+  return results;
+}

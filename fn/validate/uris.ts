@@ -1,0 +1,78 @@
+// Storage URIs the download Job will be given: a URI KServe's storage initializer cannot download fails
+// the Job on every node of every group, so it is caught here. A URI that a ClusterStorageContainer for
+// download Jobs claims is that container's business and is not second-guessed.
+import { isPlainObject } from '../krm/objects';
+import { error } from '../krm/report';
+import type { Result } from '../krm/results';
+import { goRegExp, isDownloadJobContainer, matchingStorageContainers } from '../kserve/storage-container';
+import type { CheckContext } from './context';
+
+/** Schemes the storage initializer downloads from, and what must follow `<scheme>://`. */
+const SCHEMES: Record<string, { shape: RegExp; expected: string }> = {
+  s3: { shape: /^[^/]+(\/.*)?$/, expected: 's3://<bucket>/<path>' },
+  gs: { shape: /^[^/]+(\/.*)?$/, expected: 'gs://<bucket>/<path>' },
+  hf: { shape: /^[^/:]+\/[^/:]+(:[^/]+)?$/, expected: 'hf://<owner>/<model>[:<revision>], with no trailing slash' },
+  https: { shape: /^[^/]+\/.+$/, expected: 'https://<host>/<path>' },
+  http: { shape: /^[^/]+\/.+$/, expected: 'http://<host>/<path>' },
+  hdfs: { shape: /^.+$/, expected: 'hdfs://<path>' },
+  webhdfs: { shape: /^.+$/, expected: 'webhdfs://<path>' },
+  oci: { shape: /^[^/]+\/.+$/, expected: 'oci://<registry>/<repository>[:<tag>]' },
+  modelscope: { shape: /^[^/:]+\/[^/:]+(:[^/]+)?$/, expected: 'modelscope://<owner>/<model>[:<revision>]' },
+};
+const KNOWN = Object.keys(SCHEMES).map((s) => `${s}://`).join(', ');
+
+export function uriResults(ctx: CheckContext): Result[] {
+  return [...sourceModelUris(ctx), ...containerPatterns(ctx)];
+}
+
+/** error: the download Job would fail on every node. */
+function sourceModelUris({ inputs, sound }: CheckContext): Result[] {
+  const results: Result[] = [];
+  for (const cache of inputs.caches) {
+    if (!sound(cache.object)) continue;
+    const uri = cache.spec.sourceModelUri;
+    if (matchingStorageContainers(inputs.storageContainers.filter(sound), uri).length > 0) continue;
+    const problem = uriProblem(uri);
+    if (problem) results.push(error(cache.object, 'spec.sourceModelUri', problem));
+  }
+  return results;
+}
+
+/** What is wrong with a URI for KServe's storage initializer, or undefined. */
+export function uriProblem(uri: string): string | undefined {
+  // eslint-disable-next-line no-control-regex
+  if (/[\s\u0000-\u001f\u007f]/.test(uri)) return `${JSON.stringify(uri)} contains white space or a control character; remove it (the storage key is computed from the exact text)`;
+  const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(.*)$/.exec(uri);
+  if (!match) {
+    return `${JSON.stringify(uri)} has no scheme; the download Job fetches from remote storage (${KNOWN}), it cannot read a local path`;
+  }
+  const [, scheme, rest] = match;
+  const known = SCHEMES[scheme];
+  if (known) {
+    return known.shape.test(rest) ? undefined : `${JSON.stringify(uri)} is not a valid ${scheme}:// URI; expected ${known.expected}`;
+  }
+  if (SCHEMES[scheme.toLowerCase()]) return `the scheme "${scheme}://" must be lowercase: ${scheme.toLowerCase()}://`;
+  if (scheme === 'pvc' || scheme === 'file') {
+    return `${scheme}:// models are already on a volume and cannot be cached: the download Job mounts only the node's model volume. Use the remote URI of the model (${KNOWN})`;
+  }
+  return `the scheme "${scheme}://" is not one the storage initializer downloads (${KNOWN}); use one of those, or add a ClusterStorageContainer with workloadType: localModelDownloadJob whose supportedUriFormats match this URI`;
+}
+
+/** error: a pattern this function cannot read leaves it unable to tell which container KServe would use. */
+function containerPatterns({ inputs, sound }: CheckContext): Result[] {
+  const results: Result[] = [];
+  for (const csc of inputs.storageContainers) {
+    if (!sound(csc) || !isDownloadJobContainer(csc)) continue;
+    const spec = isPlainObject(csc.spec) ? csc.spec : {};
+    const formats = Array.isArray(spec.supportedUriFormats) ? (spec.supportedUriFormats as unknown[]) : [];
+    formats.forEach((f, i) => {
+      if (!isPlainObject(f) || typeof f.regex !== 'string' || f.regex === '') return;
+      try {
+        goRegExp(f.regex);
+      } catch (e) {
+        results.push(error(csc, `spec.supportedUriFormats[${i}].regex`, `${JSON.stringify(f.regex)} is not a regular expression this function can read (${(e as Error).message}); KServe reads Go RE2 syntax, so write it in the syntax both share (no lookarounds or backreferences, (?P<name>) as (?<name>))`));
+      }
+    });
+  }
+  return results;
+}

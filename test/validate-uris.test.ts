@@ -1,0 +1,58 @@
+// Storage URIs the download Job can fetch (fn/validate/uris.ts), one case per rule.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { cache, node, nodeGroup } from './support/fixtures';
+import { runItems } from './support/harness';
+import { expectClean, expectResult } from './support/results';
+import { uriProblem } from '../fn/validate/uris';
+
+const withUri = (uri: string, extra: unknown[] = []) => runItems([nodeGroup('workers'), cache('llama', uri), node('gpu-1'), ...extra]);
+
+describe('storage URIs', () => {
+  const good = [
+    's3://bucket/model', 's3://bucket', 'gs://bucket/path/to/model/', 'hf://meta-llama/Meta-Llama-3-8B', 'hf://org/model:abc123',
+    'https://example.com/models/model.tar.gz', 'https://account.blob.core.windows.net/container/model', 'hdfs://namenode/models/x',
+    'webhdfs://namenode/models/x', 'oci://registry.example.com/models/llama:1', 'modelscope://qwen/Qwen2',
+  ];
+  for (const uri of good) it(`${uri} is downloadable`, () => assert.equal(uriProblem(uri), undefined));
+
+  const bad: [string, string][] = [
+    ['s3://', 'expected s3://<bucket>/<path>'],
+    ['s3:///model', 'expected s3://<bucket>/<path>'],
+    ['hf://meta-llama', 'expected hf://<owner>/<model>'],
+    ['hf://meta-llama/llama-3/', 'no trailing slash'],
+    ['https://example.com', 'expected https://<host>/<path>'],
+    ['S3://bucket/model', 'must be lowercase: s3://'],
+    ['pvc://models/llama', 'already on a volume'],
+    ['file:///models/llama', 'already on a volume'],
+    ['/mnt/models/llama', 'has no scheme'],
+    ['ftp://host/model', 'not one the storage initializer downloads'],
+    ['s3://bucket/my model', 'white space'],
+    ['s3://bucket/model\n', 'white space'],
+  ];
+  for (const [uri, text] of bad) {
+    it(`${JSON.stringify(uri)} is an error: ${text}`, () => {
+      expectResult(withUri(uri), 'error', 'spec.sourceModelUri', text);
+    });
+  }
+
+  it('a URI claimed by a download-job ClusterStorageContainer is that container\'s business', () => {
+    const csc = {
+      apiVersion: 'serving.kserve.io/v1alpha1',
+      kind: 'ClusterStorageContainer',
+      metadata: { name: 'ftp' },
+      spec: { container: { name: 'ftp-downloader', image: 'example/ftp:1' }, supportedUriFormats: [{ prefix: 'ftp://' }], workloadType: 'localModelDownloadJob' },
+    };
+    expectClean(withUri('ftp://host/model', [csc]));
+  });
+
+  it('a ClusterStorageContainer regex this function cannot read is an error', () => {
+    const csc = {
+      apiVersion: 'serving.kserve.io/v1alpha1',
+      kind: 'ClusterStorageContainer',
+      metadata: { name: 'broken' },
+      spec: { container: { name: 'c', image: 'example/c:1' }, supportedUriFormats: [{ regex: 'hf://(' }], workloadType: 'localModelDownloadJob' },
+    };
+    expectResult(withUri('s3://bucket/model', [csc]), 'error', 'spec.supportedUriFormats[0].regex', 'not a regular expression');
+  });
+});
