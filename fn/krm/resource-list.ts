@@ -55,12 +55,12 @@ export function parseResourceList(text: string): ParsedResourceList {
   }
   const itemsNode = root.get('items', true);
   if (itemsNode !== undefined && itemsNode !== null && !isSeq(itemsNode) && !(isScalarNull(itemsNode))) {
-    throw inputError('items: expected a list of resources', 'items');
+    throw inputError('expected a list of resources', 'items');
   }
 
   const nodes = new Map<KObject, YamlNode>();
   const toObject = (node: unknown, where: string): KObject => {
-    if (!isMap(node)) throw inputError(`${where}: expected a resource (a mapping with apiVersion, kind, metadata)`, where);
+    if (!isMap(node)) throw inputError('expected a resource (a mapping with apiVersion, kind, metadata)', where);
     removeServerFields(node);
     const object = toPlain(node, doc, where);
     // An item with aliases is printed from its plain form: its anchor may live in another item, and
@@ -82,9 +82,9 @@ function toPlain(node: YAMLMap, doc: Document, where: string): KObject {
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if (/Excessive alias count/.test(message)) {
-      throw inputError(`${where}: YAML aliases expand past ${MAX_ALIAS_COUNT} nodes (an alias bomb?); write the values out`, where);
+      throw inputError(`YAML aliases expand past ${MAX_ALIAS_COUNT} nodes (an alias bomb?); write the values out`, where);
     }
-    throw inputError(`${where}: ${firstLine(message)}`, where);
+    throw inputError(firstLine(message), where);
   }
 }
 
