@@ -18,7 +18,7 @@ import { generated, validateAgainstKubernetes } from './support/harness';
 
 // Fixed, so CI always tries the same cases; FUZZ_SEED and FUZZ_RUNS explore further by hand.
 const SEED = Number(process.env.FUZZ_SEED ?? 20260826);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 3000);
 /** Far above any single case (a few milliseconds): only a hang gets near it. */
 const CASE_TIME_LIMIT_MS = 5000;
 
