@@ -64,12 +64,19 @@ const nodeGroup = (name: string, storageLimit: string | undefined, pool: string)
   spec: {
     ...(storageLimit ? { storageLimit } : {}),
     persistentVolumeSpec: {
+      accessModes: ['ReadWriteOnce'],
       capacity: { storage: '100Gi' },
+      local: { path: '/models' },
+      storageClassName: 'local-storage',
       nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'pool', operator: 'In', values: [pool] }] }] } },
     },
-    persistentVolumeClaimSpec: { resources: { requests: { storage: '100Gi' } } },
+    persistentVolumeClaimSpec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '100Gi' } }, storageClassName: 'local-storage' },
   },
 });
+
+/** Changes the spec of an item after compile: how the summary meets input that validation would refuse. */
+const editSpec = (items: KObject[], name: string, edit: (spec: Record<string, unknown>) => void) =>
+  edit((items.find((o) => o.metadata?.name === name) as { spec: Record<string, unknown> }).spec);
 
 const node = (name: string, pool: string): KObject => ({
   apiVersion: 'v1',
@@ -78,25 +85,30 @@ const node = (name: string, pool: string): KObject => ({
 });
 
 describe('summarize', () => {
+  // Validation refuses a package over its storageLimit or without sizes, so the package compiled here
+  // fits; the summary's own cases (over the limit, no limit, no size) are then made on its objects.
   const items = compile([
-    nodeGroup('gpu', '40Gi', 'gpu'),
-    nodeGroup('cpu', undefined, 'cpu'),
+    nodeGroup('gpu', '100Gi', 'gpu'),
+    nodeGroup('cpu', '100Gi', 'cpu'),
     nodeGroup('spare', '1Ti', 'none'),
     cache('llama', 'hf://meta/llama', '30Gi', ['gpu']),
-    cache('llama-again', 'hf://meta/llama', '30Gi', ['gpu']),
+    { ...cache('llama-again', 'hf://meta/llama', '30Gi', ['gpu']), kind: 'LocalModelNamespaceCache', metadata: { name: 'llama-again', namespace: 'team' } },
     cache('mistral', 'hf://mistral/7b', '15Gi', ['gpu', 'cpu']),
-    cache('tiny', 'hf://tiny/model', undefined, ['cpu']),
+    cache('tiny', 'hf://tiny/model', '1Gi', ['cpu']),
     cache('idle', 'hf://idle/model', '1Gi', ['spare']),
     node('gpu-1', 'gpu'),
     node('gpu-2', 'gpu'),
     node('cpu-1', 'cpu'),
   ]).items;
+  editSpec(items, 'gpu', (spec) => (spec.storageLimit = '40Gi'));
+  editSpec(items, 'cpu', (spec) => delete spec.storageLimit);
+  editSpec(items, 'tiny', (spec) => delete spec.modelSize);
 
   test('per node group: models, nodes with a download Job, Jobs, storage against storageLimit', () => {
     const [cpu, gpu, spare] = summarize(items);
     assert.equal(gpu.name, 'gpu');
-    assert.deepEqual(gpu.models.map((m) => m.cache), ['llama', 'llama-again', 'mistral']);
-    assert.equal(gpu.models[1].sharesFolderWith, 'llama', 'the same URI is one folder on the disk');
+    assert.deepEqual(gpu.models.map((m) => m.cache), ['llama', 'mistral', 'team/llama-again']);
+    assert.equal(gpu.models[2].sharesFolderWith, 'llama', 'the same URI is one folder on the disk');
     assert.deepEqual(gpu.nodes, ['gpu-1', 'gpu-2']);
     assert.equal(gpu.jobs, 4, 'one Job per node and model folder');
     assert.equal(gpu.usedBytes, 45n * Gi);
@@ -116,7 +128,7 @@ describe('summarize', () => {
     const lines = text.split('\n');
     assert.equal(lines[0], 'summary: 20 manifests to apply, 18 generated (6 PersistentVolumes, 6 PersistentVolumeClaims, 6 Jobs)');
     assert.ok(lines.includes('node group gpu: 3 models, 2 nodes, 4 download Jobs, storage 45Gi of 40Gi storageLimit: OVER by 5Gi'), text);
-    assert.ok(lines.includes('  models: llama 30Gi, llama-again 30Gi (same model folder as llama, counted once), mistral 15Gi'), text);
+    assert.ok(lines.includes('  models: llama 30Gi, mistral 15Gi, team/llama-again 30Gi (same model folder as llama, counted once)'), text);
     assert.ok(lines.includes('node group cpu: 2 models, 1 node, 2 download Jobs, storage at least 15Gi, no storageLimit'), text);
     assert.ok(lines.includes('  models: mistral 15Gi, tiny no modelSize'), text);
     assert.ok(lines.includes('node group spare: 1 model, 0 nodes, 0 download Jobs, storage 1Gi of 1Ti storageLimit (0%)'), text);

@@ -107,7 +107,7 @@ describe('schema: the shape every other resource needs', () => {
     expectResult(runItems([...validPackage(), other({ metadata: { namespace: 'a' } })]), 'error', 'metadata.name', 'required field is missing');
   });
   it('label values must be strings, with the quoted form to use', () => {
-    expectResult(runItems([...validPackage(), other({ metadata: { name: 's', labels: { enabled: true } } })]), 'error', 'metadata.labels[enabled]', 'the boolean true', 'quote it: "true"');
+    expectResult(runItems([...validPackage(), other({ metadata: { name: 's', labels: { enabled: true } } })]), 'error', 'metadata.labels.enabled', 'the boolean true', 'quote it: "true"');
   });
   it('annotations must be a map of strings', () => {
     expectResult(runItems([...validPackage(), other({ metadata: { name: 's', annotations: ['a'] } })]), 'error', 'metadata.annotations', 'map of string to string');

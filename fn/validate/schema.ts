@@ -64,6 +64,9 @@ function functionConfigResults(fc: KObject): Result[] {
   return againstSchema(FN_CONFIG_KIND, typed, fc, (p) => (p.startsWith('spec.') ? `data.${p.slice('spec.'.length)}` : undefined));
 }
 
+/** A key in a field path, written as schema-errors.ts writes it: `.app`, or `[app.kubernetes.io/name]`. */
+const member = (key: string): string => (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? `.${key}` : `[${key}]`);
+
 const describeKind = (o: KObject): string => (typeof o.kind === 'string' && o.kind ? `kind ${o.kind}` : 'no kind');
 
 /** What every resource needs for kubectl to accept it; checked on kinds that have no schema of ours. */
@@ -97,7 +100,7 @@ function resourceShape(o: KObject): Result[] {
     for (const [key, value] of Object.entries(map)) {
       if (typeof value === 'string') continue;
       const hint = typeof value === 'number' || typeof value === 'boolean' ? `; quote it: "${String(value)}"` : '';
-      problem(`metadata.${field}[${key}]`, `expected a string, got ${describeValue(value)}${hint}`);
+      problem(`metadata.${field}${member(key)}`, `expected a string, got ${describeValue(value)}${hint}`);
     }
   }
   return results;
