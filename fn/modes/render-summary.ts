@@ -1,5 +1,6 @@
 // The summary `render` prints on stderr: per node group, the models, nodes, download Jobs and disk
 // this render puts there, so a reviewer sees what a change does without reading every manifest.
+// It reads a render that passed validation: sizes are quantities and within storageLimit.
 import { downloadPvcName } from '../build/names';
 import type { Cache } from '../inputs/index-inputs';
 import { indexInputs } from '../inputs/index-inputs';
@@ -12,9 +13,9 @@ import { storageKey } from '../kserve/storage-key';
 export interface ModelSummary {
   /** `name` for a LocalModelCache, `namespace/name` for a LocalModelNamespaceCache. */
   cache: string;
-  /** modelSize as written; undefined when missing. */
-  size?: string;
-  bytes?: bigint;
+  /** modelSize as written. */
+  size: string;
+  bytes: bigint;
   /** The cache listed first with the same model folder on this group: its disk space is counted once. */
   sharesFolderWith?: string;
 }
@@ -24,12 +25,10 @@ export interface NodeGroupSummary {
   models: ModelSummary[];
   nodes: string[];
   jobs: number;
-  /** Sum of modelSize over the group's distinct model folders, where modelSize is a quantity. */
+  /** Sum of modelSize over the group's distinct model folders: the disk each of its nodes needs. */
   usedBytes: bigint;
-  /** Caches whose modelSize is missing or not a quantity: usedBytes is a lower bound then. */
-  unsized: string[];
-  storageLimit?: string;
-  limitBytes?: bigint;
+  storageLimit: string;
+  limitBytes: bigint;
 }
 
 const JOB_NODE_LABEL = 'node';
@@ -53,7 +52,6 @@ export function summarize(items: readonly KObject[]): NodeGroupSummary[] {
   return groups.map((name) => {
     const spec = specOf(inputs.nodeGroups.get(name));
     const models: ModelSummary[] = [];
-    const unsized: string[] = [];
     const folders = new Map<string, string>();
     let usedBytes = 0n;
     for (const cache of inputs.caches.filter((c) => c.spec.nodeGroups.includes(name))) {
@@ -63,35 +61,29 @@ export function summarize(items: readonly KObject[]): NodeGroupSummary[] {
       if (first !== undefined) model.sharesFolderWith = first;
       else {
         folders.set(folder, model.cache);
-        if (model.bytes === undefined) unsized.push(model.cache);
-        else usedBytes += model.bytes;
+        usedBytes += model.bytes;
       }
       models.push(model);
     }
     const jobs = jobsOf.get(name) ?? [];
-    const storageLimit = quantityText(spec.storageLimit);
-    const limitBytes = storageLimit === undefined ? undefined : parseQuantity(storageLimit);
+    const storageLimit = String(spec.storageLimit);
     return {
       name,
       models,
       nodes: [...new Set(jobs.map((j) => labelOf(j, JOB_NODE_LABEL) ?? ''))].filter(Boolean).sort(compareStrings),
       jobs: jobs.length,
       usedBytes,
-      unsized,
-      ...(storageLimit !== undefined ? { storageLimit } : {}),
-      ...(limitBytes !== undefined ? { limitBytes } : {}),
+      storageLimit,
+      limitBytes: parseQuantity(storageLimit) ?? 0n,
     };
   });
 }
 
 function modelOf(cache: Cache): ModelSummary {
   const label = cache.namespace ? `${cache.namespace}/${cache.name}` : cache.name;
-  const size = quantityText(cache.spec.modelSize);
-  const bytes = size === undefined ? undefined : parseQuantity(size);
-  return { cache: label, ...(size !== undefined ? { size } : {}), ...(bytes !== undefined ? { bytes } : {}) };
+  const size = String(cache.spec.modelSize);
+  return { cache: label, size, bytes: parseQuantity(size) ?? 0n };
 }
-
-const quantityText = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
 
 const specOf = (o: KObject | undefined): Record<string, unknown> => (o && isPlainObject(o.spec) ? o.spec : {});
 
@@ -125,10 +117,7 @@ export function renderSummary(items: readonly KObject[], manifestCount: number):
 
 function groupLines(g: NodeGroupSummary): string[] {
   const head = `node group ${g.name}: ${plural(g.models.length, 'model')}, ${plural(g.nodes.length, 'node')}, ${plural(g.jobs, 'download Job')}, ${storageText(g)}`;
-  const models = g.models.map((m) => {
-    const size = m.size === undefined ? 'no modelSize' : m.bytes === undefined ? `modelSize "${m.size}" is not a quantity` : m.size;
-    return `${m.cache} ${size}${m.sharesFolderWith ? ` (same model folder as ${m.sharesFolderWith}, counted once)` : ''}`;
-  });
+  const models = g.models.map((m) => `${m.cache} ${m.size}${m.sharesFolderWith ? ` (same model folder as ${m.sharesFolderWith}, counted once)` : ''}`);
   const shown = g.nodes.slice(0, LISTED_NODES).join(', ');
   const more = g.nodes.length > LISTED_NODES ? ` and ${g.nodes.length - LISTED_NODES} more` : '';
   const nodes = g.nodes.length > 0 ? `${shown}${more}` : g.models.length > 0 ? 'none: no node of the inventory matches this group, so nothing is downloaded' : 'none';
@@ -136,11 +125,6 @@ function groupLines(g: NodeGroupSummary): string[] {
 }
 
 function storageText(g: NodeGroupSummary): string {
-  const used = `${g.unsized.length > 0 ? 'at least ' : ''}${formatBytes(g.usedBytes)}`;
-  if (g.storageLimit === undefined) return `storage ${used}, no storageLimit`;
-  if (g.limitBytes === undefined) return `storage ${used}, storageLimit "${g.storageLimit}" is not a quantity`;
-  const of = `storage ${used} of ${g.storageLimit} storageLimit`;
-  if (g.usedBytes > g.limitBytes) return `${of}: OVER by ${formatBytes(g.usedBytes - g.limitBytes)}`;
   const percent = g.limitBytes > 0n ? `${(g.usedBytes * 100n) / g.limitBytes}%` : '0%';
-  return `${of} (${percent})`;
+  return `storage ${formatBytes(g.usedBytes)} of ${g.storageLimit} storageLimit (${percent})`;
 }
