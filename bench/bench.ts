@@ -1,0 +1,189 @@
+// `npm run bench`: the built function against the floors it cannot beat, side by side in one run.
+// Every measured process is a real `node` spawned with its input on stdin from a file and its output
+// to a file, as kpt and Argo CD run it. Figures are medians; every sample lands in bench/out/latest.json.
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { parse } from 'yaml';
+import { CREATE_NODE_OPTIONS, PARSE_OPTIONS, TO_JS_OPTIONS, TO_STRING_OPTIONS } from '../fn/krm/yaml-settings';
+import type { FleetSize } from './generate';
+import { expectedJobs, generateResourceList } from './generate';
+
+const ROOT = resolve(__dirname, '..');
+const OUT = join(ROOT, 'bench', 'out');
+const FUNCTION = join(ROOT, 'dist', 'kserve-localmodel-fn.js');
+const FLOOR = join(OUT, 'floor.cjs');
+const MAXRSS = join(ROOT, 'bench', 'maxrss.cjs');
+
+const SMALL: FleetSize = { caches: 1, nodes: 3 };
+const LARGE: FleetSize = { caches: 50, nodes: 200 };
+const DOUBLE: FleetSize = { caches: 100, nodes: 200 };
+const COLD_RUNS = 11;
+const LARGE_RUNS = 5;
+const DOUBLE_RUNS = 3;
+
+const TARGETS = { coldStart: 1.3, large: 1.2, growth: 2.1, memory: 1.5 };
+
+interface Run {
+  ms: number;
+  /** Peak RSS in MiB and CPU time (user + system) in ms, when measured. */
+  rssMiB?: number;
+  cpuMs?: number;
+  stderr: string;
+}
+
+/** One process, stdin from `input`, stdout to `output`; wall time as the parent sees it. */
+function run(args: string[], input: string, output: string, measureMemory = false): Run {
+  const stdin = openSync(input, 'r');
+  const stdout = openSync(output, 'w');
+  try {
+    const nodeArgs = measureMemory ? ['--require', MAXRSS, ...args] : args;
+    const started = process.hrtime.bigint();
+    const child = spawnSync(process.execPath, nodeArgs, { stdio: [stdin, stdout, 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const stderr = child.stderr.toString();
+    if (child.status !== 0) throw new Error(`node ${args.join(' ')} exited ${child.status}: ${stderr.slice(0, 500)}`);
+    const [rssKiB, cpuMs] = measureMemory ? String(child.output[3]).trim().split(' ').map(Number) : [];
+    return { ms, rssMiB: rssKiB === undefined ? undefined : rssKiB / 1024, cpuMs, stderr };
+  } finally {
+    closeSync(stdin);
+    closeSync(stdout);
+  }
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+
+/** What the floor spends loading the stand-in for the computed output: not part of the floor. */
+const excludedMs = (r: Run): number => {
+  const excluded = /excluded-ms (\S+)/.exec(r.stderr);
+  if (!excluded) throw new Error(`the floor did not report its excluded time: ${r.stderr}`);
+  return Number(excluded[1]);
+};
+const floorMs = (r: Run): number => r.ms - excludedMs(r);
+
+interface Package {
+  name: string;
+  size: FleetSize;
+  jobs: number;
+  input: string;
+  /** The function's output, and the same as JSON for the floor. */
+  output: string;
+  outputJson: string;
+}
+
+function preparePackage(name: string, size: FleetSize): Package {
+  const input = join(OUT, `${name}.yaml`);
+  writeFileSync(input, generateResourceList(size));
+  const output = join(OUT, `${name}.out.yaml`);
+  run([FUNCTION], input, output);
+  const outputJson = join(OUT, `${name}.out.json`);
+  writeFileSync(outputJson, JSON.stringify(parse(readFileSync(output, 'utf8'), { version: '1.1' })));
+  return { name, size, jobs: expectedJobs(size), input, output, outputJson };
+}
+
+const SETTINGS = JSON.stringify({ parse: PARSE_OPTIONS, toJS: TO_JS_OPTIONS, createNode: CREATE_NODE_OPTIONS, toString: TO_STRING_OPTIONS });
+const floorArgs = (p: Package) => [FLOOR, p.input, p.outputJson, SETTINGS];
+
+async function main(): Promise<void> {
+  const wallStarted = Date.now();
+  mkdirSync(OUT, { recursive: true });
+  statSync(FUNCTION); // built by `npm run bench` before this runs
+  await build({ entryPoints: [join(ROOT, 'bench', 'floor.mjs')], outfile: FLOOR, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+
+  const small = preparePackage('small', SMALL);
+  const large = preparePackage('large', LARGE);
+  const double = preparePackage('double', DOUBLE);
+  const discard = join(OUT, 'discard.yaml');
+
+  // The floor must print what the function printed, or it is not the floor of this output.
+  run(floorArgs(large), large.input, join(OUT, 'large.floor.yaml'));
+  const sameOutput = readFileSync(join(OUT, 'large.floor.yaml')).equals(readFileSync(large.output));
+
+  // Interleaved, so a busy moment of the machine hits all three alike; the first round warms the disk cache.
+  const cold = { node: [] as number[], floor: [] as number[], ours: [] as number[] };
+  for (let i = 0; i <= COLD_RUNS; i++) {
+    const node = run(['-e', '0'], small.input, discard).ms;
+    const floor = floorMs(run(floorArgs(small), small.input, discard));
+    const ours = run([FUNCTION], small.input, discard).ms;
+    if (i === 0) continue;
+    cold.node.push(node);
+    cold.floor.push(floor);
+    cold.ours.push(ours);
+  }
+
+  const sized = (p: Package, runs: number) => {
+    const samples = { ours: [] as Run[], floor: [] as Run[] };
+    for (let i = 0; i < runs; i++) {
+      samples.ours.push(run([FUNCTION], p.input, discard, true));
+      samples.floor.push(run(floorArgs(p), p.input, discard, true));
+    }
+    const summary = (runs: Run[], excluded: (r: Run) => number) => ({
+      ms: median(runs.map((r) => r.ms - excluded(r))),
+      cpuMs: median(runs.map((r) => (r.cpuMs as number) - excluded(r))),
+      rssMiB: median(runs.map((r) => r.rssMiB as number)),
+      samples: runs.map((r) => r.ms - excluded(r)),
+    });
+    return { ours: summary(samples.ours, () => 0), floor: summary(samples.floor, excludedMs) };
+  };
+  const big = sized(large, LARGE_RUNS);
+  const twice = sized(double, DOUBLE_RUNS);
+
+  // Growth of the work, net of the fixed start-up each process pays on a small package.
+  const coldOurs = median(cold.ours);
+  const coldFloor = median(cold.floor);
+  const growth = {
+    ours: (twice.ours.ms - coldOurs) / (big.ours.ms - coldOurs),
+    floor: (twice.floor.ms - coldFloor) / (big.floor.ms - coldFloor),
+  };
+
+  const rows = [
+    { measure: 'cold start, small package (ms)', ours: coldOurs, baseline: median(cold.node), baselineName: 'node -e 0', ratio: coldOurs / median(cold.node), target: TARGETS.coldStart },
+    { measure: `large package, ${large.jobs} Jobs (ms)`, ours: big.ours.ms, baseline: big.floor.ms, baselineName: 'YAML floor', ratio: big.ours.ms / big.floor.ms, target: TARGETS.large },
+    { measure: `growth, ${double.jobs} / ${large.jobs} Jobs`, ours: growth.ours, baseline: growth.floor, baselineName: 'YAML floor', ratio: growth.ours, target: TARGETS.growth },
+    { measure: `peak RSS, ${large.jobs} Jobs (MiB)`, ours: big.ours.rssMiB, baseline: big.floor.rssMiB, baselineName: 'YAML floor', ratio: big.ours.rssMiB / big.floor.rssMiB, target: TARGETS.memory },
+  ];
+
+  const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
+  const table = [
+    ['measure', 'ours', 'baseline', '', 'ratio', 'target', ''],
+    ...rows.map((r) => [r.measure, fmt(r.ours), fmt(r.baseline), r.baselineName, r.ratio.toFixed(2), `≤ ${r.target}`, r.ratio <= r.target ? 'pass' : 'FAIL']),
+  ];
+  const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
+  const print = (row: string[]) => console.log(row.map((cell, c) => (c === 0 || c === 3 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+  print(table[0]);
+  for (const row of table.slice(1)) print(row);
+  console.log();
+  console.log(`floor of the YAML-only work on a small package: ${fmt(coldFloor)} ms (node -e 0: ${fmt(median(cold.node))} ms)`);
+  console.log(`CPU time (user + system), ${large.jobs} Jobs: ours ${fmt(big.ours.cpuMs)} ms, floor ${fmt(big.floor.cpuMs)} ms`);
+  console.log(`${double.jobs} Jobs: ours ${fmt(twice.ours.ms)} ms, floor ${fmt(twice.floor.ms)} ms; peak RSS ours ${fmt(twice.ours.rssMiB)} MiB, floor ${fmt(twice.floor.rssMiB)} MiB`);
+  console.log(`input ${statSync(large.input).size} bytes, output ${statSync(large.output).size} bytes; floor output ${sameOutput ? 'byte-identical to' : 'DIFFERS from'} ours`);
+  console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, bench took ${((Date.now() - wallStarted) / 1000).toFixed(0)} s`);
+
+  writeFileSync(
+    join(OUT, 'latest.json'),
+    `${JSON.stringify(
+      {
+        node: process.version,
+        cpus: cpus().length,
+        cpu: cpus()[0]?.model,
+        packages: Object.fromEntries([small, large, double].map((p) => [p.name, { ...p.size, jobs: p.jobs, inputBytes: statSync(p.input).size, outputBytes: statSync(p.output).size }])),
+        floorOutputIdentical: sameOutput,
+        rows,
+        samples: { cold, large: big, double: twice },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+}
+
+main().catch((e: unknown) => {
+  console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
+  process.exitCode = 1;
+});
