@@ -1,8 +1,9 @@
 // KRM mode (kpt fn render/eval, kustomize exec transformer): ResourceList in, ResourceList out.
+import { once } from 'node:events';
 import { compile } from '../compile';
 import type { KObject } from '../krm/objects';
 import { keepLeadingCommentInside } from '../krm/item-comments';
-import { InputError, MAX_INPUT_BYTES, parseResourceList, stringifyResourceList, tooLargeMessage } from '../krm/resource-list';
+import { InputError, MAX_INPUT_BYTES, parseResourceList, printResourceList, tooLargeMessage } from '../krm/resource-list';
 import type { Result } from '../krm/results';
 import { formatResult, hasErrors } from '../krm/results';
 
@@ -12,8 +13,20 @@ export interface KrmOutcome {
   exitCode: number;
 }
 
+/** The output as consecutive pieces of text (printResourceList): never one giant string. */
+export interface KrmPieces {
+  pieces: string[];
+  results: Result[];
+  exitCode: number;
+}
+
 /** Pure text → text, so tests and benchmarks run exactly what the binary runs. */
 export function krm(input: string): KrmOutcome {
+  const { pieces, results, exitCode } = krmPieces(input);
+  return { text: pieces.join(''), results, exitCode };
+}
+
+export function krmPieces(input: string): KrmPieces {
   let parsed;
   try {
     parsed = parseResourceList(input);
@@ -24,8 +37,8 @@ export function krm(input: string): KrmOutcome {
   try {
     const { items, results } = compile(parsed.items, parsed.functionConfig);
     for (const node of parsed.nodes.values()) keepLeadingCommentInside(node);
-    const text = stringifyResourceList({ items, functionConfig: parsed.functionConfig, results }, parsed.nodes);
-    return { text, results, exitCode: hasErrors(results) ? 1 : 0 };
+    const pieces = printResourceList({ items, functionConfig: parsed.functionConfig, results }, parsed.nodes);
+    return { pieces, results, exitCode: hasErrors(results) ? 1 : 0 };
   } catch (e) {
     // A bug of ours, not the user's input: still a ResourceList with an error result, so kpt shows it.
     return failed([{ severity: 'error', message: `internal error: ${e instanceof Error ? e.message : String(e)}; this is a bug in kserve-localmodel-fn, please report it with the input` }]);
@@ -33,8 +46,8 @@ export function krm(input: string): KrmOutcome {
 }
 
 /** No items at all: nothing can be passed through or generated when the input cannot be read. */
-function failed(results: Result[]): KrmOutcome {
-  return { text: stringifyResourceList({ items: [], results }, new Map<KObject, never>()), results, exitCode: 1 };
+function failed(results: Result[]): KrmPieces {
+  return { pieces: printResourceList({ items: [], results }, new Map<KObject, never>()), results, exitCode: 1 };
 }
 
 export async function runKrm(stdin: NodeJS.ReadableStream, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
@@ -42,9 +55,9 @@ export async function runKrm(stdin: NodeJS.ReadableStream, stdout: NodeJS.Writab
   const outcome =
     input === undefined
       ? failed([{ severity: 'error', message: tooLargeMessage(`more than ${MAX_INPUT_BYTES} bytes`) }])
-      : krm(input);
+      : krmPieces(input);
   for (const r of outcome.results) stderr.write(`${formatResult(r)}\n`);
-  stdout.write(outcome.text);
+  await writeInBatches(stdout, outcome.pieces);
   return outcome.exitCode;
 }
 
@@ -59,4 +72,21 @@ async function readUpTo(stream: NodeJS.ReadableStream, limit: number): Promise<s
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+const WRITE_BATCH = 64 * 1024;
+
+/**
+ * About 64 KiB a write (one write per item would be thousands of system calls), and no more while a
+ * pipe's reader lags behind, so that the output is never held twice.
+ */
+async function writeInBatches(out: NodeJS.WritableStream, pieces: readonly string[]): Promise<void> {
+  let batch = '';
+  for (const piece of pieces) {
+    batch += piece;
+    if (batch.length < WRITE_BATCH) continue;
+    if (!out.write(batch)) await once(out, 'drain');
+    batch = '';
+  }
+  if (batch !== '') out.write(batch);
 }
