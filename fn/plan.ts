@@ -93,12 +93,22 @@ function planServing(inputs: Inputs, config: KServeConfig, fnConfig: FnConfig, r
 function planJobs(downloads: readonly VolumePlan[], nodes: readonly InventoryEntry[]): JobPlan[] {
   const jobs = new Map<string, JobPlan>();
   const placed = new Set<string>();
+  // A group's nodes are matched once, not once per cache: a fleet has dozens of caches per group.
+  const groupNodes = new Map<KObject, InventoryEntry[]>();
+  const nodesOf = (nodeGroupObject: KObject): InventoryEntry[] => {
+    let matching = groupNodes.get(nodeGroupObject);
+    if (!matching) {
+      const terms = requiredNodeSelectorTerms(nodeGroupObject);
+      matching = nodes.filter((node) => nodeMatchesTerms(node, terms));
+      groupNodes.set(nodeGroupObject, matching);
+    }
+    return matching;
+  };
   for (const { cache, nodeGroup, nodeGroupObject } of downloads) {
-    const terms = requiredNodeSelectorTerms(nodeGroupObject);
     const key = storageKey(cache.spec.sourceModelUri);
-    for (const node of nodes) {
+    for (const node of nodesOf(nodeGroupObject)) {
       const cacheOnNode = `${cache.kind}\u0000${cache.namespace}\u0000${cache.name}\u0000${node.name}`;
-      if (placed.has(cacheOnNode) || !nodeMatchesTerms(node, terms)) continue;
+      if (placed.has(cacheOnNode)) continue;
       placed.add(cacheOnNode);
       const id = `${node.name}\u0000${key}`;
       const job = jobs.get(id);
