@@ -38,7 +38,7 @@ function bothWays(input: string, extraItems: KObject[] = []): { pieces: string[]
   const parsed = parseResourceList(input);
   const compiled = compile(parsed.items, parsed.functionConfig);
   const out = { items: [...compiled.items, ...extraItems], functionConfig: parsed.functionConfig, results: compiled.results };
-  return { pieces: printResourceList(out, parsed.nodes), whole: printedWhole(out, parsed.nodes) };
+  return { pieces: [...printResourceList(out, parsed.nodes)], whole: printedWhole(out, parsed.nodes) };
 }
 
 const FLEET = generateResourceList({ caches: 12, nodes: 30, inferenceServices: 20 });
@@ -148,9 +148,9 @@ describe('output printed in pieces is byte-identical to printing it as one docum
 
   it('only generated items, and no items at all', () => {
     const onlyGenerated: ResourceListOutput = { items: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' } }], results: [] };
-    assert.equal(printResourceList(onlyGenerated, new Map()).join(''), printedWhole(onlyGenerated, new Map()));
+    assert.equal([...printResourceList(onlyGenerated, new Map())].join(''), printedWhole(onlyGenerated, new Map()));
     const none: ResourceListOutput = { items: [], results: [{ severity: 'error', message: 'nothing to do' }] };
-    assert.equal(printResourceList(none, new Map()).join(''), printedWhole(none, new Map()));
+    assert.equal([...printResourceList(none, new Map())].join(''), printedWhole(none, new Map()));
   });
 
   it('holds for random generated objects after awkward pass-through items (fast-check)', () => {
@@ -165,7 +165,7 @@ describe('output printed in pieces is byte-identical to printing it as one docum
     fc.assert(
       fc.property(fc.array(item, { maxLength: 5 }), (generated) => {
         const out = { items: [...parsed.items, ...(generated as KObject[])], functionConfig: parsed.functionConfig, results: [] };
-        assert.equal(printResourceList(out, parsed.nodes).join(''), printedWhole(out, parsed.nodes));
+        assert.equal([...printResourceList(out, parsed.nodes)].join(''), printedWhole(out, parsed.nodes));
       }),
       { numRuns: 150, seed: 7 },
     );

@@ -122,19 +122,19 @@ export interface ResourceListOutput {
  * generated ones are made into nodes here. `items` is always present: kpt rejects a list without it.
  */
 export function stringifyResourceList(out: ResourceListOutput, nodes: ReadonlyMap<KObject, YamlNode>): string {
-  return printResourceList(out, nodes).join('');
+  return [...printResourceList(out, nodes)].join('');
 }
 
 /**
- * The output ResourceList as consecutive pieces of text: the same bytes as one document would print,
- * without ever holding the nodes of thousands of generated Jobs at once (that costs a quarter more
- * time and twice the memory, bench/). Everything up to the last item printed from its input node is
- * printed as one document, as before; the items after it, which are printed from plain objects (the
- * generated ones: the core puts them last), are printed one at a time in its place. An item made from
- * a plain object never has a comment or a blank line before it, the only things that could make its
- * text depend on the item printed before it.
+ * The output ResourceList as consecutive pieces of text, printed as they are asked for: the same bytes
+ * as one document would print, without ever holding the YAML nodes or the text of thousands of
+ * generated Jobs at once (that costs a quarter more time and twice the memory, bench/). Everything up
+ * to the last item printed from its input node is printed first, as one document, as before; the
+ * items after it, which are printed from plain objects (the generated ones: the core puts them last),
+ * follow one at a time in its place. An item made from a plain object never has a comment or a blank
+ * line before it, the only things that could make its text depend on the item printed before it.
  */
-export function printResourceList(out: ResourceListOutput, nodes: ReadonlyMap<KObject, YamlNode>): string[] {
+export function* printResourceList(out: ResourceListOutput, nodes: ReadonlyMap<KObject, YamlNode>): Generator<string> {
   const plainFrom = trailingPlainItemsStart(out.items, nodes);
   const plainItems = out.items.slice(plainFrom);
   const doc = new Document(null, { version: '1.1' });
@@ -150,12 +150,17 @@ export function printResourceList(out: ResourceListOutput, nodes: ReadonlyMap<KO
   if (out.results.length > 0) list.results = out.results;
   doc.contents = doc.createNode(list, CREATE_NODE_OPTIONS) as YAMLMap;
   const text = doc.toString(TO_STRING_OPTIONS);
-  if (plainItems.length === 0) return [text];
+  if (plainItems.length === 0) {
+    yield text;
+    return;
+  }
 
   const printItem = itemPrinter();
   const placeholder = printItem(PLAIN_ITEMS_PLACEHOLDER);
   const at = text.indexOf(`\n${placeholder}`) + 1;
-  return [text.slice(0, at), ...plainItems.map(printItem), text.slice(at + placeholder.length)];
+  yield text.slice(0, at);
+  for (const item of plainItems) yield printItem(item);
+  yield text.slice(at + placeholder.length);
 }
 
 /** Holds the place of the plain items: a list entry that is a string, which no item ever is. */

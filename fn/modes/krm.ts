@@ -13,9 +13,9 @@ export interface KrmOutcome {
   exitCode: number;
 }
 
-/** The output as consecutive pieces of text (printResourceList): never one giant string. */
 export interface KrmPieces {
-  pieces: string[];
+  /** The output in consecutive pieces, printed as they are taken (printResourceList): iterate once. */
+  pieces: Iterable<string>;
   results: Result[];
   exitCode: number;
 }
@@ -23,7 +23,7 @@ export interface KrmPieces {
 /** Pure text → text, so tests and benchmarks run exactly what the binary runs. */
 export function krm(input: string): KrmOutcome {
   const { pieces, results, exitCode } = krmPieces(input);
-  return { text: pieces.join(''), results, exitCode };
+  return { text: [...pieces].join(''), results, exitCode };
 }
 
 export function krmPieces(input: string): KrmPieces {
@@ -77,10 +77,10 @@ async function readUpTo(stream: NodeJS.ReadableStream, limit: number): Promise<s
 const WRITE_BATCH = 64 * 1024;
 
 /**
- * About 64 KiB a write (one write per item would be thousands of system calls), and no more while a
- * pipe's reader lags behind, so that the output is never held twice.
+ * About 64 KiB a write (one write per item would be thousands of system calls), and no more printing
+ * while a pipe's reader lags behind: only one batch of the output is ever held.
  */
-async function writeInBatches(out: NodeJS.WritableStream, pieces: readonly string[]): Promise<void> {
+async function writeInBatches(out: NodeJS.WritableStream, pieces: Iterable<string>): Promise<void> {
   let batch = '';
   for (const piece of pieces) {
     batch += piece;
