@@ -131,22 +131,26 @@ async function main(): Promise<void> {
     cold.ours.push(ours);
   }
 
-  const sized = (p: Package, runs: number) => {
-    const samples = { ours: [] as Run[], floor: [] as Run[] };
-    for (let i = 0; i < runs; i++) {
-      samples.ours.push(run([FUNCTION], p.input, discard, true));
-      samples.floor.push(run(floorArgs(p), p.input, discard, true));
+  // Large and double interleaved too, so that a change of load between them cannot fake a growth.
+  const sampled = { large: { ours: [] as Run[], floor: [] as Run[] }, double: { ours: [] as Run[], floor: [] as Run[] } };
+  for (let i = 0; i < Math.max(LARGE_RUNS, DOUBLE_RUNS); i++) {
+    if (i < LARGE_RUNS) {
+      sampled.large.ours.push(run([FUNCTION], large.input, discard, true));
+      sampled.large.floor.push(run(floorArgs(large), large.input, discard, true));
     }
-    const summary = (runs: Run[], excluded: (r: Run) => number) => ({
-      ms: median(runs.map((r) => r.ms - excluded(r))),
-      cpuMs: median(runs.map((r) => (r.cpuMs as number) - excluded(r))),
-      rssMiB: median(runs.map((r) => r.rssMiB as number)),
-      samples: runs.map((r) => r.ms - excluded(r)),
-    });
-    return { ours: summary(samples.ours, () => 0), floor: summary(samples.floor, excludedMs) };
-  };
-  const big = sized(large, LARGE_RUNS);
-  const twice = sized(double, DOUBLE_RUNS);
+    if (i < DOUBLE_RUNS) {
+      sampled.double.ours.push(run([FUNCTION], double.input, discard, true));
+      sampled.double.floor.push(run(floorArgs(double), double.input, discard, true));
+    }
+  }
+  const summary = (runs: Run[], excluded: (r: Run) => number) => ({
+    ms: median(runs.map((r) => r.ms - excluded(r))),
+    cpuMs: median(runs.map((r) => (r.cpuMs as number) - excluded(r))),
+    rssMiB: median(runs.map((r) => r.rssMiB as number)),
+    samples: runs.map((r) => r.ms - excluded(r)),
+  });
+  const big = { ours: summary(sampled.large.ours, () => 0), floor: summary(sampled.large.floor, excludedMs) };
+  const twice = { ours: summary(sampled.double.ours, () => 0), floor: summary(sampled.double.floor, excludedMs) };
 
   // Growth of the work, net of the fixed start-up each process pays on a small package.
   const coldOurs = median(cold.ours);
