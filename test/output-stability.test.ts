@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { Document, type Node as YamlNode } from 'yaml';
 import { generateResourceList } from '../bench/generate';
 import { compile } from '../fn/compile';
+import { keepLeadingCommentInside } from '../fn/krm/item-comments';
 import type { KObject } from '../fn/krm/objects';
 import type { ResourceListOutput } from '../fn/krm/resource-list';
 import { parseResourceList, printResourceList, RESOURCE_LIST_API_VERSION } from '../fn/krm/resource-list';
@@ -33,10 +34,11 @@ function printedWhole(out: ResourceListOutput, nodes: ReadonlyMap<KObject, YamlN
   return doc.toString(TO_STRING_OPTIONS);
 }
 
-/** The function's own pieces and the one-document print of the same compiled output. */
+/** The function's own pieces and the one-document print of the same compiled output, prepared as krm() does. */
 function bothWays(input: string, extraItems: KObject[] = []): { pieces: string[]; whole: string } {
   const parsed = parseResourceList(input);
   const compiled = compile(parsed.items, parsed.functionConfig);
+  for (const node of parsed.nodes.values()) keepLeadingCommentInside(node);
   const out = { items: [...compiled.items, ...extraItems], functionConfig: parsed.functionConfig, results: compiled.results };
   return { pieces: [...printResourceList(out, parsed.nodes)], whole: printedWhole(out, parsed.nodes) };
 }
