@@ -126,15 +126,16 @@ export function stringifyResourceList(out: ResourceListOutput, nodes: ReadonlyMa
 }
 
 /**
- * The output ResourceList as consecutive pieces of text, printed as they are asked for: the same bytes
- * as one document would print, without ever holding the YAML nodes or the text of thousands of
- * generated Jobs at once (that costs a quarter more time and twice the memory, bench/). Everything up
- * to the last item printed from its input node is printed first, as one document, as before; the
- * items after it, which are printed from plain objects (the generated ones: the core puts them last),
- * follow one at a time in its place. An item made from a plain object never has a comment or a blank
- * line before it, the only things that could make its text depend on the item printed before it.
+ * The output ResourceList as consecutive pieces of text: the same bytes as one document would print,
+ * without ever holding the YAML nodes or the text of thousands of generated Jobs at once (that costs
+ * a quarter more time and twice the memory, bench/). Everything up to the last item printed from its
+ * input node is printed here and now, as one document, as before, so a node that cannot be printed
+ * fails in this call. The items after it, printed from plain objects (the generated ones: the core
+ * puts them last), are printed one at a time in its place, as the pieces are taken. An item made from
+ * a plain object never has a comment or a blank line before it, the only things that could make its
+ * text depend on the item printed before it.
  */
-export function* printResourceList(out: ResourceListOutput, nodes: ReadonlyMap<KObject, YamlNode>): Generator<string> {
+export function printResourceList(out: ResourceListOutput, nodes: ReadonlyMap<KObject, YamlNode>): Iterable<string> {
   const plainFrom = trailingPlainItemsStart(out.items, nodes);
   const plainItems = out.items.slice(plainFrom);
   const doc = new Document(null, { version: '1.1' });
@@ -150,17 +151,18 @@ export function* printResourceList(out: ResourceListOutput, nodes: ReadonlyMap<K
   if (out.results.length > 0) list.results = out.results;
   doc.contents = doc.createNode(list, CREATE_NODE_OPTIONS) as YAMLMap;
   const text = doc.toString(TO_STRING_OPTIONS);
-  if (plainItems.length === 0) {
-    yield text;
-    return;
-  }
+  if (plainItems.length === 0) return [text];
 
   const printItem = itemPrinter();
   const placeholder = printItem(PLAIN_ITEMS_PLACEHOLDER);
   const at = text.indexOf(`\n${placeholder}`) + 1;
-  yield text.slice(0, at);
-  for (const item of plainItems) yield printItem(item);
-  yield text.slice(at + placeholder.length);
+  return printedBetween(text.slice(0, at), plainItems, printItem, text.slice(at + placeholder.length));
+}
+
+function* printedBetween(before: string, items: readonly KObject[], printItem: (item: KObject) => string, after: string): Generator<string> {
+  yield before;
+  for (const item of items) yield printItem(item);
+  yield after;
 }
 
 /** Holds the place of the plain items: a list entry that is a string, which no item ever is. */
