@@ -64,21 +64,23 @@ export function generateItems(size: FleetSize): Record<string, unknown>[] {
     },
   );
 
+  // Room on each node for every model its pool caches (10–29 Gi each), as validation checks.
+  const storage = `${Math.ceil((Math.ceil((2 * size.caches) / pools) * 29) / 1024)}Ti`;
   for (let p = 0; p < pools; p++) {
     items.push({
       apiVersion: 'serving.kserve.io/v1alpha1',
       kind: 'LocalModelNodeGroup',
       metadata: { name: `gpu-pool-${p}`, annotations: fileAnnotations('nodegroups.yaml', p) },
       spec: {
-        storageLimit: '1Ti',
+        storageLimit: storage,
         persistentVolumeClaimSpec: {
           accessModes: ['ReadWriteOnce'],
-          resources: { requests: { storage: '1Ti' } },
+          resources: { requests: { storage } },
           storageClassName: 'local-nvme',
         },
         persistentVolumeSpec: {
           accessModes: ['ReadWriteOnce'],
-          capacity: { storage: '1Ti' },
+          capacity: { storage },
           local: { path: '/mnt/nvme/models' },
           storageClassName: 'local-nvme',
           persistentVolumeReclaimPolicy: 'Delete',
