@@ -5,6 +5,7 @@ import type { EnvVar } from 'kubernetes-types/core/v1';
 import { warning } from '../../krm/report';
 import type { Result } from '../../krm/results';
 import type { KindBuilder } from './kind';
+import { tokenByReference } from './kind';
 import { describeSecret } from './secret-shape';
 import { secretEnv } from './wiring';
 
@@ -52,9 +53,4 @@ export const azureCredentials: KindBuilder = (secret) => {
   return { env, volumes: [], volumeMounts: [], results };
 };
 
-export const azureStorageKeyCredentials: KindBuilder = (secret) => ({
-  env: [secretEnv('AZURE_STORAGE_ACCESS_KEY', secret.name, 'AZURE_STORAGE_ACCESS_KEY')],
-  volumes: [],
-  volumeMounts: [],
-  results: [],
-});
+export const azureStorageKeyCredentials = tokenByReference('AZURE_STORAGE_ACCESS_KEY');

@@ -3,6 +3,7 @@
 import type { CredentialsConfig } from '../../inputs/kserve-config';
 import type { SecretShape } from './secret-shape';
 import type { CredentialWiring } from './wiring';
+import { secretEnv } from './wiring';
 
 export interface KindContext {
   config: CredentialsConfig;
@@ -11,3 +12,8 @@ export interface KindContext {
 }
 
 export type KindBuilder = (secret: SecretShape, context: KindContext) => CredentialWiring;
+
+/** A kind that is one token: the env var of the key's own name, by reference to that key. */
+export const tokenByReference =
+  (key: string): KindBuilder =>
+  (secret) => ({ env: [secretEnv(key, secret.name, key)], volumes: [], volumeMounts: [], results: [] });

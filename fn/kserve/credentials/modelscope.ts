@@ -1,12 +1,6 @@
 // ModelScope secret (data key MODELSCOPE_API_TOKEN): the token by reference, for modelscope:// downloads.
-import type { KindBuilder } from './kind';
-import { secretEnv } from './wiring';
+import { tokenByReference } from './kind';
 
 export const MODELSCOPE_API_TOKEN = 'MODELSCOPE_API_TOKEN';
 
-export const modelscopeCredentials: KindBuilder = (secret) => ({
-  env: [secretEnv(MODELSCOPE_API_TOKEN, secret.name, MODELSCOPE_API_TOKEN)],
-  volumes: [],
-  volumeMounts: [],
-  results: [],
-});
+export const modelscopeCredentials = tokenByReference(MODELSCOPE_API_TOKEN);
