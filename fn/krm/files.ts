@@ -7,8 +7,8 @@ import { annotationOf, groupOf, isPlainObject } from './objects';
 import type { ParsedResourceList } from './resource-list';
 import { InputError, MAX_INPUT_BYTES, tooLargeMessage } from './resource-list';
 import { removeServerFields } from './server-fields';
-import { formatYamlProblem, readYamlStream } from './yaml-read';
-import { CREATE_NODE_OPTIONS, MAX_ALIAS_COUNT, TO_JS_OPTIONS, TO_STRING_OPTIONS } from './yaml-settings';
+import { formatYamlProblem, readYamlStream, toPlainObject } from './yaml-read';
+import { CREATE_NODE_OPTIONS, TO_STRING_OPTIONS } from './yaml-settings';
 
 export interface SourceFile {
   /** Slash-separated, relative to the package root. */
@@ -36,19 +36,9 @@ export function parseFiles(files: readonly SourceFile[]): ParsedResourceList {
         throw new InputError([{ severity: 'error', message: 'expected a Kubernetes resource (a YAML mapping)', file: { path: file.path, index } }]);
       }
       removeServerFields(root);
-      let object: KObject;
-      try {
-        object = root.toJS(doc, TO_JS_OPTIONS) as KObject;
-      } catch (e) {
-        const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
-        throw new InputError([
-          {
-            severity: 'error',
-            message: /Excessive alias count/.test(message) ? `YAML aliases expand past ${MAX_ALIAS_COUNT} nodes (an alias bomb?); write the values out` : message,
-            file: { path: file.path, index },
-          },
-        ]);
-      }
+      const plain = toPlainObject(root, doc);
+      if ('problem' in plain) throw new InputError([{ severity: 'error', message: plain.problem, file: { path: file.path, index } }]);
+      const object = plain.object;
       // On the object only: results and ordering use them; the printed node stays as the user wrote it.
       if (isPlainObject(object.metadata ?? {})) {
         const metadata = (object.metadata ??= {});

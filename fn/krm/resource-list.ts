@@ -2,8 +2,8 @@
 // prints YAML for KRM mode. Pass-through items are re-emitted from their parsed nodes, so the user's
 // comments, quoting and key order survive; the core only ever sees plain objects.
 import { Document, isMap, isNode, isSeq, visit, type Node as YamlNode, YAMLMap } from 'yaml';
-import { formatYamlProblem, readYamlStream } from './yaml-read';
-import { CREATE_NODE_OPTIONS, MAX_ALIAS_COUNT, TO_JS_OPTIONS, TO_STRING_OPTIONS } from './yaml-settings';
+import { formatYamlProblem, readYamlStream, toPlainObject } from './yaml-read';
+import { CREATE_NODE_OPTIONS, TO_STRING_OPTIONS } from './yaml-settings';
 import type { KObject } from './objects';
 import type { Result } from './results';
 import { removeServerFields } from './server-fields';
@@ -77,15 +77,9 @@ export function parseResourceList(text: string): ParsedResourceList {
 }
 
 function toPlain(node: YAMLMap, doc: Document, where: string): KObject {
-  try {
-    return node.toJS(doc, TO_JS_OPTIONS) as KObject;
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    if (/Excessive alias count/.test(message)) {
-      throw inputError(`YAML aliases expand past ${MAX_ALIAS_COUNT} nodes (an alias bomb?); write the values out`, where);
-    }
-    throw inputError(firstLine(message), where);
-  }
+  const plain = toPlainObject(node, doc);
+  if ('problem' in plain) throw inputError(plain.problem, where);
+  return plain.object;
 }
 
 function containsAlias(node: YAMLMap): boolean {
@@ -108,8 +102,6 @@ function dropAnchors(doc: Document): void {
 
 const isScalarNull = (node: unknown): boolean =>
   typeof node === 'object' && node !== null && 'value' in node && (node as { value: unknown }).value === null;
-
-const firstLine = (message: string): string => message.split('\n')[0];
 
 export interface ResourceListOutput {
   items: KObject[];
@@ -189,4 +181,3 @@ function itemPrinter(): (item: unknown) => string {
   };
 }
 
-export { MAX_ALIAS_COUNT };

@@ -2,8 +2,9 @@
 // error, a duplicate key, nesting deeper than the code after the parser can follow, a recursive
 // alias, or a YAML type that JSON (and so Kubernetes) has no equivalent for. Used by KRM mode and by
 // `render`, so both word the same problem the same way.
-import { type Document, isAlias, isCollection, isPair, isScalar, LineCounter, type Node as YamlNode, parseAllDocuments } from 'yaml';
-import { PARSE_OPTIONS } from './yaml-settings';
+import { type Document, isAlias, isCollection, isPair, isScalar, LineCounter, type Node as YamlNode, parseAllDocuments, type YAMLMap } from 'yaml';
+import type { KObject } from './objects';
+import { MAX_ALIAS_COUNT, PARSE_OPTIONS, TO_JS_OPTIONS } from './yaml-settings';
 
 /**
  * Nesting levels (mappings and sequences) a document may have. The yaml library's printer runs out of
@@ -132,4 +133,17 @@ function checkStructure(doc: Document.Parsed): Found | undefined {
     for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i], depth: depth + 1 });
   }
   return undefined;
+}
+
+/**
+ * The plain object of a parsed mapping, or the reason it has none, in words: the library's own
+ * "Excessive alias count" becomes what it means.
+ */
+export function toPlainObject(node: YAMLMap, doc: Document): { object: KObject } | { problem: string } {
+  try {
+    return { object: node.toJS(doc, TO_JS_OPTIONS) as KObject };
+  } catch (e) {
+    const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    return { problem: /Excessive alias count/.test(message) ? `YAML aliases expand past ${MAX_ALIAS_COUNT} nodes (an alias bomb?); write the values out` : message };
+  }
 }
