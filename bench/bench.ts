@@ -41,7 +41,10 @@ function run(args: string[], input: string, output: string, measureMemory = fals
   try {
     const nodeArgs = measureMemory ? ['--require', MAXRSS, ...args] : args;
     const started = process.hrtime.bigint();
-    const child = spawnSync(process.execPath, nodeArgs, { stdio: [stdin, stdout, 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+    const child = spawnSync(process.execPath, nodeArgs, {
+      stdio: [stdin, stdout, 'pipe', 'pipe'],
+      maxBuffer: 64 << 20,
+    });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const stderr = child.stderr.toString();
     if (child.status !== 0) throw new Error(`node ${args.join(' ')} exited ${child.status}: ${stderr.slice(0, 500)}`);
@@ -87,7 +90,12 @@ function preparePackage(name: string, size: FleetSize): Package {
   return { name, size, jobs: expectedJobs(size), input, output, outputJson };
 }
 
-const SETTINGS = JSON.stringify({ parse: PARSE_OPTIONS, toJS: TO_JS_OPTIONS, createNode: CREATE_NODE_OPTIONS, toString: TO_STRING_OPTIONS });
+const SETTINGS = JSON.stringify({
+  parse: PARSE_OPTIONS,
+  toJS: TO_JS_OPTIONS,
+  createNode: CREATE_NODE_OPTIONS,
+  toString: TO_STRING_OPTIONS,
+});
 const floorArgs = (p: Package) => [FLOOR, p.input, p.outputJson, SETTINGS];
 
 /**
@@ -108,7 +116,15 @@ async function main(): Promise<void> {
   const prioritized = raisePriority();
   mkdirSync(OUT, { recursive: true });
   statSync(FUNCTION); // built by `npm run bench` before this runs
-  await build({ entryPoints: [join(ROOT, 'bench', 'floor.mjs')], outfile: FLOOR, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+  await build({
+    entryPoints: [join(ROOT, 'bench', 'floor.mjs')],
+    outfile: FLOOR,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
 
   const small = preparePackage('small', SMALL);
   const large = preparePackage('large', LARGE);
@@ -132,7 +148,10 @@ async function main(): Promise<void> {
   }
 
   // Large and double interleaved too, so that a change of load between them cannot fake a growth.
-  const sampled = { large: { ours: [] as Run[], floor: [] as Run[] }, double: { ours: [] as Run[], floor: [] as Run[] } };
+  const sampled = {
+    large: { ours: [] as Run[], floor: [] as Run[] },
+    double: { ours: [] as Run[], floor: [] as Run[] },
+  };
   for (let i = 0; i < Math.max(LARGE_RUNS, DOUBLE_RUNS); i++) {
     if (i < LARGE_RUNS) {
       sampled.large.ours.push(run([FUNCTION], large.input, discard, true));
@@ -164,28 +183,77 @@ async function main(): Promise<void> {
   };
 
   const rows = [
-    { measure: 'cold start, small package (ms)', ours: coldOurs, baseline: median(cold.node), baselineName: 'node -e 0', ratio: coldOurs / median(cold.node), target: TARGETS.coldStart },
-    { measure: `large package, ${large.jobs} Jobs (ms)`, ours: big.ours.ms, baseline: big.floor.ms, baselineName: 'YAML floor', ratio: big.ours.ms / big.floor.ms, target: TARGETS.large },
-    { measure: `growth (CPU), ${double.jobs} / ${large.jobs} Jobs`, ours: growth.ours, baseline: growth.floor, baselineName: 'YAML floor', ratio: growth.ours, target: TARGETS.growth },
-    { measure: `peak RSS, ${large.jobs} Jobs (MiB)`, ours: big.ours.rssMiB, baseline: big.floor.rssMiB, baselineName: 'YAML floor', ratio: big.ours.rssMiB / big.floor.rssMiB, target: TARGETS.memory },
+    {
+      measure: 'cold start, small package (ms)',
+      ours: coldOurs,
+      baseline: median(cold.node),
+      baselineName: 'node -e 0',
+      ratio: coldOurs / median(cold.node),
+      target: TARGETS.coldStart,
+    },
+    {
+      measure: `large package, ${large.jobs} Jobs (ms)`,
+      ours: big.ours.ms,
+      baseline: big.floor.ms,
+      baselineName: 'YAML floor',
+      ratio: big.ours.ms / big.floor.ms,
+      target: TARGETS.large,
+    },
+    {
+      measure: `growth (CPU), ${double.jobs} / ${large.jobs} Jobs`,
+      ours: growth.ours,
+      baseline: growth.floor,
+      baselineName: 'YAML floor',
+      ratio: growth.ours,
+      target: TARGETS.growth,
+    },
+    {
+      measure: `peak RSS, ${large.jobs} Jobs (MiB)`,
+      ours: big.ours.rssMiB,
+      baseline: big.floor.rssMiB,
+      baselineName: 'YAML floor',
+      ratio: big.ours.rssMiB / big.floor.rssMiB,
+      target: TARGETS.memory,
+    },
   ];
 
   const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
   const table = [
     ['measure', 'ours', 'baseline', '', 'ratio', 'target', ''],
-    ...rows.map((r) => [r.measure, fmt(r.ours), fmt(r.baseline), r.baselineName, r.ratio.toFixed(2), `≤ ${r.target}`, r.ratio <= r.target ? 'pass' : 'FAIL']),
+    ...rows.map((r) => [
+      r.measure,
+      fmt(r.ours),
+      fmt(r.baseline),
+      r.baselineName,
+      r.ratio.toFixed(2),
+      `≤ ${r.target}`,
+      r.ratio <= r.target ? 'pass' : 'FAIL',
+    ]),
   ];
   const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
-  const print = (row: string[]) => console.log(row.map((cell, c) => (c === 0 || c === 3 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+  const print = (row: string[]) =>
+    console.log(
+      row.map((cell, c) => (c === 0 || c === 3 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '),
+    );
   print(table[0]);
   for (const row of table.slice(1)) print(row);
   console.log();
-  console.log(`floor of the YAML-only work on a small package: ${fmt(coldFloor)} ms (node -e 0: ${fmt(median(cold.node))} ms)`);
-  console.log(`CPU time (user + system): ${large.jobs} Jobs ours ${fmt(big.ours.cpuMs)} ms, floor ${fmt(big.floor.cpuMs)} ms (${(big.ours.cpuMs / big.floor.cpuMs).toFixed(2)}); ${double.jobs} Jobs ours ${fmt(twice.ours.cpuMs)} ms, floor ${fmt(twice.floor.cpuMs)} ms (${(twice.ours.cpuMs / twice.floor.cpuMs).toFixed(2)})`);
-  console.log(`${double.jobs} Jobs wall: ours ${fmt(twice.ours.ms)} ms, floor ${fmt(twice.floor.ms)} ms; growth net of start-up ours ${wallGrowth.ours.toFixed(2)}, floor ${wallGrowth.floor.toFixed(2)}`);
+  console.log(
+    `floor of the YAML-only work on a small package: ${fmt(coldFloor)} ms (node -e 0: ${fmt(median(cold.node))} ms)`,
+  );
+  console.log(
+    `CPU time (user + system): ${large.jobs} Jobs ours ${fmt(big.ours.cpuMs)} ms, floor ${fmt(big.floor.cpuMs)} ms (${(big.ours.cpuMs / big.floor.cpuMs).toFixed(2)}); ${double.jobs} Jobs ours ${fmt(twice.ours.cpuMs)} ms, floor ${fmt(twice.floor.cpuMs)} ms (${(twice.ours.cpuMs / twice.floor.cpuMs).toFixed(2)})`,
+  );
+  console.log(
+    `${double.jobs} Jobs wall: ours ${fmt(twice.ours.ms)} ms, floor ${fmt(twice.floor.ms)} ms; growth net of start-up ours ${wallGrowth.ours.toFixed(2)}, floor ${wallGrowth.floor.toFixed(2)}`,
+  );
   console.log(`${double.jobs} Jobs peak RSS: ours ${fmt(twice.ours.rssMiB)} MiB, floor ${fmt(twice.floor.rssMiB)} MiB`);
-  console.log(`input ${statSync(large.input).size} bytes, output ${statSync(large.output).size} bytes; floor output ${sameOutput ? 'byte-identical to' : 'DIFFERS from'} ours`);
-  console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${prioritized ? 'raised' : 'normal'} priority, bench took ${((Date.now() - wallStarted) / 1000).toFixed(0)} s`);
+  console.log(
+    `input ${statSync(large.input).size} bytes, output ${statSync(large.output).size} bytes; floor output ${sameOutput ? 'byte-identical to' : 'DIFFERS from'} ours`,
+  );
+  console.log(
+    `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${prioritized ? 'raised' : 'normal'} priority, bench took ${((Date.now() - wallStarted) / 1000).toFixed(0)} s`,
+  );
 
   writeFileSync(
     join(OUT, 'latest.json'),
@@ -194,7 +262,12 @@ async function main(): Promise<void> {
         node: process.version,
         cpus: cpus().length,
         cpu: cpus()[0]?.model,
-        packages: Object.fromEntries([small, large, double].map((p) => [p.name, { ...p.size, jobs: p.jobs, inputBytes: statSync(p.input).size, outputBytes: statSync(p.output).size }])),
+        packages: Object.fromEntries(
+          [small, large, double].map((p) => [
+            p.name,
+            { ...p.size, jobs: p.jobs, inputBytes: statSync(p.input).size, outputBytes: statSync(p.output).size },
+          ]),
+        ),
         floorOutputIdentical: sameOutput,
         raisedPriority: prioritized,
         rows,

@@ -42,10 +42,20 @@ export function generateItems(size: FleetSize): Record<string, unknown>[] {
   items.push({
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: { name: 'inferenceservice-config', namespace: 'kserve', annotations: fileAnnotations('kserve/inferenceservice-config.yaml', 0) },
+    metadata: {
+      name: 'inferenceservice-config',
+      namespace: 'kserve',
+      annotations: fileAnnotations('kserve/inferenceservice-config.yaml', 0),
+    },
     data: {
       localModel: JSON.stringify({ enabled: true, jobNamespace: JOBS_NAMESPACE, fsGroup: 1000 }),
-      storageInitializer: JSON.stringify({ image: 'kserve/storage-initializer:v0.16.0', memoryRequest: '100Mi', memoryLimit: '1Gi', cpuRequest: '100m', cpuLimit: '1' }),
+      storageInitializer: JSON.stringify({
+        image: 'kserve/storage-initializer:v0.16.0',
+        memoryRequest: '100Mi',
+        memoryLimit: '1Gi',
+        cpuRequest: '100m',
+        cpuLimit: '1',
+      }),
     },
   });
   items.push(
@@ -59,7 +69,11 @@ export function generateItems(size: FleetSize): Record<string, unknown>[] {
     {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
-      metadata: { name: 'hf-downloader', namespace: JOBS_NAMESPACE, annotations: fileAnnotations('credentials.yaml', 1) },
+      metadata: {
+        name: 'hf-downloader',
+        namespace: JOBS_NAMESPACE,
+        annotations: fileAnnotations('credentials.yaml', 1),
+      },
       secrets: [{ name: 'hf-secret' }],
     },
   );
@@ -143,7 +157,11 @@ export function generateItems(size: FleetSize): Record<string, unknown>[] {
     items.push({
       apiVersion: 'serving.kserve.io/v1beta1',
       kind: 'InferenceService',
-      metadata: { name: `serve-${pad(i)}`, namespace, annotations: fileAnnotations(`serving/${namespace}/serve-${pad(i)}.yaml`, 0) },
+      metadata: {
+        name: `serve-${pad(i)}`,
+        namespace,
+        annotations: fileAnnotations(`serving/${namespace}/serve-${pad(i)}.yaml`, 0),
+      },
       spec: {
         predictor: {
           model: {
@@ -170,6 +188,11 @@ const FUNCTION_CONFIG = {
 
 /** The ResourceList kpt would pipe to the function for this fleet. */
 export function generateResourceList(size: FleetSize): string {
-  const list = { apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: generateItems(size), functionConfig: FUNCTION_CONFIG };
+  const list = {
+    apiVersion: 'config.kubernetes.io/v1',
+    kind: 'ResourceList',
+    items: generateItems(size),
+    functionConfig: FUNCTION_CONFIG,
+  };
   return stringify(list, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false });
 }

@@ -22,11 +22,13 @@ export function objectFile(o: KObject): string {
   return `${folder}/${safeSegment(`${(o.kind ?? '').toLowerCase()}_${nameOf(o)}`)}.yaml`;
 }
 
-const safeSegment = (s: string): string => s.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, (dots) => '_'.repeat(dots.length));
+const safeSegment = (s: string): string =>
+  s.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, (dots) => '_'.repeat(dots.length));
 
 /** Ownership label and file annotations; the object is new, so mutating it is safe. */
 export function markGenerated(o: KObject, outputDir: string): KObject {
-  const metadata = (o.metadata ??= {});
+  o.metadata ??= {};
+  const metadata = o.metadata;
   metadata.labels = { ...metadata.labels, [OWNER_LABEL]: OWNER_VALUE };
   metadata.annotations = { ...metadata.annotations, [PATH]: generatedPath(outputDir, o), [INDEX]: '0' };
   return o;
@@ -53,8 +55,10 @@ export function sortPassThrough(items: readonly KObject[]): KObject[] {
   });
   const content = new Map<KObject, string>();
   const contentOf = (o: KObject) => {
-    let s = content.get(o);
-    if (s === undefined) content.set(o, (s = JSON.stringify(o)));
+    const known = content.get(o);
+    if (known !== undefined) return known;
+    const s = JSON.stringify(o);
+    content.set(o, s);
     return s;
   };
   decorated.sort((a, b) => {

@@ -3,11 +3,11 @@
 import type { Job } from 'kubernetes-types/batch/v1';
 import type { Container, PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1';
 import { markGenerated, sortGenerated, sortPassThrough } from './assemble';
-import { downloadJob, containerFromStorageInitializer } from './build/jobs';
+import { containerFromStorageInitializer, downloadJob } from './build/jobs';
 import { downloadPvcName, downloadPvName, servingPvcName, servingPvName } from './build/names';
 import { persistentVolume, persistentVolumeClaim } from './build/volumes';
-import { parseFnConfig } from './inputs/fn-config';
 import type { FnConfig } from './inputs/fn-config';
+import { parseFnConfig } from './inputs/fn-config';
 import type { Cache, Inputs } from './inputs/index-inputs';
 import { describeCache, indexInputs } from './inputs/index-inputs';
 import type { KServeConfig } from './inputs/kserve-config';
@@ -18,8 +18,8 @@ import { isPlainObject, nameOf, namespaceOf } from './krm/objects';
 import { info, warning } from './krm/report';
 import type { Result } from './krm/results';
 import { hasErrors, sortResults } from './krm/results';
-import { credentialsFor } from './kserve/credentials';
 import type { CredentialWiring } from './kserve/credentials';
+import { credentialsFor } from './kserve/credentials';
 import { matchingStorageContainers } from './kserve/storage-container';
 import type { JobPlan, Plan } from './plan';
 import { plan } from './plan';
@@ -101,7 +101,12 @@ interface CacheContainer {
   credentials: CredentialWiring;
 }
 
-function downloadContainers(inputs: Inputs, config: KServeConfig, fnConfig: FnConfig, results: Result[]): Map<Cache, CacheContainer> {
+function downloadContainers(
+  inputs: Inputs,
+  config: KServeConfig,
+  fnConfig: FnConfig,
+  results: Result[],
+): Map<Cache, CacheContainer> {
   const containers = new Map<Cache, CacheContainer>();
   for (const cache of inputs.caches) {
     const base = baseContainer(cache, inputs, config, results);
@@ -109,7 +114,13 @@ function downloadContainers(inputs: Inputs, config: KServeConfig, fnConfig: FnCo
     results.push(...credentials.results);
     const clashes = (base.env ?? []).filter((e) => credentials.env.some((c) => c.name === e.name)).map((e) => e.name);
     if (clashes.length > 0) {
-      results.push(warning(cache.object, 'spec', `the ClusterStorageContainer's env ${clashes.join(', ')} is replaced by the credential env of the same name on the download Job`));
+      results.push(
+        warning(
+          cache.object,
+          'spec',
+          `the ClusterStorageContainer's env ${clashes.join(', ')} is replaced by the credential env of the same name on the download Job`,
+        ),
+      );
     }
     containers.set(cache, { base, credentials });
   }
@@ -120,10 +131,21 @@ function sharedJobNotes(job: JobPlan): Result[] {
   const [owner, ...others] = job.caches;
   return others
     .filter((other) => credentialShape(other) !== credentialShape(owner))
-    .map((other) => warning(other.object, 'spec', `${describeCache(other)} caches the same model as ${describeCache(owner)} with other credentials; where both are on one node, one Job downloads it, with ${describeCache(owner)}'s credentials. Give both caches the same serviceAccountName and storage`));
+    .map((other) =>
+      warning(
+        other.object,
+        'spec',
+        `${describeCache(other)} caches the same model as ${describeCache(owner)} with other credentials; where both are on one node, one Job downloads it, with ${describeCache(owner)}'s credentials. Give both caches the same serviceAccountName and storage`,
+      ),
+    );
 }
 
-function buildJob(job: JobPlan, containers: ReadonlyMap<Cache, CacheContainer>, config: KServeConfig, fnConfig: FnConfig): Job {
+function buildJob(
+  job: JobPlan,
+  containers: ReadonlyMap<Cache, CacheContainer>,
+  config: KServeConfig,
+  fnConfig: FnConfig,
+): Job {
   const owner = job.caches[0];
   const { base, credentials } = containers.get(owner) as CacheContainer;
   return downloadJob({
@@ -153,7 +175,13 @@ function baseContainer(cache: Cache, inputs: Inputs, config: KServeConfig, resul
   const [first, ...rest] = matchingStorageContainers(inputs.storageContainers, cache.spec.sourceModelUri);
   if (!first) return containerFromStorageInitializer(config.storageInitializer);
   if (rest.length > 0) {
-    results.push(warning(cache.object, 'spec.sourceModelUri', `ClusterStorageContainers ${[first, ...rest].map(nameOf).join(', ')} all support this URI; KServe would pick one at random, this function takes "${nameOf(first)}" (first by name). Narrow supportedUriFormats or disable the others`));
+    results.push(
+      warning(
+        cache.object,
+        'spec.sourceModelUri',
+        `ClusterStorageContainers ${[first, ...rest].map(nameOf).join(', ')} all support this URI; KServe would pick one at random, this function takes "${nameOf(first)}" (first by name). Narrow supportedUriFormats or disable the others`,
+      ),
+    );
   }
   const spec = isPlainObject(first.spec) ? first.spec : {};
   return (isPlainObject(spec.container) ? structuredClone(spec.container) : {}) as unknown as Container;
@@ -165,10 +193,22 @@ function configNotes(inputs: Inputs, config: KServeConfig): Result[] {
   if (!cm) return [];
   const notes: Result[] = [];
   if (config.localModel.jobTTLSecondsAfterFinished !== undefined) {
-    notes.push(info(cm, 'data.localModel', `jobTTLSecondsAfterFinished (${config.localModel.jobTTLSecondsAfterFinished}) is not applied: a Job deleted by its TTL would be re-created by Argo CD or Flux and download the model again. Set jobTTLSecondsAfterFinished in the function config to ask for one anyway`));
+    notes.push(
+      info(
+        cm,
+        'data.localModel',
+        `jobTTLSecondsAfterFinished (${config.localModel.jobTTLSecondsAfterFinished}) is not applied: a Job deleted by its TTL would be re-created by Argo CD or Flux and download the model again. Set jobTTLSecondsAfterFinished in the function config to ask for one anyway`,
+      ),
+    );
   }
   if (!config.localModel.enabled) {
-    notes.push(warning(cm, 'data.localModel', 'localModel.enabled is false: KServe\'s InferenceService webhook strips the local-model labels, so no InferenceService will use these caches. Set "enabled": true'));
+    notes.push(
+      warning(
+        cm,
+        'data.localModel',
+        'localModel.enabled is false: KServe\'s InferenceService webhook strips the local-model labels, so no InferenceService will use these caches. Set "enabled": true',
+      ),
+    );
   }
   return notes;
 }

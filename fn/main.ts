@@ -13,9 +13,10 @@ async function main(): Promise<void> {
       return;
     case 'render': {
       const { options } = command;
-      process.exitCode = options.out !== undefined
-        ? runRenderOut({ ...options, out: options.out }, process.env, process.stderr)
-        : runRender(options, process.env, process.stdout, process.stderr);
+      process.exitCode =
+        options.out !== undefined
+          ? runRenderOut({ ...options, out: options.out }, process.env, process.stderr)
+          : runRender(options, process.env, process.stdout, process.stderr);
       return;
     }
     case 'help':

@@ -69,7 +69,13 @@ function planServing(inputs: Inputs, config: KServeConfig, fnConfig: FnConfig, r
 
   for (const isvc of inputs.inferenceServices) {
     if (!isvc.metadata?.namespace) {
-      results.push(warning(isvc, 'metadata.namespace', `${isvcLabel(isvc)} has no namespace; taken to be in "default". Set metadata.namespace so the serving PVC lands where the InferenceService runs`));
+      results.push(
+        warning(
+          isvc,
+          'metadata.namespace',
+          `${isvcLabel(isvc)} has no namespace; taken to be in "default". Set metadata.namespace so the serving PVC lands where the InferenceService runs`,
+        ),
+      );
     }
     // An annotation naming a group the cache lacks: no use (validate/references.ts warns).
     const use = cacheUseOf(isvc, inputs.caches);
@@ -80,7 +86,8 @@ function planServing(inputs: Inputs, config: KServeConfig, fnConfig: FnConfig, r
     // A cache or group that does not resolve is an error of validate/references.ts.
     const cache = inputs.caches.find((c) => c.kind === 'LocalModelCache' && c.name === entry.cache);
     const nodeGroup = entry.nodeGroup || cache?.spec.nodeGroups[0];
-    if (cache && nodeGroup && cache.spec.nodeGroups.includes(nodeGroup)) add(cache, nodeGroup, entry.namespace, `function config servingNamespaces[${i}]`);
+    if (cache && nodeGroup && cache.spec.nodeGroups.includes(nodeGroup))
+      add(cache, nodeGroup, entry.namespace, `function config servingNamespaces[${i}]`);
   });
 
   return [...servings.values()];

@@ -1,6 +1,7 @@
 // Bundles the function into one file, so the bin and the container image start without a module graph.
-import { build } from 'esbuild';
+
 import { chmodSync } from 'node:fs';
+import { build } from 'esbuild';
 
 const outfile = 'dist/kserve-localmodel-fn.js';
 await build({

@@ -4,23 +4,23 @@
 //
 // Usage: node scripts/compile-schemas.mjs   (run by the build before esbuild and by pretest)
 
-import { readFile, writeFile, mkdir } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import Ajv from "ajv";
-import standaloneCode from "ajv/dist/standalone/index.js";
-import ucs2length from "ajv/dist/runtime/ucs2length.js";
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Ajv from 'ajv';
+import ucs2length from 'ajv/dist/runtime/ucs2length.js';
+import standaloneCode from 'ajv/dist/standalone/index.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const outFile = join(root, "fn", "validate", "schemas.generated.js");
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outFile = join(root, 'fn', 'validate', 'schemas.generated.js');
 
 /** Kind → schema file. The kind is also the export name in the generated module. */
 const SCHEMAS = {
-  LocalModelCache: "localmodelcache.json",
-  LocalModelNamespaceCache: "localmodelnamespacecache.json",
-  LocalModelNodeGroup: "localmodelnodegroup.json",
-  ClusterStorageContainer: "clusterstoragecontainer.json",
-  LocalModelFnConfig: "function-config.json",
+  LocalModelCache: 'localmodelcache.json',
+  LocalModelNamespaceCache: 'localmodelnamespacecache.json',
+  LocalModelNodeGroup: 'localmodelnodegroup.json',
+  ClusterStorageContainer: 'clusterstoragecontainer.json',
+  LocalModelFnConfig: 'function-config.json',
 };
 
 /**
@@ -29,7 +29,7 @@ const SCHEMAS = {
  * helper fails the build rather than producing a module that needs ajv at run time.
  */
 const INLINE_HELPERS = {
-  "ajv/dist/runtime/ucs2length": ucs2length.default,
+  'ajv/dist/runtime/ucs2length': ucs2length.default,
 };
 
 function fail(message) {
@@ -38,22 +38,22 @@ function fail(message) {
 
 /** JSON-pointer fragment of a path of schema keys, spelled the way ajv spells error schemaPaths. */
 function pointer(segments) {
-  return "#" + segments.map((s) => "/" + String(s).replaceAll("~", "~0").replaceAll("/", "~1")).join("");
+  return `#${segments.map((s) => `/${String(s).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('')}`;
 }
 
 /** Calls visit(subschema, segments) for the schema and every subschema in it. */
 function walk(schema, visit, segments = []) {
-  if (schema === null || typeof schema !== "object" || Array.isArray(schema)) return;
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return;
   visit(schema, segments);
-  for (const key of ["properties", "patternProperties", "definitions"]) {
+  for (const key of ['properties', 'patternProperties', 'definitions']) {
     for (const [name, sub] of Object.entries(schema[key] ?? {})) walk(sub, visit, [...segments, key, name]);
   }
-  for (const key of ["additionalProperties", "items", "not", "if", "then", "else"]) {
-    if (Array.isArray(schema[key])) schema[key].forEach((sub, i) => walk(sub, visit, [...segments, key, i]));
-    else walk(schema[key], visit, [...segments, key]);
+  for (const key of ['additionalProperties', 'items', 'not', 'if', 'then', 'else']) {
+    if (!Array.isArray(schema[key])) walk(schema[key], visit, [...segments, key]);
+    else for (const [i, sub] of schema[key].entries()) walk(sub, visit, [...segments, key, i]);
   }
-  for (const key of ["allOf", "anyOf", "oneOf"]) {
-    (schema[key] ?? []).forEach((sub, i) => walk(sub, visit, [...segments, key, i]));
+  for (const key of ['allOf', 'anyOf', 'oneOf']) {
+    for (const [i, sub] of (schema[key] ?? []).entries()) walk(sub, visit, [...segments, key, i]);
   }
 }
 
@@ -67,7 +67,7 @@ function checkConventions(kind, file, schema) {
   if (schema.properties?.kind?.const !== kind) fail(`${file}: properties.kind.const must be "${kind}"`);
   for (const [name, definition] of Object.entries(schema.definitions ?? {})) {
     walk(definition, (sub) => {
-      if ("$ref" in sub) fail(`${file}: definitions/${name} contains a $ref; keep definitions free of $ref`);
+      if ('$ref' in sub) fail(`${file}: definitions/${name} contains a $ref; keep definitions free of $ref`);
     });
   }
 }
@@ -88,7 +88,7 @@ function knownFieldsOf(schema) {
 function withoutAnnotations(schema) {
   const copy = structuredClone(schema);
   walk(copy, (sub) => {
-    for (const key of ["title", "description", "default", "$comment", "examples"]) delete sub[key];
+    for (const key of ['title', 'description', 'default', '$comment', 'examples']) delete sub[key];
   });
   return copy;
 }
@@ -96,7 +96,8 @@ function withoutAnnotations(schema) {
 function inlineHelpers(code) {
   return code.replace(/require\("([^"]+)"\)\.default/g, (_call, module) => {
     const helper = INLINE_HELPERS[module];
-    if (typeof helper !== "function") fail(`generated code needs ${module}; add it to INLINE_HELPERS if it is self-contained`);
+    if (typeof helper !== 'function')
+      fail(`generated code needs ${module}; add it to INLINE_HELPERS if it is self-contained`);
     return `(${helper.toString()})`;
   });
 }
@@ -109,33 +110,33 @@ async function main() {
     allowUnionTypes: true, // quantities are type: [integer, string], like the CRDs' int-or-string
     code: { source: true, esm: true, lines: true },
   });
-  ajv.addVocabulary(["x-kubernetes-int-or-string"]);
+  ajv.addVocabulary(['x-kubernetes-int-or-string']);
 
   const knownFields = {};
   for (const [kind, file] of Object.entries(SCHEMAS)) {
-    const schema = JSON.parse(await readFile(join(root, "schemas", file), "utf8"));
+    const schema = JSON.parse(await readFile(join(root, 'schemas', file), 'utf8'));
     checkConventions(kind, file, schema);
     ajv.addSchema(withoutAnnotations(schema), kind);
     knownFields[kind] = knownFieldsOf(schema);
   }
   const kinds = Object.keys(SCHEMAS);
   const code = inlineHelpers(standaloneCode(ajv, Object.fromEntries(kinds.map((kind) => [kind, kind]))));
-  if (/\brequire\s*\(/.test(code)) fail("generated code still calls require()");
+  if (/\brequire\s*\(/.test(code)) fail('generated code still calls require()');
 
   const source = [
-    "// Generated by scripts/compile-schemas.mjs from schemas/*.json. Do not edit; run the script instead.",
-    "/* eslint-disable */",
+    '// Generated by scripts/compile-schemas.mjs from schemas/*.json. Do not edit; run the script instead.',
+    '/* eslint-disable */',
     code,
-    "",
-    `export const validators = Object.freeze({ ${kinds.join(", ")} });`,
+    '',
+    `export const validators = Object.freeze({ ${kinds.join(', ')} });`,
     `export const knownFields = ${JSON.stringify(knownFields, null, 2)};`,
-    "",
-  ].join("\n");
+    '',
+  ].join('\n');
 
   await mkdir(dirname(outFile), { recursive: true });
-  const previous = await readFile(outFile, "utf8").catch(() => undefined);
+  const previous = await readFile(outFile, 'utf8').catch(() => undefined);
   if (previous !== source) await writeFile(outFile, source);
-  console.error(`compile-schemas: ${kinds.length} validators → ${outFile}${previous === source ? " (unchanged)" : ""}`);
+  console.error(`compile-schemas: ${kinds.length} validators → ${outFile}${previous === source ? ' (unchanged)' : ''}`);
 }
 
 main().catch((err) => {

@@ -6,10 +6,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { argocdOverrides, ARGOCD_PARAMETERS, withOverrides } from '../fn/inputs/argocd-parameters';
+import { ARGOCD_PARAMETERS, argocdOverrides, withOverrides } from '../fn/inputs/argocd-parameters';
 import { DEFAULT_FN_CONFIG, parseFnConfig } from '../fn/inputs/fn-config';
 import { hostPath, readDockerfile } from './support/dockerfile';
-import { copyToTemp, EXAMPLES, parseStream, run, runFn, tempDir, type Manifest } from './support/integrations';
+import type { Manifest } from './support/integrations';
+import { copyToTemp, EXAMPLES, parseStream, run, runFn, tempDir } from './support/integrations';
 
 const EXAMPLE = join(EXAMPLES, 'argocd');
 const plugin = parse(readFileSync(join(EXAMPLE, 'plugin.yaml'), 'utf8'));
@@ -44,7 +45,9 @@ function argoEnvironment(app: typeof application, overrides: Record<string, stri
 /** plugin.yaml's generate command, with the image's paths mapped to this checkout. */
 function generate(appDir: string, env: NodeJS.ProcessEnv) {
   const dockerfile = readDockerfile();
-  const [command, ...args] = [...plugin.spec.generate.command, ...(plugin.spec.generate.args ?? [])].map((a: string) => hostPath(dockerfile, a));
+  const [command, ...args] = [...plugin.spec.generate.command, ...(plugin.spec.generate.args ?? [])].map((a: string) =>
+    hostPath(dockerfile, a),
+  );
   return run(command, args, { cwd: appDir, env });
 }
 
@@ -59,14 +62,24 @@ describe('Argo CD parameters → function config (pure)', () => {
       ARGOCD_APP_NAME: 'not ours to read',
     });
     assert.deepEqual(results, []);
-    assert.deepEqual(spec, { jobTTLSecondsAfterFinished: 86400, runAsServiceAccount: false, tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists' }] });
+    assert.deepEqual(spec, {
+      jobTTLSecondsAfterFinished: 86400,
+      runAsServiceAccount: false,
+      tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists' }],
+    });
   });
 
   test('ARGOCD_APP_PARAMETERS: string values, and array values with one YAML mapping per item', () => {
     const { spec, results } = argocdOverrides({
       ARGOCD_APP_PARAMETERS: JSON.stringify([
         { name: 'jobTTLSecondsAfterFinished', string: '600' },
-        { name: 'servingNamespaces', array: ['{namespace: team-a, cache: llama3}', '{"namespace": "team-b", "cache": "llama3", "nodeGroup": "gpu"}'] },
+        {
+          name: 'servingNamespaces',
+          array: [
+            '{namespace: team-a, cache: llama3}',
+            '{"namespace": "team-b", "cache": "llama3", "nodeGroup": "gpu"}',
+          ],
+        },
         { name: 'nodes', string: '- {name: gpu-1, labels: {pool: gpu}}' },
       ]),
     });
@@ -85,24 +98,59 @@ describe('Argo CD parameters → function config (pure)', () => {
     const { spec } = argocdOverrides({
       ARGOCD_ENV_RUN_AS_SERVICE_ACCOUNT: 'false',
       ARGOCD_ENV_JOB_TTL_SECONDS_AFTER_FINISHED: '',
-      ARGOCD_APP_PARAMETERS: JSON.stringify([{ name: 'runAsServiceAccount', string: 'true' }, { name: 'tolerations', string: '' }]),
+      ARGOCD_APP_PARAMETERS: JSON.stringify([
+        { name: 'runAsServiceAccount', string: 'true' },
+        { name: 'tolerations', string: '' },
+      ]),
     });
     assert.deepEqual(spec, { runAsServiceAccount: true });
   });
 
   test('every mistake is an error naming the variable and what to write instead', () => {
     const cases: [Record<string, string>, string, RegExp][] = [
-      [{ ARGOCD_ENV_JOB_TTL: '60' }, 'ARGOCD_ENV_JOB_TTL', /not a setting of this plugin.*JOB_TTL_SECONDS_AFTER_FINISHED/],
-      [{ ARGOCD_ENV_JOB_TTL_SECONDS_AFTER_FINISHED: '1h' }, 'ARGOCD_ENV_JOB_TTL_SECONDS_AFTER_FINISHED', /whole number of seconds, e\.g\. "86400"; got "1h"/],
-      [{ ARGOCD_ENV_JOB_TTL_SECONDS_AFTER_FINISHED: '99999999999' }, 'ARGOCD_ENV_JOB_TTL_SECONDS_AFTER_FINISHED', /whole number/],
-      [{ ARGOCD_ENV_RUN_AS_SERVICE_ACCOUNT: 'yes' }, 'ARGOCD_ENV_RUN_AS_SERVICE_ACCOUNT', /"true" or "false"; got "yes"/],
+      [
+        { ARGOCD_ENV_JOB_TTL: '60' },
+        'ARGOCD_ENV_JOB_TTL',
+        /not a setting of this plugin.*JOB_TTL_SECONDS_AFTER_FINISHED/,
+      ],
+      [
+        { ARGOCD_ENV_JOB_TTL_SECONDS_AFTER_FINISHED: '1h' },
+        'ARGOCD_ENV_JOB_TTL_SECONDS_AFTER_FINISHED',
+        /whole number of seconds, e\.g\. "86400"; got "1h"/,
+      ],
+      [
+        { ARGOCD_ENV_JOB_TTL_SECONDS_AFTER_FINISHED: '99999999999' },
+        'ARGOCD_ENV_JOB_TTL_SECONDS_AFTER_FINISHED',
+        /whole number/,
+      ],
+      [
+        { ARGOCD_ENV_RUN_AS_SERVICE_ACCOUNT: 'yes' },
+        'ARGOCD_ENV_RUN_AS_SERVICE_ACCOUNT',
+        /"true" or "false"; got "yes"/,
+      ],
       [{ ARGOCD_ENV_NODES: 'gpu-1, gpu-2' }, 'ARGOCD_ENV_NODES', /list of mappings/],
       [{ ARGOCD_APP_PARAMETERS: '[{name: x}]' }, 'ARGOCD_APP_PARAMETERS', /not JSON/],
       [{ ARGOCD_APP_PARAMETERS: '{"name": "nodes"}' }, 'ARGOCD_APP_PARAMETERS', /must be a JSON list/],
-      [{ ARGOCD_APP_PARAMETERS: '[{"name": "outputDir", "string": "x"}]' }, 'ARGOCD_APP_PARAMETERS[0]', /"outputDir" is not a parameter of this plugin/],
-      [{ ARGOCD_APP_PARAMETERS: '[{"name": "tolerations", "map": {"a": "b"}}]' }, 'ARGOCD_APP_PARAMETERS[0]', /is a map; give an array of YAML mappings/],
-      [{ ARGOCD_APP_PARAMETERS: '[{"name": "runAsServiceAccount", "array": ["true"]}]' }, 'ARGOCD_APP_PARAMETERS[0]', /is an array; give one string/],
-      [{ ARGOCD_APP_PARAMETERS: '[{"name": "servingNamespaces", "array": ["team-a"]}]' }, 'ARGOCD_APP_PARAMETERS[0]', /item 0 must be a YAML or JSON mapping/],
+      [
+        { ARGOCD_APP_PARAMETERS: '[{"name": "outputDir", "string": "x"}]' },
+        'ARGOCD_APP_PARAMETERS[0]',
+        /"outputDir" is not a parameter of this plugin/,
+      ],
+      [
+        { ARGOCD_APP_PARAMETERS: '[{"name": "tolerations", "map": {"a": "b"}}]' },
+        'ARGOCD_APP_PARAMETERS[0]',
+        /is a map; give an array of YAML mappings/,
+      ],
+      [
+        { ARGOCD_APP_PARAMETERS: '[{"name": "runAsServiceAccount", "array": ["true"]}]' },
+        'ARGOCD_APP_PARAMETERS[0]',
+        /is an array; give one string/,
+      ],
+      [
+        { ARGOCD_APP_PARAMETERS: '[{"name": "servingNamespaces", "array": ["team-a"]}]' },
+        'ARGOCD_APP_PARAMETERS[0]',
+        /item 0 must be a YAML or JSON mapping/,
+      ],
     ];
     for (const [env, path, message] of cases) {
       const { spec, results } = argocdOverrides(env);
@@ -115,7 +163,12 @@ describe('Argo CD parameters → function config (pure)', () => {
   });
 
   test('overrides replace fields of the package config and keep its identity; without one a local-config object is made', () => {
-    const base = { apiVersion: 'fn.kserve-localmodel.dev/v1alpha1', kind: 'LocalModelFnConfig', metadata: { name: 'mine' }, spec: { outputDir: 'out', servingNamespaces: [{ namespace: 'a', cache: 'c' }] } };
+    const base = {
+      apiVersion: 'fn.kserve-localmodel.dev/v1alpha1',
+      kind: 'LocalModelFnConfig',
+      metadata: { name: 'mine' },
+      spec: { outputDir: 'out', servingNamespaces: [{ namespace: 'a', cache: 'c' }] },
+    };
     const merged = withOverrides(base, { servingNamespaces: [] });
     assert.deepEqual(merged, { ...base, spec: { outputDir: 'out', servingNamespaces: [] } });
     assert.deepEqual(base.spec.servingNamespaces, [{ namespace: 'a', cache: 'c' }], 'the input object is not changed');
@@ -132,7 +185,11 @@ describe('Argo CD parameters → function config (pure)', () => {
       assert.equal(p.collectionType ?? 'string', type === 'list' ? 'array' : 'string', p.name);
       if (p.string === undefined) continue;
       const { spec } = argocdOverrides({ ARGOCD_APP_PARAMETERS: JSON.stringify([{ name: p.name, string: p.string }]) });
-      assert.deepEqual(spec[p.name], DEFAULT_FN_CONFIG[p.name as keyof typeof DEFAULT_FN_CONFIG], `announced default of ${p.name}`);
+      assert.deepEqual(
+        spec[p.name],
+        DEFAULT_FN_CONFIG[p.name as keyof typeof DEFAULT_FN_CONFIG],
+        `announced default of ${p.name}`,
+      );
     }
   });
 });
@@ -144,13 +201,25 @@ describe('the plugin, run the way the sidecar runs it', () => {
     assert.equal(result.status, 0, result.stderr);
     const objects = parseStream(result.stdout);
     assert.equal(objects.filter((o) => o.kind === 'ResourceList').length, 0);
-    assert.deepEqual(objects.filter(isLocalConfig).map((o) => o.kind), []);
-    assert.deepEqual(objects.filter((o) => o.kind === 'LocalModelFnConfig' || o.kind === 'Node'), []);
+    assert.deepEqual(
+      objects.filter(isLocalConfig).map((o) => o.kind),
+      [],
+    );
+    assert.deepEqual(
+      objects.filter((o) => o.kind === 'LocalModelFnConfig' || o.kind === 'Node'),
+      [],
+    );
     assert.equal(objects.filter((o) => o.kind === 'Job').length, 2);
     // The Application's servingNamespaces parameter replaced the package's list (team-b).
-    const servingClaims = objects.filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => o.metadata?.namespace).sort();
+    const servingClaims = objects
+      .filter((o) => o.kind === 'PersistentVolumeClaim')
+      .map((o) => o.metadata?.namespace)
+      .sort();
     assert.deepEqual(servingClaims, ['kserve-localmodel-jobs', 'team-a', 'team-c']);
-    assert.match(result.stderr, /node group gpu: 1 model, 2 nodes, 2 download Jobs, storage 17Gi of 150Gi storageLimit \(11%\)/);
+    assert.match(
+      result.stderr,
+      /node group gpu: 1 model, 2 nodes, 2 download Jobs, storage 17Gi of 150Gi storageLimit \(11%\)/,
+    );
   });
 
   test('an error in the package: exit 1, nothing on stdout, the message on stderr', () => {
@@ -177,15 +246,27 @@ describe('the plugin, run the way the sidecar runs it', () => {
   });
 
   test('a bad parameter from the Application: exit 1 before anything is rendered', () => {
-    const result = generate(join(EXAMPLE, 'app'), argoEnvironment(application, { ARGOCD_APP_PARAMETERS: '[{"name": "jobTTLSecondsAfterFinished", "string": "one day"}]' }));
+    const result = generate(
+      join(EXAMPLE, 'app'),
+      argoEnvironment(application, {
+        ARGOCD_APP_PARAMETERS: '[{"name": "jobTTLSecondsAfterFinished", "string": "one day"}]',
+      }),
+    );
     assert.equal(result.status, 1);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, /^error: ARGOCD_APP_PARAMETERS\[0\]: parameter "jobTTLSecondsAfterFinished" must be a whole number of seconds/m);
+    assert.match(
+      result.stderr,
+      /^error: ARGOCD_APP_PARAMETERS\[0\]: parameter "jobTTLSecondsAfterFinished" must be a whole number of seconds/m,
+    );
   });
 
   test('output far past 64 KiB reaches the other end of the pipe whole', () => {
     const appDir = copyToTemp(join(EXAMPLE, 'app'), 'argocd-large');
-    const nodes = Array.from({ length: 400 }, (_, i) => `---\napiVersion: v1\nkind: Node\nmetadata:\n  name: gpu-${String(i).padStart(3, '0')}\n  labels: {pool: gpu}\n  annotations: {config.kubernetes.io/local-config: "true"}\n`).join('');
+    const nodes = Array.from(
+      { length: 400 },
+      (_, i) =>
+        `---\napiVersion: v1\nkind: Node\nmetadata:\n  name: gpu-${String(i).padStart(3, '0')}\n  labels: {pool: gpu}\n  annotations: {config.kubernetes.io/local-config: "true"}\n`,
+    ).join('');
     writeFileSync(join(appDir, 'nodes.yaml'), nodes);
     const result = generate(appDir, argoEnvironment(application));
     assert.equal(result.status, 0, result.stderr);
@@ -200,11 +281,16 @@ describe('the plugin, run the way the sidecar runs it', () => {
     const [sidecar] = patch.spec.template.spec.containers;
     assert.deepEqual(sidecar.command, ['/var/run/argocd/argocd-cmp-server']);
     assert.equal(sidecar.securityContext.runAsUser, 999);
-    const config = sidecar.volumeMounts.find((m: { mountPath: string }) => m.mountPath === '/home/argocd/cmp-server/config/plugin.yaml');
+    const config = sidecar.volumeMounts.find(
+      (m: { mountPath: string }) => m.mountPath === '/home/argocd/cmp-server/config/plugin.yaml',
+    );
     assert.equal(config?.subPath, 'plugin.yaml');
     const volume = patch.spec.template.spec.volumes.find((v: { name: string }) => v.name === config.name);
     assert.equal(volume?.configMap?.name, 'kserve-localmodel-fn-plugin');
-    assert.ok(readDockerfile().copies.some(([, to]) => plugin.spec.generate.command.includes(to)), 'generate runs the file the image holds');
+    assert.ok(
+      readDockerfile().copies.some(([, to]) => plugin.spec.generate.command.includes(to)),
+      'generate runs the file the image holds',
+    );
     assert.equal(application.spec.source.plugin.name, `${plugin.metadata.name}-${plugin.spec.version}`);
   });
 });

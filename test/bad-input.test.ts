@@ -1,24 +1,26 @@
 // Every class of bad input: exit code 1, one clear message, no stack trace, no manifests. In KRM mode
 // the results travel in the output ResourceList; a person reads them on stderr.
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { krm } from '../fn/modes/krm';
-import { MAX_INPUT_BYTES } from '../fn/krm/resource-list';
-import { MAX_NESTING_DEPTH } from '../fn/krm/yaml-read';
 import type { KObject } from '../fn/krm/objects';
+import { MAX_INPUT_BYTES } from '../fn/krm/resource-list';
 import type { Result } from '../fn/krm/results';
+import { MAX_NESTING_DEPTH } from '../fn/krm/yaml-read';
+import { krm } from '../fn/modes/krm';
 import { cache, node, nodeGroup } from './support/fixtures';
 import { resourceList } from './support/harness';
 
 const BINARY = join(__dirname, '..', 'dist', 'kserve-localmodel-fn.js');
 const STACK_FRAME = /^\s+at \S/m;
 const HEADER = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n';
-const configMapWith = (value: string) => `${HEADER}items:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: settings\n  data:\n    value: ${value}\n`;
+const configMapWith = (value: string) =>
+  `${HEADER}items:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: settings\n  data:\n    value: ${value}\n`;
 
 interface Seen {
   exitCode: number;
@@ -51,7 +53,10 @@ describe('bad input in KRM mode, through krm(text)', () => {
 
   it('malformed YAML names line and column', () => {
     const message = refused(`${HEADER}items:\n- apiVersion: v1\n  kind: [ConfigMap\n`);
-    assert.equal(message, 'malformed YAML at line 6, column 1: Flow sequence in block collection must be sufficiently indented and end with a ]');
+    assert.equal(
+      message,
+      'malformed YAML at line 6, column 1: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    );
   });
 
   it('a tab used as indentation says to indent with spaces', () => {
@@ -60,18 +65,28 @@ describe('bad input in KRM mode, through krm(text)', () => {
 
   it('a duplicate key names the key, its line and its column', () => {
     const message = refused(`${HEADER}items:\n- apiVersion: v1\n  kind: ConfigMap\n  kind: Secret\n`);
-    assert.equal(message, 'malformed YAML at line 6, column 3: the key "kind" appears twice in one mapping; keep one of them, since tools disagree on which one wins');
+    assert.equal(
+      message,
+      'malformed YAML at line 6, column 3: the key "kind" appears twice in one mapping; keep one of them, since tools disagree on which one wins',
+    );
   });
 
   it('a document that is not a ResourceList says what is expected and where render is', () => {
     const message = refused('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n');
-    assert.match(message, /^expected kind: ResourceList, found "Deployment"; KRM mode reads one ResourceList .* render DIR/);
+    assert.match(
+      message,
+      /^expected kind: ResourceList, found "Deployment"; KRM mode reads one ResourceList .* render DIR/,
+    );
   });
 
-  it('several documents are not one ResourceList', () => assert.match(refused(`${HEADER}items: []\n---\n${HEADER}items: []\n`), /^found 2 YAML documents/));
-  it('a stray --- before or after the list is fine', () => assert.equal(krm(`---\n${HEADER}items: []\n---\n`).exitCode, 0));
-  it('a list at the top is not a ResourceList', () => assert.match(refused('- a\n- b\n'), /^the input is not a YAML mapping/));
-  it('items that are not a list', () => assert.equal(refused(`${HEADER}items:\n  a: 1\n`), 'expected a list of resources'));
+  it('several documents are not one ResourceList', () =>
+    assert.match(refused(`${HEADER}items: []\n---\n${HEADER}items: []\n`), /^found 2 YAML documents/));
+  it('a stray --- before or after the list is fine', () =>
+    assert.equal(krm(`---\n${HEADER}items: []\n---\n`).exitCode, 0));
+  it('a list at the top is not a ResourceList', () =>
+    assert.match(refused('- a\n- b\n'), /^the input is not a YAML mapping/));
+  it('items that are not a list', () =>
+    assert.equal(refused(`${HEADER}items:\n  a: 1\n`), 'expected a list of resources'));
   it('an item that is not a mapping, named by its field path', () => {
     const text = `${HEADER}items:\n- just a string\n`;
     assert.match(refused(text), /^expected a resource/);
@@ -80,27 +95,43 @@ describe('bad input in KRM mode, through krm(text)', () => {
 
   it('an alias bomb is refused before it expands', () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 9; i++) bomb.push(`    ${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    for (let i = 1; i < 9; i++)
+      bomb.push(
+        `    ${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(', ')}]`,
+      );
     const text = `${HEADER}items:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: bomb\n  data:\n    ${bomb.join('\n')}\n`;
     const started = Date.now();
     assert.match(refused(text), /^YAML aliases expand past 100 nodes \(an alias bomb\?\)/);
     assert.ok(Date.now() - started < 2000, 'refused quickly');
   });
 
-  it('an alias inside its own anchor is refused', () => assert.match(refused(configMapWith('&x [*x]')), /alias \*x refers to a node that contains it/));
-  it('an alias without an anchor is not mistaken for a bomb', () => assert.match(refused(configMapWith('*nowhere')), /Unresolved alias/));
+  it('an alias inside its own anchor is refused', () =>
+    assert.match(refused(configMapWith('&x [*x]')), /alias \*x refers to a node that contains it/));
+  it('an alias without an anchor is not mistaken for a bomb', () =>
+    assert.match(refused(configMapWith('*nowhere')), /Unresolved alias/));
   it('a !!binary value, which has no JSON form, is refused with its position', () => {
-    assert.match(refused(configMapWith('!!binary aGVsbG8=')), /^YAML at line 9, column \d+: !!binary makes a value that JSON/);
+    assert.match(
+      refused(configMapWith('!!binary aGVsbG8=')),
+      /^YAML at line 9, column \d+: !!binary makes a value that JSON/,
+    );
   });
 
   it(`nesting deeper than ${MAX_NESTING_DEPTH} levels is refused at the line and column where it passes the limit`, () => {
     const depth = MAX_NESTING_DEPTH + 10;
-    assert.match(refused(configMapWith(`${'['.repeat(depth)}${']'.repeat(depth)}`)), /^YAML at line 9, column \d+: nested more than 200 levels deep/);
+    assert.match(
+      refused(configMapWith(`${'['.repeat(depth)}${']'.repeat(depth)}`)),
+      /^YAML at line 9, column \d+: nested more than 200 levels deep/,
+    );
   });
 
   it('nesting far past what the parser itself can follow is refused the same way, not with a stack overflow', () => {
     const depth = 20_000;
-    assert.match(refused(configMapWith(`${'{a: '.repeat(depth)}1${'}'.repeat(depth)}`)), /^YAML at line 9, column \d+: nested too deeply for the YAML parser/);
+    assert.match(
+      refused(configMapWith(`${'{a: '.repeat(depth)}1${'}'.repeat(depth)}`)),
+      /^YAML at line 9, column \d+: nested too deeply for the YAML parser/,
+    );
   });
 
   it('nesting a little under the limit is accepted', () => {
@@ -114,7 +145,16 @@ describe('bad input in KRM mode, through krm(text)', () => {
   });
 
   it('wrong types in a resource are error results that name resource and field; nothing is generated', () => {
-    const seen = outcomeOf(resourceList([nodeGroup('workers'), { ...cache('llama', 's3://m/l'), spec: { sourceModelUri: ['s3://m/l'], modelSize: '10Gi', nodeGroups: ['workers'] } }, node('gpu-1')]));
+    const seen = outcomeOf(
+      resourceList([
+        nodeGroup('workers'),
+        {
+          ...cache('llama', 's3://m/l'),
+          spec: { sourceModelUri: ['s3://m/l'], modelSize: '10Gi', nodeGroups: ['workers'] },
+        },
+        node('gpu-1'),
+      ]),
+    );
     assert.equal(seen.exitCode, 1);
     const [r] = seen.results.filter((x) => x.severity === 'error');
     assert.equal(r.field?.path, 'spec.sourceModelUri');
@@ -124,7 +164,8 @@ describe('bad input in KRM mode, through krm(text)', () => {
 });
 
 describe('bad input through the built binary', () => {
-  const run = (args: string[], input: string) => spawnSync(process.execPath, [BINARY, ...args], { input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const run = (args: string[], input: string) =>
+    spawnSync(process.execPath, [BINARY, ...args], { input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
 
   it('malformed YAML: exit 1, a ResourceList with the error on stdout, one human line on stderr', () => {
     const r = run([], `${HEADER}items:\n- kind: [\n`);
@@ -162,7 +203,10 @@ describe('bad input through the built binary', () => {
       const r = run(['render', dir], '');
       assert.equal(r.status, 1);
       assert.equal(r.stdout, '');
-      assert.match(r.stderr, /^error: malformed YAML at line 5, column 3: the key "name" appears twice .* \(cache\.yaml\)\n$/);
+      assert.match(
+        r.stderr,
+        /^error: malformed YAML at line 5, column 3: the key "name" appears twice .* \(cache\.yaml\)\n$/,
+      );
       assert.doesNotMatch(r.stderr, STACK_FRAME);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,10 @@ import { describe, test } from 'node:test';
 import { parseCommand } from '../fn/cli/args';
 import { runFn } from './support/integrations';
 
-const render = (options: object) => ({ kind: 'render', options: { dir: '.', check: false, argocd: false, allowEmpty: false, ...options } });
+const render = (options: object) => ({
+  kind: 'render',
+  options: { dir: '.', check: false, argocd: false, allowEmpty: false, ...options },
+});
 
 describe('parseCommand', () => {
   test('no arguments, or `krm`, is KRM mode (how kpt and kustomize start the function)', () => {
@@ -16,12 +19,19 @@ describe('parseCommand', () => {
     assert.deepEqual(parseCommand(['render']), render({}));
     assert.deepEqual(parseCommand(['render', 'pkg']), render({ dir: 'pkg' }));
     assert.deepEqual(parseCommand(['render', '--argocd', '.']), render({ argocd: true }));
-    assert.deepEqual(parseCommand(['render', '--out', 'out', 'pkg', '--check']), render({ dir: 'pkg', out: 'out', check: true }));
-    assert.deepEqual(parseCommand(['render', 'pkg', '--out=out', '--allow-empty']), render({ dir: 'pkg', out: 'out', allowEmpty: true }));
+    assert.deepEqual(
+      parseCommand(['render', '--out', 'out', 'pkg', '--check']),
+      render({ dir: 'pkg', out: 'out', check: true }),
+    );
+    assert.deepEqual(
+      parseCommand(['render', 'pkg', '--out=out', '--allow-empty']),
+      render({ dir: 'pkg', out: 'out', allowEmpty: true }),
+    );
   });
 
   test('help', () => {
-    for (const argv of [['--help'], ['-h'], ['help'], ['render', '--help']]) assert.deepEqual(parseCommand(argv), { kind: 'help' }, argv.join(' '));
+    for (const argv of [['--help'], ['-h'], ['help'], ['render', '--help']])
+      assert.deepEqual(parseCommand(argv), { kind: 'help' }, argv.join(' '));
   });
 
   test('mistakes are usage errors that say what is wrong', () => {

@@ -3,28 +3,72 @@
 // appear in a generated object or a result. The two values that are read by design are not secret
 // material: `https-host` (it becomes an env NAME) and the entry's `cabundle_configmap` (a ConfigMap
 // name); they are drawn from plain names here. Parameters that look like credentials are refused.
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { KObject } from '../fn/krm/objects';
-import { generated, runItems } from './support/harness';
-import { cache, node, nodeGroup } from './support/fixtures';
-import { secretAs, serviceAccount, SHAPES, wire } from './support/credentials';
 import type { Shape } from './support/credentials';
+import { SHAPES, secretAs, serviceAccount, wire } from './support/credentials';
+import { cache, node, nodeGroup } from './support/fixtures';
+import { generated, runItems } from './support/harness';
 
 const canary = fc.stringMatching(/^[A-Za-z0-9]{12}$/).map((s) => `CANARY${s}`);
 
 /** The key that makes each kind, in KServe's order; the kind's other keys; keys that never decide a kind. */
-const DECIDING = ['AWS_SECRET_ACCESS_KEY', 'gcloud-application-credentials.json', 'AZ_CLIENT_ID', 'AZURE_CLIENT_ID', 'AZURE_ACCESS_TOKEN', 'AZURE_STORAGE_ACCESS_KEY', 'https-host', 'HDFS_NAMENODE', 'HF_TOKEN', 'MODELSCOPE_API_TOKEN', undefined];
+const DECIDING = [
+  'AWS_SECRET_ACCESS_KEY',
+  'gcloud-application-credentials.json',
+  'AZ_CLIENT_ID',
+  'AZURE_CLIENT_ID',
+  'AZURE_ACCESS_TOKEN',
+  'AZURE_STORAGE_ACCESS_KEY',
+  'https-host',
+  'HDFS_NAMENODE',
+  'HF_TOKEN',
+  'MODELSCOPE_API_TOKEN',
+  undefined,
+];
 const EXTRA = [
-  'AWS_ACCESS_KEY_ID', 'AZ_TENANT_ID', 'AZ_CLIENT_SECRET', 'AZ_SUBSCRIPTION_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_SUBSCRIPTION_ID',
-  'AZURE_ACCOUNT_NAME', 'AZURE_SERVICE_URL', 'AZURE_ACCESS_EXPIRES_ON_SECONDS', 'headers', 'KERBEROS_KEYTAB', 'HDFS_ROOTPATH',
-  'S3_ENDPOINT', 'S3_USE_HTTPS', 'S3_VERIFY_SSL', 'AWS_DEFAULT_REGION', 'awsAnonymousCredential', 'AWS_CA_BUNDLE', 'AWS_CA_BUNDLE_CONFIGMAP',
-  'AWS_ENDPOINT_URL', 'S3_USER_VIRTUAL_BUCKET', 'S3_USE_ACCELERATE', 'username', 'password', 'token',
+  'AWS_ACCESS_KEY_ID',
+  'AZ_TENANT_ID',
+  'AZ_CLIENT_SECRET',
+  'AZ_SUBSCRIPTION_ID',
+  'AZURE_TENANT_ID',
+  'AZURE_CLIENT_SECRET',
+  'AZURE_SUBSCRIPTION_ID',
+  'AZURE_ACCOUNT_NAME',
+  'AZURE_SERVICE_URL',
+  'AZURE_ACCESS_EXPIRES_ON_SECONDS',
+  'headers',
+  'KERBEROS_KEYTAB',
+  'HDFS_ROOTPATH',
+  'S3_ENDPOINT',
+  'S3_USE_HTTPS',
+  'S3_VERIFY_SSL',
+  'AWS_DEFAULT_REGION',
+  'awsAnonymousCredential',
+  'AWS_CA_BUNDLE',
+  'AWS_CA_BUNDLE_CONFIGMAP',
+  'AWS_ENDPOINT_URL',
+  'S3_USER_VIRTUAL_BUCKET',
+  'S3_USE_ACCELERATE',
+  'username',
+  'password',
+  'token',
 ];
 const HOSTS = ['example.com', 'models.example.org', 'Example.com', 'example.com:8443'];
 const S3_ANNOTATIONS = fc.dictionary(
-  fc.constantFrom('s3-endpoint', 's3-usehttps', 's3-verifyssl', 's3-region', 's3-useanoncredential', 's3-cabundle-configmap').map((k) => `serving.kserve.io/${k}`),
+  fc
+    .constantFrom(
+      's3-endpoint',
+      's3-usehttps',
+      's3-verifyssl',
+      's3-region',
+      's3-useanoncredential',
+      's3-cabundle-configmap',
+    )
+    .map((k) => `serving.kserve.io/${k}`),
   fc.constantFrom('', '0', '1', 'minio:9000', 'https://minio:9000', 'us-east-1', 'my-ca'),
   { maxKeys: 3 },
 );
@@ -36,33 +80,52 @@ interface SecretCase {
 }
 
 /** One secret of a chosen kind (or none), its other keys at random, every value a canary but https-host. */
-const secretCase: fc.Arbitrary<SecretCase> = fc.record({
-  shape: fc.constantFrom(...SHAPES),
-  deciding: fc.constantFrom(...DECIDING),
-  extra: fc.uniqueArray(fc.constantFrom(...EXTRA), { maxLength: 6 }),
-  headers: fc.boolean(),
-  values: fc.array(canary, { minLength: 8, maxLength: 8 }),
-  host: fc.constantFrom(...HOSTS, 'example.com'),
-  annotations: S3_ANNOTATIONS,
-}).map(({ shape, deciding, extra, headers, values, host, annotations }) => {
-  const keys = [...new Set([...(deciding && deciding !== 'https-host' ? [deciding] : []), ...extra, ...(deciding === 'https-host' && headers ? ['headers'] : [])])];
-  return {
-    shape,
-    data: { ...Object.fromEntries(keys.map((k, i) => [k, values[i % values.length] + i])), ...(deciding === 'https-host' ? { 'https-host': host } : {}) },
-    annotations,
-  };
-});
+const secretCase: fc.Arbitrary<SecretCase> = fc
+  .record({
+    shape: fc.constantFrom(...SHAPES),
+    deciding: fc.constantFrom(...DECIDING),
+    extra: fc.uniqueArray(fc.constantFrom(...EXTRA), { maxLength: 6 }),
+    headers: fc.boolean(),
+    values: fc.array(canary, { minLength: 8, maxLength: 8 }),
+    host: fc.constantFrom(...HOSTS, 'example.com'),
+    annotations: S3_ANNOTATIONS,
+  })
+  .map(({ shape, deciding, extra, headers, values, host, annotations }) => {
+    const keys = [
+      ...new Set([
+        ...(deciding && deciding !== 'https-host' ? [deciding] : []),
+        ...extra,
+        ...(deciding === 'https-host' && headers ? ['headers'] : []),
+      ]),
+    ];
+    return {
+      shape,
+      data: {
+        ...Object.fromEntries(keys.map((k, i) => [k, values[i % values.length] + i])),
+        ...(deciding === 'https-host' ? { 'https-host': host } : {}),
+      },
+      annotations,
+    };
+  });
 
 /** A storage-config entry: JSON full of canaries, sometimes broken, with a plain ConfigMap name at most. */
-const entry = fc.record({
-  type: fc.constantFrom('s3', 'hdfs', 'webhdfs', 'hf', 'gs', undefined),
-  secrets: fc.array(canary, { minLength: 3, maxLength: 3 }),
-  cabundle: fc.option(fc.constant('my-ca-bundle'), { nil: undefined }),
-  broken: fc.boolean(),
-}).map(({ type, secrets, cabundle, broken }) => {
-  const json = JSON.stringify({ ...(type ? { type } : {}), access_key_id: secrets[0], secret_access_key: secrets[1], token: secrets[2], ...(cabundle ? { cabundle_configmap: cabundle } : {}) });
-  return broken ? json.slice(0, -3) : json;
-});
+const entry = fc
+  .record({
+    type: fc.constantFrom('s3', 'hdfs', 'webhdfs', 'hf', 'gs', undefined),
+    secrets: fc.array(canary, { minLength: 3, maxLength: 3 }),
+    cabundle: fc.option(fc.constant('my-ca-bundle'), { nil: undefined }),
+    broken: fc.boolean(),
+  })
+  .map(({ type, secrets, cabundle, broken }) => {
+    const json = JSON.stringify({
+      ...(type ? { type } : {}),
+      access_key_id: secrets[0],
+      secret_access_key: secrets[1],
+      token: secrets[2],
+      ...(cabundle ? { cabundle_configmap: cabundle } : {}),
+    });
+    return broken ? json.slice(0, -3) : json;
+  });
 
 const method = fc.oneof(
   { arbitrary: fc.constant({ serviceAccountName: 'sa' }), weight: 4 },
@@ -96,12 +159,22 @@ describe('no secret value is ever copied into the output (property)', () => {
   it('random secrets of every shape, through every method: no canary in env, volumes, Jobs or results', () => {
     fc.assert(
       fc.property(scenario, ({ secrets, irsa, storageShape, entries, method: spec, uri }) => {
-        const secretItems = secrets.map((s, i) => secretAs(s.shape, `cred-${i}`, s.data, Object.keys(s.annotations).length ? s.annotations : undefined));
+        const secretItems = secrets.map((s, i) =>
+          secretAs(s.shape, `cred-${i}`, s.data, Object.keys(s.annotations).length ? s.annotations : undefined),
+        );
         const storageConfig = secretAs(storageShape, 'storage-config', entries);
-        const sa = serviceAccount('sa', secrets.map((_, i) => `cred-${i}`), irsa ? { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::1:role/r' } : undefined);
+        const sa = serviceAccount(
+          'sa',
+          secrets.map((_, i) => `cred-${i}`),
+          irsa ? { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::1:role/r' } : undefined,
+        );
         const items = [...secretItems, storageConfig, sa];
         const canaries = [
-          ...secrets.flatMap((s) => Object.entries(s.data).filter(([k]) => k !== 'https-host').map(([, v]) => v)),
+          ...secrets.flatMap((s) =>
+            Object.entries(s.data)
+              .filter(([k]) => k !== 'https-host')
+              .map(([, v]) => v),
+          ),
           ...Object.values(entries).flatMap((e) => e.match(/CANARY[A-Za-z0-9]{12}/g) ?? []),
         ];
         const forbidden = secretValues(items, canaries).filter((v) => !HOSTS.includes(v));
@@ -119,7 +192,23 @@ describe('no secret value is ever copied into the output (property)', () => {
   });
 });
 
-const CREDENTIAL_WORDS = ['secret', 'token', 'password', 'passwd', 'credential', 'auth', 'keytab', 'session', 'sas', 'apikey', 'access_key', 'private_key', 'api_key', 'tls_key', 'account_key'];
+const CREDENTIAL_WORDS = [
+  'secret',
+  'token',
+  'password',
+  'passwd',
+  'credential',
+  'auth',
+  'keytab',
+  'session',
+  'sas',
+  'apikey',
+  'access_key',
+  'private_key',
+  'api_key',
+  'tls_key',
+  'account_key',
+];
 const credentialName = fc
   .record({
     prefix: fc.constantFrom('', 'hf_', 'aws-', 'my.', 'x_', 'storage'),
@@ -128,7 +217,12 @@ const credentialName = fc
     suffix: fc.constantFrom('', '_id', 'Value', '-2', '.b64'),
   })
   .map(({ prefix, word, style, suffix }) => {
-    const styled = style === 'upper' ? word.toUpperCase() : style === 'camel' ? word.replace(/(^|_)([a-z])/g, (_, __, c: string) => c.toUpperCase()) : word;
+    const styled =
+      style === 'upper'
+        ? word.toUpperCase()
+        : style === 'camel'
+          ? word.replace(/(^|_)([a-z])/g, (_, __, c: string) => c.toUpperCase())
+          : word;
     const joined = prefix && style === 'lower' && !/[-_.]$/.test(prefix) ? `${prefix}_${styled}` : `${prefix}${styled}`;
     return `${joined}${suffix}`;
   });
@@ -139,7 +233,9 @@ describe('credential-like storage.parameters are refused (property)', () => {
       fc.property(credentialName, canary, fc.constantFrom(undefined, 'k'), (name, value, key) => {
         const spec = { storage: { ...(key ? { key } : {}), parameters: { type: 's3', [name]: value } } };
         const out = runItems([cache('c', 's3://bucket/model', ['workers'], spec), nodeGroup('workers'), node('n1')]);
-        const refusal = out.results.find((r) => r.severity === 'error' && r.field?.path === `spec.storage.parameters.${name}`);
+        const refusal = out.results.find(
+          (r) => r.severity === 'error' && r.field?.path === `spec.storage.parameters.${name}`,
+        );
         assert.ok(refusal, `${name} was not refused`);
         assert.match(refusal.message, /looks like a credential.*move it into the entry/);
         assert.equal(out.exitCode, 1);

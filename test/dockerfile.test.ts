@@ -13,11 +13,25 @@ const dockerfile = readDockerfile();
 /** A ResourceList as kpt sends it, from the kpt example's files. */
 function resourceListOfExample(): string {
   const dir = join(EXAMPLES, 'kpt');
-  const files = ['fn-config.yaml', 'models.yaml', 'nodegroup.yaml', 'nodes.yaml', 'inferenceservice.yaml', 'credentials.yaml'];
+  const files = [
+    'fn-config.yaml',
+    'models.yaml',
+    'nodegroup.yaml',
+    'nodes.yaml',
+    'inferenceservice.yaml',
+    'credentials.yaml',
+  ];
   const items = files.flatMap((file) =>
     parseStream(readFileSync(join(dir, file), 'utf8')).map((o, index) => ({
       ...o,
-      metadata: { ...o.metadata, annotations: { ...o.metadata?.annotations, 'internal.config.kubernetes.io/path': file, 'internal.config.kubernetes.io/index': String(index) } },
+      metadata: {
+        ...o.metadata,
+        annotations: {
+          ...o.metadata?.annotations,
+          'internal.config.kubernetes.io/path': file,
+          'internal.config.kubernetes.io/index': String(index),
+        },
+      },
     })),
   );
   return JSON.stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items });
@@ -25,11 +39,16 @@ function resourceListOfExample(): string {
 
 /** `.dockerignore` semantics for its two kinds of line here: `*` within one path segment, and `!`. */
 function includedInContext(path: string): boolean {
-  const lines = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   let included = true;
   for (const line of lines) {
     const negated = line.startsWith('!');
-    const pattern = new RegExp(`^${(negated ? line.slice(1) : line).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}(/.*)?$`);
+    const pattern = new RegExp(
+      `^${(negated ? line.slice(1) : line).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}(/.*)?$`,
+    );
     if (pattern.test(path)) included = negated;
   }
   return included;
@@ -65,7 +84,9 @@ describe('Dockerfile', () => {
 
   test('the same ENTRYPOINT with arguments is the render command (the CI and Argo CD forms)', () => {
     const [command, ...args] = (dockerfile.entrypoint as string[]).map((a) => hostPath(dockerfile, a));
-    const result = run(command === 'node' ? process.execPath : command, [...args, 'render', 'examples/kustomize'], { cwd: ROOT });
+    const result = run(command === 'node' ? process.execPath : command, [...args, 'render', 'examples/kustomize'], {
+      cwd: ROOT,
+    });
     assert.equal(result.status, 0, result.stderr);
     assert.equal(parseStream(result.stdout).filter((o) => o.kind === 'Job').length, 2);
   });

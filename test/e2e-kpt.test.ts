@@ -4,12 +4,32 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { copyToTemp, EXAMPLES, findOnPath, parseStream, pathWithFunction, run, runFn, snapshot, tempDir, type Manifest } from './support/integrations';
+import type { Manifest } from './support/integrations';
+import {
+  copyToTemp,
+  EXAMPLES,
+  findOnPath,
+  parseStream,
+  pathWithFunction,
+  run,
+  runFn,
+  snapshot,
+  tempDir,
+} from './support/integrations';
 
 const KPT = findOnPath('kpt');
-const SKIP = 'kpt not found on PATH: it is preinstalled on the project machines and cannot be installed elsewhere, so the kpt end-to-end tests do not run here';
+const SKIP =
+  'kpt not found on PATH: it is preinstalled on the project machines and cannot be installed elsewhere, so the kpt end-to-end tests do not run here';
 
-const USER_FILES = ['Kptfile', 'credentials.yaml', 'fn-config.yaml', 'inferenceservice.yaml', 'models.yaml', 'nodegroup.yaml', 'nodes.yaml'];
+const USER_FILES = [
+  'Kptfile',
+  'credentials.yaml',
+  'fn-config.yaml',
+  'inferenceservice.yaml',
+  'models.yaml',
+  'nodegroup.yaml',
+  'nodes.yaml',
+];
 
 const GENERATED = [
   'generated/_cluster/persistentvolume_llama3-8b-instruct-gpu-download.yaml',
@@ -28,7 +48,8 @@ function kptPackage(extraBin: Record<string, string> = {}) {
   return { dir, kpt };
 }
 
-const jobFiles = (files: Map<string, string>) => [...files.keys()].filter((p) => p.startsWith('generated/kserve-localmodel-jobs/job_'));
+const jobFiles = (files: Map<string, string>) =>
+  [...files.keys()].filter((p) => p.startsWith('generated/kserve-localmodel-jobs/job_'));
 
 describe('kpt (real binary)', () => {
   test('fn render --allow-exec writes the generated files and leaves every user file byte for byte', (t) => {
@@ -39,7 +60,8 @@ describe('kpt (real binary)', () => {
     assert.equal(result.status, 0, result.stderr);
 
     const after = snapshot(dir);
-    for (const file of USER_FILES) assert.equal(after.get(file), before.get(file), `${file} changed: comments or field order lost`);
+    for (const file of USER_FILES)
+      assert.equal(after.get(file), before.get(file), `${file} changed: comments or field order lost`);
     for (const file of GENERATED) assert.ok(after.has(file), `missing ${file}`);
     const jobs = jobFiles(after);
     assert.equal(jobs.length, 4, `two models on two GPU nodes: ${jobs.join(', ')}`);
@@ -49,7 +71,9 @@ describe('kpt (real binary)', () => {
     }
     const job = parse(after.get(jobs.find((j) => j.includes('llama3-8b-instruct-gpu-a')) as string) as string);
     assert.deepEqual(job.spec.template.spec.nodeSelector, { 'kubernetes.io/hostname': 'gpu-a' });
-    assert.deepEqual(job.spec.template.spec.tolerations, [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+    assert.deepEqual(job.spec.template.spec.tolerations, [
+      { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+    ]);
   });
 
   test('a second fn render changes no byte of any file', (t) => {
@@ -93,20 +117,40 @@ describe('kpt (real binary)', () => {
     const { dir, kpt } = kptPackage();
     assert.equal(kpt('fn', 'render', '--allow-exec').status, 0);
     const nodes = join(dir, 'nodes.yaml');
-    writeFileSync(nodes, readFileSync(nodes, 'utf8').replace(/---\napiVersion: v1\nkind: Node\nmetadata:\n {2}name: gpu-b[\s\S]*?(?=---)/, ''));
+    writeFileSync(
+      nodes,
+      readFileSync(nodes, 'utf8').replace(
+        /---\napiVersion: v1\nkind: Node\nmetadata:\n {2}name: gpu-b[\s\S]*?(?=---)/,
+        '',
+      ),
+    );
     const result = kpt('fn', 'render', '--allow-exec');
     assert.equal(result.status, 0, result.stderr);
     const jobs = jobFiles(snapshot(dir));
     assert.equal(jobs.length, 2, jobs.join(', '));
-    assert.ok(jobs.every((j) => j.includes('-gpu-a-')), jobs.join(', '));
+    assert.ok(
+      jobs.every((j) => j.includes('-gpu-a-')),
+      jobs.join(', '),
+    );
   });
 
   test('fn eval --exec takes a ConfigMap function config from the command line', (t) => {
     if (!KPT) return t.skip(SKIP);
     const { dir, kpt } = kptPackage();
-    const result = kpt('fn', 'eval', '.', '--exec', 'kserve-localmodel-fn', '--', 'jobTTLSecondsAfterFinished=900', 'outputDir=rendered-by-eval');
+    const result = kpt(
+      'fn',
+      'eval',
+      '.',
+      '--exec',
+      'kserve-localmodel-fn',
+      '--',
+      'jobTTLSecondsAfterFinished=900',
+      'outputDir=rendered-by-eval',
+    );
     assert.equal(result.status, 0, result.stderr);
-    const jobs = [...snapshot(dir).entries()].filter(([p]) => p.startsWith('rendered-by-eval/kserve-localmodel-jobs/job_'));
+    const jobs = [...snapshot(dir).entries()].filter(([p]) =>
+      p.startsWith('rendered-by-eval/kserve-localmodel-jobs/job_'),
+    );
     assert.equal(jobs.length, 4);
     for (const [, text] of jobs) assert.equal(parse(text).spec.ttlSecondsAfterFinished, 900);
   });

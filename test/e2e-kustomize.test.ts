@@ -4,12 +4,24 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { byId, copyToTemp, EXAMPLES, findOnPath, KUSTOMIZE, parseStream, pathWithFunction, run, runFn } from './support/integrations';
+import {
+  byId,
+  copyToTemp,
+  EXAMPLES,
+  findOnPath,
+  KUSTOMIZE,
+  parseStream,
+  pathWithFunction,
+  run,
+  runFn,
+} from './support/integrations';
 
 const EXAMPLE = join(EXAMPLES, 'kustomize');
 
 function build(dir: string) {
-  return run(KUSTOMIZE, ['build', '--enable-alpha-plugins', '--enable-exec', dir], { env: { ...process.env, PATH: pathWithFunction() } });
+  return run(KUSTOMIZE, ['build', '--enable-alpha-plugins', '--enable-exec', dir], {
+    env: { ...process.env, PATH: pathWithFunction() },
+  });
 }
 
 type JobLike = { spec: { template: { spec: { nodeSelector: Record<string, string> } } } };
@@ -35,13 +47,19 @@ describe('kustomize build --enable-alpha-plugins --enable-exec (real binary)', (
     assert.equal(count(objects, 'PersistentVolume'), 2);
     assert.equal(count(objects, 'PersistentVolumeClaim'), 2);
     assert.equal(count(objects, 'Job'), 2);
-    const hosts = objects.filter((o) => o.kind === 'Job').map((j) => (j as unknown as JobLike).spec.template.spec.nodeSelector['kubernetes.io/hostname']);
+    const hosts = objects
+      .filter((o) => o.kind === 'Job')
+      .map((j) => (j as unknown as JobLike).spec.template.spec.nodeSelector['kubernetes.io/hostname']);
     assert.deepEqual(hosts.sort(), ['gpu-1', 'gpu-2']);
     assert.equal(count(objects, 'Node'), 0, 'the node inventory is local-config');
     assert.equal(count(objects, 'LocalModelFnConfig'), 0, 'the transformer config is not a resource');
     for (const o of objects) {
       const keys = Object.keys(o.metadata?.annotations ?? {});
-      assert.deepEqual(keys.filter((k) => k.includes('config.kubernetes.io')), [], `${o.kind} ${o.metadata?.name} keeps tool annotations`);
+      assert.deepEqual(
+        keys.filter((k) => k.includes('config.kubernetes.io')),
+        [],
+        `${o.kind} ${o.metadata?.name} keeps tool annotations`,
+      );
     }
   });
 

@@ -8,8 +8,20 @@ import { parse } from 'yaml';
 import type { KObject } from '../fn/krm/objects';
 import { shortDiff } from '../fn/modes/line-diff';
 import { OUTPUT_MARKER } from '../fn/modes/read-package';
-import { compareOutput, KUSTOMIZATION_FILE, planOutput, type OutputState } from '../fn/modes/render-out';
-import { byId, copyToTemp, EXAMPLES, KUSTOMIZE, parseStream, ROOT, run, runFn, snapshot, tempDir } from './support/integrations';
+import type { OutputState } from '../fn/modes/render-out';
+import { compareOutput, KUSTOMIZATION_FILE, planOutput } from '../fn/modes/render-out';
+import {
+  byId,
+  copyToTemp,
+  EXAMPLES,
+  KUSTOMIZE,
+  parseStream,
+  ROOT,
+  run,
+  runFn,
+  snapshot,
+  tempDir,
+} from './support/integrations';
 
 const EXAMPLE = join(EXAMPLES, 'flux');
 const SOURCE = join(EXAMPLE, 'source');
@@ -24,7 +36,12 @@ describe('planning OUT (pure)', () => {
   test('one file per object under <namespace or _cluster>/<kind>_<name>.yaml, a kustomization listing them, a marker listing all', () => {
     const plan = planOutput([object('ConfigMap', 'b', 'team-a'), object('PersistentVolume', 'a')], new Map());
     assert.deepEqual(plan.results, []);
-    assert.deepEqual([...plan.files.keys()].sort(), ['.kserve-localmodel-fn', '_cluster/persistentvolume_a.yaml', 'kustomization.yaml', 'team-a/configmap_b.yaml']);
+    assert.deepEqual([...plan.files.keys()].sort(), [
+      '.kserve-localmodel-fn',
+      '_cluster/persistentvolume_a.yaml',
+      'kustomization.yaml',
+      'team-a/configmap_b.yaml',
+    ]);
     const kustomization = parse(plan.files.get(KUSTOMIZATION_FILE) as string);
     assert.deepEqual(kustomization.resources, ['_cluster/persistentvolume_a.yaml', 'team-a/configmap_b.yaml']);
     const listed = (plan.files.get(OUTPUT_MARKER) as string).split('\n').filter((l) => l && !l.startsWith('#'));
@@ -39,9 +56,22 @@ describe('planning OUT (pure)', () => {
   });
 
   test('two objects for one file, or an object without a name, are errors naming the objects', () => {
-    const plan = planOutput([object('ConfigMap', 'x', 'a'), { ...object('ConfigMap', 'x', 'a'), apiVersion: 'other/v1' }, object('Secret', '', 'a')], new Map());
-    assert.deepEqual(plan.results.map((r) => r.severity), ['error', 'error']);
-    assert.match(plan.results[0].message, /other\/v1 ConfigMap a\/x and v1 ConfigMap a\/x would both be written to a\/configmap_x\.yaml/);
+    const plan = planOutput(
+      [
+        object('ConfigMap', 'x', 'a'),
+        { ...object('ConfigMap', 'x', 'a'), apiVersion: 'other/v1' },
+        object('Secret', '', 'a'),
+      ],
+      new Map(),
+    );
+    assert.deepEqual(
+      plan.results.map((r) => r.severity),
+      ['error', 'error'],
+    );
+    assert.match(
+      plan.results[0].message,
+      /other\/v1 ConfigMap a\/x and v1 ConfigMap a\/x would both be written to a\/configmap_x\.yaml/,
+    );
     assert.match(plan.results[1].message, /has no metadata\.name/);
   });
 });
@@ -60,22 +90,36 @@ describe('comparing OUT with the plan (pure)', () => {
   });
 
   test('added, changed and removed files; an unchanged file is only counted', () => {
-    const comparison = compareOutput(plan, state(['a.yaml', 'b.yaml', 'old.yaml'], { 'a.yaml': 'A1\n', 'b.yaml': 'B\n', 'old.yaml': 'O\n', [OUTPUT_MARKER]: 'marker\n' }));
-    assert.deepEqual(comparison.changes.map((c) => [c.kind, c.path]), [
-      ['changed', 'a.yaml'],
-      ['added', 'new.yaml'],
-      ['removed', 'old.yaml'],
-    ]);
+    const comparison = compareOutput(
+      plan,
+      state(['a.yaml', 'b.yaml', 'old.yaml'], {
+        'a.yaml': 'A1\n',
+        'b.yaml': 'B\n',
+        'old.yaml': 'O\n',
+        [OUTPUT_MARKER]: 'marker\n',
+      }),
+    );
+    assert.deepEqual(
+      comparison.changes.map((c) => [c.kind, c.path]),
+      [
+        ['changed', 'a.yaml'],
+        ['added', 'new.yaml'],
+        ['removed', 'old.yaml'],
+      ],
+    );
     assert.equal(comparison.unchanged, 2);
   });
 
   test("a file the marker does not list is someone else's: a conflict, unless it already holds the planned text", () => {
     const comparison = compareOutput(plan, state(undefined, { 'a.yaml': 'hand-written\n', 'b.yaml': 'B\n' }));
-    assert.deepEqual(comparison.changes.map((c) => [c.kind, c.path]), [
-      ['added', OUTPUT_MARKER],
-      ['conflict', 'a.yaml'],
-      ['added', 'new.yaml'],
-    ]);
+    assert.deepEqual(
+      comparison.changes.map((c) => [c.kind, c.path]),
+      [
+        ['added', OUTPUT_MARKER],
+        ['conflict', 'a.yaml'],
+        ['added', 'new.yaml'],
+      ],
+    );
   });
 });
 
@@ -104,7 +148,10 @@ describe('render DIR --out OUT (built binary, real files)', () => {
     const written = snapshot(out);
     assert.ok(written.has('kserve-localmodel-jobs/job_qwen2-5-7b-instruct-gpu-1-0ea9a5d75a.yaml'));
     assert.ok(written.has('team-a/inferenceservice_qwen.yaml'));
-    assert.ok(![...written.keys()].some((p) => p.includes('node_') || p.includes('localmodelfnconfig')), 'no local-config object is written');
+    assert.ok(
+      ![...written.keys()].some((p) => p.includes('node_') || p.includes('localmodelfnconfig')),
+      'no local-config object is written',
+    );
 
     const second = render(SOURCE, out);
     assert.equal(second.status, 0, second.stderr);
@@ -131,13 +178,25 @@ describe('render DIR --out OUT (built binary, real files)', () => {
 
     const models = join(source, 'models.yaml');
     writeFileSync(models, readFileSync(models, 'utf8').replace('modelSize: 16Gi', 'modelSize: 18Gi'));
-    writeFileSync(join(source, 'nodes.yaml'), readFileSync(join(source, 'nodes.yaml'), 'utf8').replace(/---\napiVersion: v1\nkind: Node\nmetadata:\n {2}name: gpu-2[\s\S]*$/, ''));
+    writeFileSync(
+      join(source, 'nodes.yaml'),
+      readFileSync(join(source, 'nodes.yaml'), 'utf8').replace(
+        /---\napiVersion: v1\nkind: Node\nmetadata:\n {2}name: gpu-2[\s\S]*$/,
+        '',
+      ),
+    );
     const before = snapshot(out);
     const stale = render(source, out, '--check');
     assert.equal(stale.status, 1);
     assert.deepEqual(snapshot(out), before, '--check writes nothing');
-    assert.match(stale.stderr, /rendered is stale: 0 added, 3 changed, 2 removed\. Run `kserve-localmodel-fn render .* --out .*` and commit the result\./);
-    assert.match(stale.stderr, /changed: .*_cluster\/localmodelcache_qwen2-5-7b-instruct\.yaml\n {6}@@ -\d+,1 \+\d+,1 @@\n {6}- {2}modelSize: 16Gi\n {6}\+ {2}modelSize: 18Gi/);
+    assert.match(
+      stale.stderr,
+      /rendered is stale: 0 added, 3 changed, 2 removed\. Run `kserve-localmodel-fn render .* --out .*` and commit the result\./,
+    );
+    assert.match(
+      stale.stderr,
+      /changed: .*_cluster\/localmodelcache_qwen2-5-7b-instruct\.yaml\n {6}@@ -\d+,1 \+\d+,1 @@\n {6}- {2}modelSize: 16Gi\n {6}\+ {2}modelSize: 18Gi/,
+    );
     assert.match(stale.stderr, /removed: .*kserve-localmodel-jobs\/job_qwen2-5-7b-instruct-gpu-2-4f4004ceac\.yaml/);
     assert.match(stale.stderr, /changed: .*kustomization\.yaml/);
   });
@@ -167,7 +226,10 @@ describe('render DIR --out OUT (built binary, real files)', () => {
     writeFileSync(join(out, 'team-a', 'inferenceservice_qwen.yaml'), '# mine\n');
     const result = render(SOURCE, out);
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /inferenceservice_qwen\.yaml exists and was not written by kserve-localmodel-fn .*; move it away or choose another --out folder/);
+    assert.match(
+      result.stderr,
+      /inferenceservice_qwen\.yaml exists and was not written by kserve-localmodel-fn .*; move it away or choose another --out folder/,
+    );
     assert.equal(readFileSync(join(out, 'team-a', 'inferenceservice_qwen.yaml'), 'utf8'), '# mine\n');
     assert.ok(!existsSync(join(out, OUTPUT_MARKER)));
   });
@@ -180,7 +242,10 @@ describe('render DIR --out OUT (built binary, real files)', () => {
     writeFileSync(join(out, OUTPUT_MARKER), `${readFileSync(join(out, OUTPUT_MARKER), 'utf8')}../precious.yaml\n`);
     const result = render(SOURCE, out);
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stderr, /warning: .* lists "\.\.\/precious\.yaml", which is not a relative path inside .*; ignored/);
+    assert.match(
+      result.stderr,
+      /warning: .* lists "\.\.\/precious\.yaml", which is not a relative path inside .*; ignored/,
+    );
     assert.equal(readFileSync(join(root, 'precious.yaml'), 'utf8'), 'keep\n');
   });
 
@@ -204,6 +269,10 @@ describe('render DIR --out OUT (built binary, real files)', () => {
     const words: string[] = step.run.trim().split(/\s+/);
     const args = words.slice(words.indexOf('render'));
     const result = runFn(args, { cwd: ROOT });
-    assert.equal(result.status, 0, `${result.stderr}\nexamples/flux/rendered is stale: run node dist/kserve-localmodel-fn.js render examples/flux/source --out examples/flux/rendered`);
+    assert.equal(
+      result.status,
+      0,
+      `${result.stderr}\nexamples/flux/rendered is stale: run node dist/kserve-localmodel-fn.js render examples/flux/source --out examples/flux/rendered`,
+    );
   });
 });

@@ -3,15 +3,16 @@
 // result and no generated object. Seeds are the golden inputs and fixture packages; mutations delete
 // fields, change types, swap values, duplicate items, put random strings in names and URIs, put huge
 // numbers in sizes, and damage the YAML text itself. Fixed seed: every run tries the same cases.
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
-import { krm } from '../fn/modes/krm';
 import type { KObject } from '../fn/krm/objects';
 import type { Result } from '../fn/krm/results';
+import { krm } from '../fn/modes/krm';
 import { cache, isvc, namespacedCache, node, nodeGroup } from './support/fixtures';
 import { goldenCases } from './support/golden';
 import { generated, validateAgainstKubernetes } from './support/harness';
@@ -26,8 +27,22 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const seeds: Json[] = [
   ...goldenCases().map((c) => parse(readFileSync(join(c.dir, 'input.yaml'), 'utf8'), { version: '1.1' }) as Json),
-  list([nodeGroup('workers'), cache('llama', 's3://models/llama'), node('gpu-1'), node('gpu-2'), isvc('chat', 'team-a', 's3://models/llama')]),
-  list([nodeGroup('a100', { accelerator: ['a100'] }), nodeGroup('h100', { accelerator: ['h100'] }, '200Gi'), cache('big', 'hf://org/big', ['h100', 'a100'], { modelSize: '90Gi' }), namespacedCache('small', 'team-b', 'gs://b/small', ['a100']), node('n1', { accelerator: 'a100' }), node('n2', { accelerator: 'h100' }), isvc('svc', 'team-b', 'gs://b/small/v1')]),
+  list([
+    nodeGroup('workers'),
+    cache('llama', 's3://models/llama'),
+    node('gpu-1'),
+    node('gpu-2'),
+    isvc('chat', 'team-a', 's3://models/llama'),
+  ]),
+  list([
+    nodeGroup('a100', { accelerator: ['a100'] }),
+    nodeGroup('h100', { accelerator: ['h100'] }, '200Gi'),
+    cache('big', 'hf://org/big', ['h100', 'a100'], { modelSize: '90Gi' }),
+    namespacedCache('small', 'team-b', 'gs://b/small', ['a100']),
+    node('n1', { accelerator: 'a100' }),
+    node('n2', { accelerator: 'h100' }),
+    isvc('svc', 'team-b', 'gs://b/small/v1'),
+  ]),
 ];
 
 function list(items: unknown[]): Json {
@@ -47,8 +62,54 @@ interface Mutation {
   text: string;
 }
 
-const SPECIAL_STRINGS = ['', ' ', 'yes', 'no', 'on', '0755', '1:20', '~', 'null', '-', '.', '..', '../x', 'a'.repeat(300), 'S3://b/m', 'hf://a/b/', 'pvc://p/m', 's3://', 'gs://b/m ', '\u0000', 'é', 'ÄÖÜ', '日本', '{{x}}', '*a', '&a', '!!binary', '#', '- x', 'a: b'];
-const HUGE = ['99999999999999999999999999999Ei', '1e999999999', '9223372036854775808', '8Ei', '-1Gi', '0', '1e2.5', '1m', 1e308, -1, 0, 2 ** 63, Number.MAX_SAFE_INTEGER, 1.5];
+const SPECIAL_STRINGS = [
+  '',
+  ' ',
+  'yes',
+  'no',
+  'on',
+  '0755',
+  '1:20',
+  '~',
+  'null',
+  '-',
+  '.',
+  '..',
+  '../x',
+  'a'.repeat(300),
+  'S3://b/m',
+  'hf://a/b/',
+  'pvc://p/m',
+  's3://',
+  'gs://b/m ',
+  '\u0000',
+  'é',
+  'ÄÖÜ',
+  '日本',
+  '{{x}}',
+  '*a',
+  '&a',
+  '!!binary',
+  '#',
+  '- x',
+  'a: b',
+];
+const HUGE = [
+  '99999999999999999999999999999Ei',
+  '1e999999999',
+  '9223372036854775808',
+  '8Ei',
+  '-1Gi',
+  '0',
+  '1e2.5',
+  '1m',
+  1e308,
+  -1,
+  0,
+  2 ** 63,
+  Number.MAX_SAFE_INTEGER,
+  1.5,
+];
 
 const stringArb = fc.oneof(
   fc.constantFrom(...SPECIAL_STRINGS),
@@ -70,8 +131,18 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom<Op>('delete', 'rename') },
   { weight: 1, arbitrary: fc.constantFrom<Op>('swap', 'duplicate', 'huge', 'text') },
 );
-const mutationArb: fc.Arbitrary<Mutation> = fc.record({ op: opArb, where: position, at: position, at2: position, value: valueArb, text: stringArb });
-const caseArb = fc.record({ seed: fc.nat({ max: seeds.length - 1 }), mutations: fc.array(mutationArb, { minLength: 1, maxLength: 4 }) });
+const mutationArb: fc.Arbitrary<Mutation> = fc.record({
+  op: opArb,
+  where: position,
+  at: position,
+  at2: position,
+  value: valueArb,
+  text: stringArb,
+});
+const caseArb = fc.record({
+  seed: fc.nat({ max: seeds.length - 1 }),
+  mutations: fc.array(mutationArb, { minLength: 1, maxLength: 4 }),
+});
 
 interface Slot {
   parent: Json[] | { [key: string]: Json };
@@ -99,12 +170,24 @@ function slots(root: Json): Slot[] {
   return out;
 }
 
-const pick = <T>(xs: readonly T[], at: number): T | undefined => (xs.length === 0 ? undefined : xs[Math.floor(at * xs.length)]);
+const pick = <T>(xs: readonly T[], at: number): T | undefined =>
+  xs.length === 0 ? undefined : xs[Math.floor(at * xs.length)];
 const read = (s: Slot): Json => (s.parent as Record<string | number, Json>)[s.key];
 const write = (s: Slot, v: Json) => {
   (s.parent as Record<string | number, Json>)[s.key] = v;
 };
-const NAME_KEYS = new Set(['name', 'namespace', 'sourceModelUri', 'storageUri', 'uri', 'nodeGroups', 'serviceAccountName', 'key', 'prefix', 'regex']);
+const NAME_KEYS = new Set([
+  'name',
+  'namespace',
+  'sourceModelUri',
+  'storageUri',
+  'uri',
+  'nodeGroups',
+  'serviceAccountName',
+  'key',
+  'prefix',
+  'regex',
+]);
 const SIZE_KEYS = new Set(['modelSize', 'storageLimit', 'storage', 'jobTTLSecondsAfterFinished', 'fsGroup']);
 
 /**
@@ -113,7 +196,11 @@ const SIZE_KEYS = new Set(['modelSize', 'storageLimit', 'storage', 'jobTTLSecond
  */
 function scope(root: Json, m: Mutation): Json {
   const list = root as { items?: Json; functionConfig?: Json };
-  const resources = [root, ...(Array.isArray(list.items) ? list.items : []), ...(list.functionConfig ? [list.functionConfig] : [])];
+  const resources = [
+    root,
+    ...(Array.isArray(list.items) ? list.items : []),
+    ...(list.functionConfig ? [list.functionConfig] : []),
+  ];
   return pick(resources, m.where) as Json;
 }
 
@@ -144,7 +231,9 @@ function mutateTree(root: Json, m: Mutation): void {
       return;
     }
     case 'rename': {
-      const named = all.filter((s) => NAME_KEYS.has(String(s.key)) || (Array.isArray(s.parent) && typeof read(s) === 'string'));
+      const named = all.filter(
+        (s) => NAME_KEYS.has(String(s.key)) || (Array.isArray(s.parent) && typeof read(s) === 'string'),
+      );
       const slot = pick(named, m.at);
       if (slot) write(slot, m.text);
       return;
@@ -187,11 +276,18 @@ describe('fuzz: mutated packages', () => {
         const t0 = Date.now();
         const outcome = krm(input);
         assert.ok(Date.now() - t0 < CASE_TIME_LIMIT_MS, 'a case took too long');
-        const list = parse(outcome.text, { version: '1.1' }) as { kind?: string; items?: KObject[]; results?: Result[] };
+        const list = parse(outcome.text, { version: '1.1' }) as {
+          kind?: string;
+          items?: KObject[];
+          results?: Result[];
+        };
         assert.equal(list.kind, 'ResourceList');
         assert.ok(Array.isArray(list.items), 'items is always a list');
         const results = list.results ?? [];
-        assert.ok(!results.some((r) => r.message.startsWith('internal error')), results.map((r) => r.message).join('\n'));
+        assert.ok(
+          !results.some((r) => r.message.startsWith('internal error')),
+          results.map((r) => r.message).join('\n'),
+        );
         const errors = results.filter((r) => r.severity === 'error');
         if (outcome.exitCode === 0) {
           succeeded++;
@@ -206,7 +302,9 @@ describe('fuzz: mutated packages', () => {
       { seed: SEED, numRuns: RUNS },
     );
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    process.stdout.write(`# fuzz: ${cases} cases in ${seconds} s (seed ${SEED}), ${succeeded} produced output, ${cases - succeeded} failed with error results\n`);
+    process.stdout.write(
+      `# fuzz: ${cases} cases in ${seconds} s (seed ${SEED}), ${succeeded} produced output, ${cases - succeeded} failed with error results\n`,
+    );
     assert.equal(cases, RUNS);
   });
 });

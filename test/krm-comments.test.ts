@@ -32,5 +32,8 @@ test("a file's leading comment stays inside the item's first line", () => {
 
 test('sequences print as kpt prints them, so a comment after a list keeps its column', () => {
   const { text } = krm(FROM_KPT);
-  assert.match(text, /\n {4}list:\n {4}- a\n {4}# before a key that follows a list\n {4}after: true\n {4}flow: \[x, y\]\n/);
+  assert.match(
+    text,
+    /\n {4}list:\n {4}- a\n {4}# before a key that follows a list\n {4}after: true\n {4}flow: \[x, y\]\n/,
+  );
 });

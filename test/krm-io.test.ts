@@ -1,11 +1,12 @@
 // The wire contract (krm-conventions.md): what goes in and out of the process, byte for byte.
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { errors, generated, run, runItems } from './support/harness';
 import { cache, node, nodeGroup } from './support/fixtures';
+import { errors, generated, run, runItems } from './support/harness';
 
 const BIN = join(__dirname, '..', 'dist', 'kserve-localmodel-fn.js');
 
@@ -36,15 +37,38 @@ items:
       flag: "yes"
 `;
     const out = run(input);
-    assert.ok(out.text.includes('\n- kind: ConfigMap # kind first, on purpose\n  apiVersion: v1\n  # a comment the user wrote\n  metadata:\n'), out.text);
-    for (const a of ["internal.config.kubernetes.io/id: '7'", "config.k8s.io/id: '7'", "kustomize.config.k8s.io/id: '1'", "mode: '0644'", 'flag: "yes"']) {
+    assert.ok(
+      out.text.includes(
+        '\n- kind: ConfigMap # kind first, on purpose\n  apiVersion: v1\n  # a comment the user wrote\n  metadata:\n',
+      ),
+      out.text,
+    );
+    for (const a of [
+      "internal.config.kubernetes.io/id: '7'",
+      "config.k8s.io/id: '7'",
+      "kustomize.config.k8s.io/id: '1'",
+      "mode: '0644'",
+      'flag: "yes"',
+    ]) {
       assert.ok(out.text.includes(a), `${a} missing`);
     }
   });
 
   it('status and server-populated metadata are removed from every item', () => {
     const out = runItems([
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', uid: 'u', resourceVersion: '1', generation: 2, creationTimestamp: '2024-01-01T00:00:00Z', managedFields: [{}] }, status: { phase: 'x' } },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {
+          name: 'x',
+          uid: 'u',
+          resourceVersion: '1',
+          generation: 2,
+          creationTimestamp: '2024-01-01T00:00:00Z',
+          managedFields: [{}],
+        },
+        status: { phase: 'x' },
+      },
     ]);
     assert.deepEqual(out.items[0], { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
   });
@@ -80,12 +104,18 @@ items:
   });
 
   it('strings a YAML 1.1 reader would misread are quoted in generated objects', () => {
-    const out = runItems([nodeGroup('workers', { 'node-type': ['gpu'] }), node('yes', { 'node-type': 'gpu', 'kubernetes.io/hostname': '0755' }), cache('m', 's3://m')]);
+    const out = runItems([
+      nodeGroup('workers', { 'node-type': ['gpu'] }),
+      node('yes', { 'node-type': 'gpu', 'kubernetes.io/hostname': '0755' }),
+      cache('m', 's3://m'),
+    ]);
     const job = generated(out.items).find((o) => o.kind === 'Job');
     assert.ok(job, 'a Job is generated');
     assert.match(out.text, /node: "yes"|node: 'yes'/);
     assert.match(out.text, /kubernetes\.io\/hostname: "0755"|kubernetes\.io\/hostname: '0755'/);
-    const reread = parse(out.text, { version: '1.1' }) as { items: { metadata: { labels?: Record<string, unknown> } }[] };
+    const reread = parse(out.text, { version: '1.1' }) as {
+      items: { metadata: { labels?: Record<string, unknown> } }[];
+    };
     assert.ok(reread.items.some((o) => o.metadata.labels?.node === 'yes'));
   });
 
@@ -106,7 +136,11 @@ items:
 describe('the built binary', () => {
   it('writes a large output (well over 64 KiB) whole through a real pipe, and exits 0', () => {
     const nodes = Array.from({ length: 300 }, (_, i) => node(`gpu-${String(i).padStart(3, '0')}`));
-    const input = JSON.stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: [nodeGroup('workers'), ...nodes, cache('m', 's3://m')] });
+    const input = JSON.stringify({
+      apiVersion: 'config.kubernetes.io/v1',
+      kind: 'ResourceList',
+      items: [nodeGroup('workers'), ...nodes, cache('m', 's3://m')],
+    });
     const child = spawnSync(process.execPath, [BIN], { input, maxBuffer: 256 * 1024 * 1024 });
     assert.equal(child.status, 0, child.stderr.toString());
     assert.ok(child.stdout.length > 256 * 1024, `only ${child.stdout.length} bytes`);
@@ -115,7 +149,11 @@ describe('the built binary', () => {
   });
 
   it('an error result: exit 1, the whole ResourceList on stdout, a human line on stderr, no stack trace', () => {
-    const input = JSON.stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: [cache('m', 's3://m', ['nope'])] });
+    const input = JSON.stringify({
+      apiVersion: 'config.kubernetes.io/v1',
+      kind: 'ResourceList',
+      items: [cache('m', 's3://m', ['nope'])],
+    });
     const child = spawnSync(process.execPath, [BIN], { input });
     assert.equal(child.status, 1);
     const list = parse(child.stdout.toString()) as { items: unknown[]; results: { severity: string }[] };
@@ -139,6 +177,9 @@ items:
     metadata: {name: b, labels: *shared}
 `);
     assert.doesNotMatch(out.text, /[&*]shared/);
-    assert.deepEqual(out.items.map((o) => o.metadata?.labels), [{ team: 'ml' }, { team: 'ml' }]);
+    assert.deepEqual(
+      out.items.map((o) => o.metadata?.labels),
+      [{ team: 'ml' }, { team: 'ml' }],
+    );
   });
 });

@@ -1,13 +1,14 @@
 // One case per KServe rule the function must match byte for byte (kserve-behaviour.md §3–§4).
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { storageKey, modelFolder } from '../fn/kserve/storage-key';
-import { uriUsesCache } from '../fn/kserve/uri-match';
-import { nodeMatchesTerms, requirementMatches } from '../fn/kserve/node-affinity';
-import { goJsonMarshalStringMap } from '../fn/kserve/go-json';
-import { downloadPvName, downloadPvcName, jobName, servingPvcName, servingPvName } from '../fn/build/names';
-import { goRegExp, matchingStorageContainers } from '../fn/kserve/storage-container';
+import { describe, it } from 'node:test';
+import { downloadPvcName, downloadPvName, jobName, servingPvcName, servingPvName } from '../fn/build/names';
 import type { Cache } from '../fn/inputs/index-inputs';
+import { goJsonMarshalStringMap } from '../fn/kserve/go-json';
+import { nodeMatchesTerms, requirementMatches } from '../fn/kserve/node-affinity';
+import { goRegExp, matchingStorageContainers } from '../fn/kserve/storage-container';
+import { modelFolder, storageKey } from '../fn/kserve/storage-key';
+import { uriUsesCache } from '../fn/kserve/uri-match';
 
 describe('storage key: first 16 hex chars of SHA-256 of the raw URI', () => {
   const vectors: [string, string][] = [
@@ -17,7 +18,8 @@ describe('storage key: first 16 hex chars of SHA-256 of the raw URI', () => {
     ['s3://foo/', 'e65e626ad747873c'],
   ];
   for (const [uri, key] of vectors) it(`${uri} → ${key}`, () => assert.equal(storageKey(uri), key));
-  it('does not trim: a trailing slash is another folder', () => assert.notEqual(storageKey('gs://b/m'), storageKey('gs://b/m/')));
+  it('does not trim: a trailing slash is another folder', () =>
+    assert.notEqual(storageKey('gs://b/m'), storageKey('gs://b/m/')));
   it('the folder is models/<key>', () => assert.equal(modelFolder('s3://foo'), 'models/83fbff445b51876f'));
 });
 
@@ -36,7 +38,8 @@ describe('URI matching: equal, or the cache URI followed by "/"', () => {
     ['gs://bucket/model/x', 'gs://bucket/model//', false],
   ];
   for (const [isvcUri, cacheUri, expected] of table) {
-    it(`${isvcUri} ${expected ? 'uses' : 'does not use'} ${cacheUri}`, () => assert.equal(uriUsesCache(isvcUri, cacheUri), expected));
+    it(`${isvcUri} ${expected ? 'uses' : 'does not use'} ${cacheUri}`, () =>
+      assert.equal(uriUsesCache(isvcUri, cacheUri), expected));
   }
 });
 
@@ -59,18 +62,41 @@ describe('node affinity: terms ORed, requirements ANDed, six operators', () => {
     ['Gt on a non-integer label never matches', { key: 'zone', operator: 'Gt', values: ['1'] }, false],
     ['an unknown operator never matches', { key: 'zone', operator: 'Like', values: ['a'] }, false],
   ];
-  for (const [name, requirement, expected] of cases) it(name, () => assert.equal(requirementMatches(requirement, labels), expected));
+  for (const [name, requirement, expected] of cases)
+    it(name, () => assert.equal(requirementMatches(requirement, labels), expected));
 
   const node = { name: 'gpu-1', labels };
   it('requirements inside a term are ANDed', () => {
-    assert.equal(nodeMatchesTerms(node, [{ matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }, { key: 'gpu', operator: 'DoesNotExist' }] }]), false);
+    assert.equal(
+      nodeMatchesTerms(node, [
+        {
+          matchExpressions: [
+            { key: 'zone', operator: 'In', values: ['a'] },
+            { key: 'gpu', operator: 'DoesNotExist' },
+          ],
+        },
+      ]),
+      false,
+    );
   });
   it('terms are ORed', () => {
-    assert.equal(nodeMatchesTerms(node, [{ matchExpressions: [{ key: 'zone', operator: 'In', values: ['z'] }] }, { matchExpressions: [{ key: 'gpu', operator: 'Exists' }] }]), true);
+    assert.equal(
+      nodeMatchesTerms(node, [
+        { matchExpressions: [{ key: 'zone', operator: 'In', values: ['z'] }] },
+        { matchExpressions: [{ key: 'gpu', operator: 'Exists' }] },
+      ]),
+      true,
+    );
   });
   it('matchFields matches metadata.name', () => {
-    assert.equal(nodeMatchesTerms(node, [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['gpu-1'] }] }]), true);
-    assert.equal(nodeMatchesTerms(node, [{ matchFields: [{ key: 'metadata.name', operator: 'NotIn', values: ['gpu-1'] }] }]), false);
+    assert.equal(
+      nodeMatchesTerms(node, [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['gpu-1'] }] }]),
+      true,
+    );
+    assert.equal(
+      nodeMatchesTerms(node, [{ matchFields: [{ key: 'metadata.name', operator: 'NotIn', values: ['gpu-1'] }] }]),
+      false,
+    );
   });
   it('a PV without required node affinity matches no node', () => {
     assert.equal(nodeMatchesTerms(node, undefined), false);
@@ -98,7 +124,12 @@ describe('names: KServe concatenations for volumes, fixed hashed names for Jobs'
   });
   const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
   it('a Job name is a DNS-1123 label of at most 63 characters', () => {
-    for (const [c, n] of [['llama', 'gpu-1'], ['a'.repeat(63), 'b'.repeat(63)], ['Model.V2', 'ip-10-0-0-1.ec2.internal'], ['x', '-']]) {
+    for (const [c, n] of [
+      ['llama', 'gpu-1'],
+      ['a'.repeat(63), 'b'.repeat(63)],
+      ['Model.V2', 'ip-10-0-0-1.ec2.internal'],
+      ['x', '-'],
+    ]) {
       const name = jobName(c, n, 'fingerprint');
       assert.ok(name.length <= 63, `${name} is ${name.length} long`);
       assert.match(name, dns1123Label);
@@ -112,10 +143,14 @@ describe('names: KServe concatenations for volumes, fixed hashed names for Jobs'
 });
 
 describe("Go's json.Marshal of map[string]string", () => {
-  it('sorts keys and writes compact JSON', () => assert.equal(goJsonMarshalStringMap({ type: 's3', region: 'us-west-2' }), '{"region":"us-west-2","type":"s3"}'));
-  it('escapes <, > and & as \\u003c, \\u003e, \\u0026', () => assert.equal(goJsonMarshalStringMap({ q: 'a<b>&c' }), '{"q":"a\\u003cb\\u003e\\u0026c"}'));
-  it('escapes U+2028 and U+2029', () => assert.equal(goJsonMarshalStringMap({ s: '\u2028\u2029' }), '{"s":"\\u2028\\u2029"}'));
-  it('sorts by UTF-8 bytes, not UTF-16 units', () => assert.equal(goJsonMarshalStringMap({ '\u{1F600}': '1', '\uFF61': '2' }), '{"｡":"2","😀":"1"}'));
+  it('sorts keys and writes compact JSON', () =>
+    assert.equal(goJsonMarshalStringMap({ type: 's3', region: 'us-west-2' }), '{"region":"us-west-2","type":"s3"}'));
+  it('escapes <, > and & as \\u003c, \\u003e, \\u0026', () =>
+    assert.equal(goJsonMarshalStringMap({ q: 'a<b>&c' }), '{"q":"a\\u003cb\\u003e\\u0026c"}'));
+  it('escapes U+2028 and U+2029', () =>
+    assert.equal(goJsonMarshalStringMap({ s: '\u2028\u2029' }), '{"s":"\\u2028\\u2029"}'));
+  it('sorts by UTF-8 bytes, not UTF-16 units', () =>
+    assert.equal(goJsonMarshalStringMap({ '\u{1F600}': '1', '\uFF61': '2' }), '{"｡":"2","😀":"1"}'));
   it('writes an empty map as {}', () => assert.equal(goJsonMarshalStringMap({}), '{}'));
 });
 
@@ -127,8 +162,10 @@ describe('ClusterStorageContainer matching', () => {
     spec: { container: { name: 'c', image: 'i' }, supportedUriFormats: formats, workloadType: 'localModelDownloadJob' },
     ...extra,
   });
-  it('a prefix is a plain prefix', () => assert.equal(matchingStorageContainers([csc('a', [{ prefix: 'hf://' }])], 'hf://x/y').length, 1));
-  it('a regex matches anywhere (unanchored)', () => assert.equal(matchingStorageContainers([csc('a', [{ regex: 'llama' }])], 'hf://meta/llama-3').length, 1));
+  it('a prefix is a plain prefix', () =>
+    assert.equal(matchingStorageContainers([csc('a', [{ prefix: 'hf://' }])], 'hf://x/y').length, 1));
+  it('a regex matches anywhere (unanchored)', () =>
+    assert.equal(matchingStorageContainers([csc('a', [{ regex: 'llama' }])], 'hf://meta/llama-3').length, 1));
   it('a disabled one and an initContainer one never match', () => {
     assert.equal(matchingStorageContainers([csc('a', [{ prefix: 'hf://' }], { disabled: true })], 'hf://x').length, 0);
     const init = csc('b', [{ prefix: 'hf://' }]);
@@ -136,7 +173,12 @@ describe('ClusterStorageContainer matching', () => {
     assert.equal(matchingStorageContainers([init], 'hf://x').length, 0);
   });
   it('several matches come first by name', () => {
-    assert.deepEqual(matchingStorageContainers([csc('zeta', [{ prefix: 'hf://' }]), csc('alpha', [{ prefix: 'hf' }])], 'hf://x').map((c) => c.metadata?.name), ['alpha', 'zeta']);
+    assert.deepEqual(
+      matchingStorageContainers([csc('zeta', [{ prefix: 'hf://' }]), csc('alpha', [{ prefix: 'hf' }])], 'hf://x').map(
+        (c) => c.metadata?.name,
+      ),
+      ['alpha', 'zeta'],
+    );
   });
   it("RE2's leading (?i) flag is honoured", () => assert.equal(goRegExp('(?i)^HF://').test('hf://x'), true));
 });

@@ -1,13 +1,15 @@
 // The output ResourceList is printed in pieces, so that a fleet's thousands of Jobs never exist as YAML
 // nodes all at once (fn/krm/resource-list.ts). These tests hold the pieces to the bytes of the
 // straightforward way: every item made into a node of one document, printed at once.
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { Document, type Node as YamlNode } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
+import { Document } from 'yaml';
 import { generateResourceList } from '../bench/generate';
 import { compile } from '../fn/compile';
 import { keepLeadingCommentInside } from '../fn/krm/item-comments';
@@ -39,7 +41,11 @@ function bothWays(input: string, extraItems: KObject[] = []): { pieces: string[]
   const parsed = parseResourceList(input);
   const compiled = compile(parsed.items, parsed.functionConfig);
   for (const node of parsed.nodes.values()) keepLeadingCommentInside(node);
-  const out = { items: [...compiled.items, ...extraItems], functionConfig: parsed.functionConfig, results: compiled.results };
+  const out = {
+    items: [...compiled.items, ...extraItems],
+    functionConfig: parsed.functionConfig,
+    results: compiled.results,
+  };
   return { pieces: [...printResourceList(out, parsed.nodes)], whole: printedWhole(out, parsed.nodes) };
 }
 
@@ -140,7 +146,15 @@ describe('output printed in pieces is byte-identical to printing it as one docum
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'awkward', labels: {} },
-      data: { octal: '0755', bool: 'on', sexagesimal: '1:20', empty: '', multi: 'a\nb\n', spaces: '  lead', hash: 'a #b' },
+      data: {
+        octal: '0755',
+        bool: 'on',
+        sexagesimal: '1:20',
+        empty: '',
+        multi: 'a\nb\n',
+        spaces: '  lead',
+        hash: 'a #b',
+      },
       list: [[], {}, [['nested']], null, 1.5, true],
       kept: 'ends with blank lines\n\n\n',
     };
@@ -149,7 +163,10 @@ describe('output printed in pieces is byte-identical to printing it as one docum
   });
 
   it('only generated items, and no items at all', () => {
-    const onlyGenerated: ResourceListOutput = { items: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' } }], results: [] };
+    const onlyGenerated: ResourceListOutput = {
+      items: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' } }],
+      results: [],
+    };
     assert.equal([...printResourceList(onlyGenerated, new Map())].join(''), printedWhole(onlyGenerated, new Map()));
     const none: ResourceListOutput = { items: [], results: [{ severity: 'error', message: 'nothing to do' }] };
     assert.equal([...printResourceList(none, new Map())].join(''), printedWhole(none, new Map()));
@@ -159,14 +176,33 @@ describe('output printed in pieces is byte-identical to printing it as one docum
     const parsed = parseResourceList(AWKWARD_INPUT);
     const yamlish = fc.constantFrom('yes', 'No', '0o17', '0x1F', '1e3', '~', 'null', '- a', 'a: b', '#', 'x\n\n', ' ');
     const tree = fc.letrec((tie) => ({
-      value: fc.oneof({ depthSize: 'small' }, fc.string(), yamlish, fc.integer(), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null), tie('list'), tie('dict')),
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.string(),
+        yamlish,
+        fc.integer(),
+        fc.double({ noNaN: true }),
+        fc.boolean(),
+        fc.constant(null),
+        tie('list'),
+        tie('dict'),
+      ),
       list: fc.array(tie('value'), { maxLength: 4 }),
       dict: fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), tie('value'), { maxKeys: 4 }),
     }));
-    const item = fc.record({ apiVersion: fc.constant('v1'), kind: fc.constant('ConfigMap'), metadata: fc.record({ name: fc.string() }), data: tree.dict });
+    const item = fc.record({
+      apiVersion: fc.constant('v1'),
+      kind: fc.constant('ConfigMap'),
+      metadata: fc.record({ name: fc.string() }),
+      data: tree.dict,
+    });
     fc.assert(
       fc.property(fc.array(item, { maxLength: 5 }), (generated) => {
-        const out = { items: [...parsed.items, ...(generated as KObject[])], functionConfig: parsed.functionConfig, results: [] };
+        const out = {
+          items: [...parsed.items, ...(generated as KObject[])],
+          functionConfig: parsed.functionConfig,
+          results: [],
+        };
         assert.equal([...printResourceList(out, parsed.nodes)].join(''), printedWhole(out, parsed.nodes));
       }),
       { numRuns: 150, seed: 7 },
@@ -177,7 +213,11 @@ describe('output printed in pieces is byte-identical to printing it as one docum
     it(`golden case ${c.name}`, () => {
       const { pieces, whole } = bothWays(readFileSync(join(c.dir, 'input.yaml'), 'utf8'));
       assert.equal(pieces.join(''), whole);
-      assert.equal(whole, readFileSync(join(c.dir, 'expected-output.yaml'), 'utf8'), 'the one-document print is what the goldens hold');
+      assert.equal(
+        whole,
+        readFileSync(join(c.dir, 'expected-output.yaml'), 'utf8'),
+        'the one-document print is what the goldens hold',
+      );
     });
   }
 

@@ -1,23 +1,29 @@
 // Properties that make the output safe to commit: order-independent, idempotent, and pruning exactly.
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { parse } from 'yaml';
+import type { KObject } from '../fn/krm/objects';
+import { cache, isvc, namespacedCache, node, nodeGroup } from './support/fixtures';
 import { goldenCases } from './support/golden';
 import { generated, run, runItems, shuffled, validateAgainstKubernetes } from './support/harness';
-import { cache, isvc, namespacedCache, node, nodeGroup } from './support/fixtures';
-import type { KObject } from '../fn/krm/objects';
 
-const inputOf = (dir: string) => parse(readFileSync(join(dir, 'input.yaml'), 'utf8'), { version: '1.1' }) as { items: KObject[]; functionConfig?: KObject };
+const inputOf = (dir: string) =>
+  parse(readFileSync(join(dir, 'input.yaml'), 'utf8'), { version: '1.1' }) as {
+    items: KObject[];
+    functionConfig?: KObject;
+  };
 
 describe('determinism: the same input in any order gives byte-identical output', () => {
   for (const c of goldenCases()) {
     it(c.name, () => {
       const { items, functionConfig } = inputOf(c.dir);
       const expected = runItems(items, functionConfig).text;
-      for (let seed = 1; seed <= 5; seed++) assert.equal(runItems(shuffled(items, seed), functionConfig).text, expected, `seed ${seed}`);
+      for (let seed = 1; seed <= 5; seed++)
+        assert.equal(runItems(shuffled(items, seed), functionConfig).text, expected, `seed ${seed}`);
     });
   }
 
@@ -60,7 +66,14 @@ describe('pruning: removing a cache removes exactly its objects', () => {
         const removed = caches[pick % caches.length];
         const without = items.filter((o) => o !== removed);
         // Re-run on the full output with the cache taken out, as a user would edit the package.
-        const previous = runItems(items).items.filter((o) => !(o.kind === removed.kind && o.metadata?.name === removed.metadata?.name && o.metadata?.namespace === removed.metadata?.namespace));
+        const previous = runItems(items).items.filter(
+          (o) =>
+            !(
+              o.kind === removed.kind &&
+              o.metadata?.name === removed.metadata?.name &&
+              o.metadata?.namespace === removed.metadata?.namespace
+            ),
+        );
         assert.deepEqual(generated(runItems(previous).items), generated(runItems(without).items));
       }),
       { numRuns: 150, seed: 11 },
@@ -71,7 +84,12 @@ describe('pruning: removing a cache removes exactly its objects', () => {
     const first = runItems([nodeGroup('workers'), node('gpu-1'), cache('a', 's3://m/a'), cache('b', 's3://m/b')]);
     const withoutB = first.items.filter((o) => !(o.kind === 'LocalModelCache' && o.metadata?.name === 'b'));
     const second = runItems(withoutB);
-    assert.deepEqual(generated(second.items).map((o) => o.metadata?.name).filter((n) => n?.startsWith('b')), []);
+    assert.deepEqual(
+      generated(second.items)
+        .map((o) => o.metadata?.name)
+        .filter((n) => n?.startsWith('b')),
+      [],
+    );
     assert.ok(generated(second.items).some((o) => o.metadata?.name?.startsWith('a-')));
   });
 });
@@ -92,14 +110,33 @@ function randomPackage(): fc.Arbitrary<KObject[]> {
   const name = fc.constantFrom('alpha', 'beta', 'gamma', 'delta');
   const group = fc.constantFrom('g1', 'g2', 'g3');
   const ns = fc.constantFrom('team-a', 'team-b', 'kserve-localmodel-jobs');
-  const uri = fc.constantFrom('s3://m/llama', 's3://m/llama/', 'hf://org/qwen', 'gs://b/model', 'gs://b/model/sub', 'gs://b/model-evil');
+  const uri = fc.constantFrom(
+    's3://m/llama',
+    's3://m/llama/',
+    'hf://org/qwen',
+    'gs://b/model',
+    'gs://b/model/sub',
+    'gs://b/model-evil',
+  );
   return fc
     .record({
       groups: fc.uniqueArray(group, { minLength: 1, maxLength: 3 }),
-      nodes: fc.uniqueArray(fc.record({ name: fc.constantFrom('n1', 'n2', 'n3', 'n4'), pool: group }), { selector: (n) => n.name, maxLength: 4 }),
-      caches: fc.uniqueArray(fc.record({ name, uri, groups: fc.uniqueArray(group, { minLength: 1, maxLength: 2 }) }), { selector: (c) => c.name, maxLength: 3 }),
-      nsCaches: fc.uniqueArray(fc.record({ name, ns, uri, groups: fc.uniqueArray(group, { minLength: 1, maxLength: 2 }) }), { selector: (c) => `${c.ns}/${c.name}`, maxLength: 2 }),
-      isvcs: fc.uniqueArray(fc.record({ name, ns, uri, group: fc.option(group, { nil: undefined }) }), { selector: (i) => `${i.ns}/${i.name}`, maxLength: 4 }),
+      nodes: fc.uniqueArray(fc.record({ name: fc.constantFrom('n1', 'n2', 'n3', 'n4'), pool: group }), {
+        selector: (n) => n.name,
+        maxLength: 4,
+      }),
+      caches: fc.uniqueArray(fc.record({ name, uri, groups: fc.uniqueArray(group, { minLength: 1, maxLength: 2 }) }), {
+        selector: (c) => c.name,
+        maxLength: 3,
+      }),
+      nsCaches: fc.uniqueArray(
+        fc.record({ name, ns, uri, groups: fc.uniqueArray(group, { minLength: 1, maxLength: 2 }) }),
+        { selector: (c) => `${c.ns}/${c.name}`, maxLength: 2 },
+      ),
+      isvcs: fc.uniqueArray(fc.record({ name, ns, uri, group: fc.option(group, { nil: undefined }) }), {
+        selector: (i) => `${i.ns}/${i.name}`,
+        maxLength: 4,
+      }),
     })
     .map(({ groups, nodes, caches, nsCaches, isvcs }) => {
       const usable = (gs: string[]) => gs.filter((g) => (groups as string[]).includes(g));
@@ -108,10 +145,15 @@ function randomPackage(): fc.Arbitrary<KObject[]> {
         ...groups.map((g) => nodeGroup(g, { pool: [g] })),
         ...nodes.map((n) => node(n.name, { pool: n.pool })),
         // KServe's webhook rejects two cluster caches with one URI: keep the random packages valid.
-        ...caches.filter((c) => usable(c.groups).length > 0 && !uniqueUris.has(c.uri) && uniqueUris.add(c.uri)).map((c) => cache(c.name, c.uri, usable(c.groups))),
-        ...nsCaches.filter((c) => usable(c.groups).length > 0).map((c) => namespacedCache(c.name, c.ns, c.uri, usable(c.groups))),
-        ...isvcs.map((i) => isvc(i.name, i.ns, i.uri, i.group ? { 'serving.kserve.io/nodegroup': i.group } : undefined)),
+        ...caches
+          .filter((c) => usable(c.groups).length > 0 && !uniqueUris.has(c.uri) && uniqueUris.add(c.uri))
+          .map((c) => cache(c.name, c.uri, usable(c.groups))),
+        ...nsCaches
+          .filter((c) => usable(c.groups).length > 0)
+          .map((c) => namespacedCache(c.name, c.ns, c.uri, usable(c.groups))),
+        ...isvcs.map((i) =>
+          isvc(i.name, i.ns, i.uri, i.group ? { 'serving.kserve.io/nodegroup': i.group } : undefined),
+        ),
       ] as KObject[];
     });
 }
-

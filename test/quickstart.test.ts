@@ -1,10 +1,11 @@
 // The bundled example through the real kpt: what a new user runs first.
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 
 const ROOT = join(__dirname, '..');
@@ -12,28 +13,41 @@ const BIN = join(ROOT, 'dist', 'kserve-localmodel-fn.js');
 const hasKpt = spawnSync('kpt', ['version']).status === 0;
 
 describe('examples/quickstart', () => {
-  it('npm start prints the seed example\'s manifests: 2 PVs, 2 PVCs, a Job per GPU node wired to hf-downloader', () => {
+  it("npm start prints the seed example's manifests: 2 PVs, 2 PVCs, a Job per GPU node wired to hf-downloader", () => {
     const child = spawnSync(process.execPath, [BIN, 'render', join(ROOT, 'examples', 'quickstart')]);
     assert.equal(child.status, 0, child.stderr.toString());
-    const docs = child.stdout.toString().split(/^---$/m).map((d) => parse(d, { version: '1.1' }));
+    const docs = child.stdout
+      .toString()
+      .split(/^---$/m)
+      .map((d) => parse(d, { version: '1.1' }));
     const jobs = docs.filter((d) => d.kind === 'Job');
-    assert.deepEqual(jobs.map((j) => j.spec.template.spec.nodeSelector['kubernetes.io/hostname']), ['gpu-node-1', 'gpu-node-2']);
+    assert.deepEqual(
+      jobs.map((j) => j.spec.template.spec.nodeSelector['kubernetes.io/hostname']),
+      ['gpu-node-1', 'gpu-node-2'],
+    );
     assert.equal(docs.filter((d) => d.kind === 'PersistentVolume').length, 2);
     assert.equal(docs.filter((d) => d.kind === 'PersistentVolumeClaim').length, 2);
     for (const job of jobs) {
       assert.equal(job.spec.template.spec.serviceAccountName, 'hf-downloader');
       assert.equal(job.spec.template.spec.containers[0].volumeMounts[0].subPath, 'models/c277d78a31bc6624');
     }
-    assert.equal(docs.some((d) => d.kind === 'Node' || d.kind === 'Kptfile' || d.kind === 'LocalModelFnConfig'), false, 'no local-config objects');
+    assert.equal(
+      docs.some((d) => d.kind === 'Node' || d.kind === 'Kptfile' || d.kind === 'LocalModelFnConfig'),
+      false,
+      'no local-config objects',
+    );
   });
 
   it('kpt fn eval --exec writes the generated files into the package', (t) => {
-    if (!hasKpt) return t.skip('kpt not found on PATH: this end-to-end test needs the real kpt (it cannot be installed from npm)');
+    if (!hasKpt)
+      return t.skip('kpt not found on PATH: this end-to-end test needs the real kpt (it cannot be installed from npm)');
     const dir = mkdtempSync(join(tmpdir(), 'quickstart-'));
     try {
       const pkg = join(dir, 'quickstart');
       cpSync(join(ROOT, 'examples', 'quickstart'), pkg, { recursive: true });
-      const child = spawnSync('kpt', ['fn', 'eval', pkg, '--exec', BIN, '--fn-config', join(pkg, 'fn-config.yaml')], { encoding: 'utf8' });
+      const child = spawnSync('kpt', ['fn', 'eval', pkg, '--exec', BIN, '--fn-config', join(pkg, 'fn-config.yaml')], {
+        encoding: 'utf8',
+      });
       assert.equal(child.status, 0, child.stderr);
       const jobs = readdirSync(join(pkg, 'generated', 'kserve-localmodel-jobs')).filter((f) => f.startsWith('job_'));
       assert.equal(jobs.length, 2);

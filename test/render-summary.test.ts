@@ -35,7 +35,21 @@ describe('parseQuantity', () => {
   });
 
   test('anything else is not a quantity', () => {
-    for (const q of ['', 'Gi', '10 Gi', ' 10Gi', '10gi', '10GB', '1.2.3', '0x10', '1e', '1e999', 'ten', Number.NaN, Number.POSITIVE_INFINITY]) {
+    for (const q of [
+      '',
+      'Gi',
+      '10 Gi',
+      ' 10Gi',
+      '10gi',
+      '10GB',
+      '1.2.3',
+      '0x10',
+      '1e',
+      '1e999',
+      'ten',
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+    ]) {
       assert.equal(parseQuantity(q), undefined, String(q));
     }
   });
@@ -45,7 +59,7 @@ describe('parseQuantity', () => {
     assert.equal(formatBytes(1536n << 20n), '1.5Gi');
     assert.equal(formatBytes(500_000_000n), '476.8Mi');
     assert.equal(formatBytes(999n), '999');
-    assert.equal(formatBytes((2n * Gi) - 1n), '2.0Gi');
+    assert.equal(formatBytes(2n * Gi - 1n), '2.0Gi');
     assert.equal(formatBytes(-(2n * Gi)), '-2Gi');
   });
 });
@@ -68,12 +82,17 @@ const nodeGroup = (name: string, storageLimit: string | undefined, pool: string)
       capacity: { storage: '100Gi' },
       local: { path: '/models' },
       storageClassName: 'local-storage',
-      nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'pool', operator: 'In', values: [pool] }] }] } },
+      nodeAffinity: {
+        required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'pool', operator: 'In', values: [pool] }] }] },
+      },
     },
-    persistentVolumeClaimSpec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '100Gi' } }, storageClassName: 'local-storage' },
+    persistentVolumeClaimSpec: {
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: '100Gi' } },
+      storageClassName: 'local-storage',
+    },
   },
 });
-
 
 const node = (name: string, pool: string): KObject => ({
   apiVersion: 'v1',
@@ -87,7 +106,11 @@ describe('summarize', () => {
     nodeGroup('cpu', '100Gi', 'cpu'),
     nodeGroup('spare', '1Ti', 'none'),
     cache('llama', 'hf://meta/llama', '30Gi', ['gpu']),
-    { ...cache('llama-again', 'hf://meta/llama', '30Gi', ['gpu']), kind: 'LocalModelNamespaceCache', metadata: { name: 'llama-again', namespace: 'team' } },
+    {
+      ...cache('llama-again', 'hf://meta/llama', '30Gi', ['gpu']),
+      kind: 'LocalModelNamespaceCache',
+      metadata: { name: 'llama-again', namespace: 'team' },
+    },
     cache('mistral', 'hf://mistral/7b', '15Gi', ['gpu', 'cpu']),
     cache('tiny', 'hf://tiny/model', '1Gi', ['cpu']),
     cache('idle', 'hf://idle/model', '1Gi', ['spare']),
@@ -99,7 +122,10 @@ describe('summarize', () => {
   test('per node group: models, nodes with a download Job, Jobs, storage against storageLimit', () => {
     const [cpu, gpu, spare] = summarize(items);
     assert.equal(gpu.name, 'gpu');
-    assert.deepEqual(gpu.models.map((m) => m.cache), ['llama', 'mistral', 'team/llama-again']);
+    assert.deepEqual(
+      gpu.models.map((m) => m.cache),
+      ['llama', 'mistral', 'team/llama-again'],
+    );
     assert.equal(gpu.models[2].sharesFolderWith, 'llama', 'the same URI is one folder on the disk');
     assert.deepEqual(gpu.nodes, ['gpu-1', 'gpu-2']);
     assert.equal(gpu.jobs, 4, 'one Job per node and model folder');
@@ -117,13 +143,33 @@ describe('summarize', () => {
   test('the text says what a reviewer needs: counts, the sum against the limit, groups that get nothing', () => {
     const text = renderSummary(items, 20);
     const lines = text.split('\n');
-    assert.equal(lines[0], 'summary: 20 manifests to apply, 18 generated (6 PersistentVolumes, 6 PersistentVolumeClaims, 6 Jobs)');
-    assert.ok(lines.includes('node group gpu: 3 models, 2 nodes, 4 download Jobs, storage 45Gi of 100Gi storageLimit (45%)'), text);
-    assert.ok(lines.includes('  models: llama 30Gi, mistral 15Gi, team/llama-again 30Gi (same model folder as llama, counted once)'), text);
-    assert.ok(lines.includes('node group cpu: 2 models, 1 node, 2 download Jobs, storage 16Gi of 100Gi storageLimit (16%)'), text);
+    assert.equal(
+      lines[0],
+      'summary: 20 manifests to apply, 18 generated (6 PersistentVolumes, 6 PersistentVolumeClaims, 6 Jobs)',
+    );
+    assert.ok(
+      lines.includes('node group gpu: 3 models, 2 nodes, 4 download Jobs, storage 45Gi of 100Gi storageLimit (45%)'),
+      text,
+    );
+    assert.ok(
+      lines.includes(
+        '  models: llama 30Gi, mistral 15Gi, team/llama-again 30Gi (same model folder as llama, counted once)',
+      ),
+      text,
+    );
+    assert.ok(
+      lines.includes('node group cpu: 2 models, 1 node, 2 download Jobs, storage 16Gi of 100Gi storageLimit (16%)'),
+      text,
+    );
     assert.ok(lines.includes('  models: mistral 15Gi, tiny 1Gi'), text);
-    assert.ok(lines.includes('node group spare: 1 model, 0 nodes, 0 download Jobs, storage 1Gi of 1Ti storageLimit (0%)'), text);
-    assert.ok(lines.includes('  nodes:  none: no node of the inventory matches this group, so nothing is downloaded'), text);
+    assert.ok(
+      lines.includes('node group spare: 1 model, 0 nodes, 0 download Jobs, storage 1Gi of 1Ti storageLimit (0%)'),
+      text,
+    );
+    assert.ok(
+      lines.includes('  nodes:  none: no node of the inventory matches this group, so nothing is downloaded'),
+      text,
+    );
     assert.ok(text.endsWith('\n'));
   });
 
@@ -141,7 +187,9 @@ describe('summarize', () => {
     assert.equal(ok.status, 0);
     assert.match(ok.stderr, /^summary: 11 manifests to apply, 8 generated/m);
     assert.doesNotMatch(ok.stdout, /summary/);
-    const failed = runFn(['render', 'examples/argocd/app', '--argocd'], { env: { ...process.env, ARGOCD_ENV_NODES: 'not a list' } });
+    const failed = runFn(['render', 'examples/argocd/app', '--argocd'], {
+      env: { ...process.env, ARGOCD_ENV_NODES: 'not a list' },
+    });
     assert.equal(failed.status, 1);
     assert.doesNotMatch(failed.stderr, /summary/);
   });

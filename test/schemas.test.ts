@@ -1,75 +1,84 @@
 // JSON Schemas of the inputs, through the compiled validators and schemaViolations().
 // Needs fn/validate/schemas.generated.js: run `node scripts/compile-schemas.mjs` first.
 
-import { describe, test } from "node:test";
-import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { schemaViolations } from "../fn/validate/schema-errors.js";
-import { validators } from "../fn/validate/schemas.generated.js";
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { schemaViolations } from '../fn/validate/schema-errors';
+import { validators } from '../fn/validate/schemas.generated';
 
-const KSERVE = "serving.kserve.io/v1alpha1";
-const FN = "fn.kserve-localmodel.dev/v1alpha1";
+const KSERVE = 'serving.kserve.io/v1alpha1';
+const FN = 'fn.kserve-localmodel.dev/v1alpha1';
 
-function readSchema(file: string): Record<string, any> {
-  return JSON.parse(readFileSync(join(__dirname, "..", "schemas", file), "utf8"));
+interface SchemaNode {
+  description?: string;
+  pattern?: string;
+  type?: string | string[];
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  definitions?: Record<string, SchemaNode>;
 }
 
-function cache(spec: Record<string, unknown>, kind = "LocalModelCache"): Record<string, unknown> {
-  return { apiVersion: KSERVE, kind, metadata: { name: "llama3-8b" }, spec };
+function readSchema(file: string): SchemaNode {
+  return JSON.parse(readFileSync(join(__dirname, '..', 'schemas', file), 'utf8'));
 }
 
-const validCacheSpec = { sourceModelUri: "s3://mybucket/mymodel", modelSize: "5Gi", nodeGroups: ["workers"] };
+function cache(spec: Record<string, unknown>, kind = 'LocalModelCache'): Record<string, unknown> {
+  return { apiVersion: KSERVE, kind, metadata: { name: 'llama3-8b' }, spec };
+}
+
+const validCacheSpec = { sourceModelUri: 's3://mybucket/mymodel', modelSize: '5Gi', nodeGroups: ['workers'] };
 
 function fnConfig(spec: Record<string, unknown>): Record<string, unknown> {
-  return { apiVersion: FN, kind: "LocalModelFnConfig", metadata: { name: "localmodel" }, spec };
+  return { apiVersion: FN, kind: 'LocalModelFnConfig', metadata: { name: 'localmodel' }, spec };
 }
 
 // The examples of seed-localmodelcache-credentials.md.
 const seedExamples: Array<[string, Record<string, unknown>]> = [
   [
-    "method 1: serviceAccountName",
+    'method 1: serviceAccountName',
     cache({
-      sourceModelUri: "hf://meta-llama/Meta-Llama-3-8B",
-      modelSize: "10Gi",
-      nodeGroups: ["workers"],
-      serviceAccountName: "hf-downloader",
+      sourceModelUri: 'hf://meta-llama/Meta-Llama-3-8B',
+      modelSize: '10Gi',
+      nodeGroups: ['workers'],
+      serviceAccountName: 'hf-downloader',
     }),
   ],
   [
-    "method 2: storage key",
+    'method 2: storage key',
     cache({
-      sourceModelUri: "hf://meta-llama/Meta-Llama-3-8B",
-      modelSize: "10Gi",
-      nodeGroups: ["workers"],
-      storage: { key: "hf-credentials" },
+      sourceModelUri: 'hf://meta-llama/Meta-Llama-3-8B',
+      modelSize: '10Gi',
+      nodeGroups: ['workers'],
+      storage: { key: 'hf-credentials' },
     }),
   ],
   [
-    "method 3: inline parameters",
+    'method 3: inline parameters',
     {
       apiVersion: KSERVE,
-      kind: "LocalModelCache",
-      metadata: { name: "s3-model" },
+      kind: 'LocalModelCache',
+      metadata: { name: 's3-model' },
       spec: {
-        sourceModelUri: "s3://mybucket/mymodel",
-        modelSize: "5Gi",
-        nodeGroups: ["workers"],
-        storage: { key: "my-s3-key", parameters: { type: "s3", region: "us-west-2" } },
+        sourceModelUri: 's3://mybucket/mymodel',
+        modelSize: '5Gi',
+        nodeGroups: ['workers'],
+        storage: { key: 'my-s3-key', parameters: { type: 's3', region: 'us-west-2' } },
       },
     },
   ],
   [
-    "complete setup: cache",
+    'complete setup: cache',
     {
       apiVersion: KSERVE,
-      kind: "LocalModelCache",
-      metadata: { name: "meta-llama3-8b-instruct" },
+      kind: 'LocalModelCache',
+      metadata: { name: 'meta-llama3-8b-instruct' },
       spec: {
-        sourceModelUri: "hf://meta-llama/meta-llama-3-8b-instruct",
-        modelSize: "10Gi",
-        nodeGroups: ["workers"],
-        serviceAccountName: "hf-downloader",
+        sourceModelUri: 'hf://meta-llama/meta-llama-3-8b-instruct',
+        modelSize: '10Gi',
+        nodeGroups: ['workers'],
+        serviceAccountName: 'hf-downloader',
       },
     },
   ],
@@ -77,29 +86,30 @@ const seedExamples: Array<[string, Record<string, unknown>]> = [
 
 const seedNodeGroup = {
   apiVersion: KSERVE,
-  kind: "LocalModelNodeGroup",
-  metadata: { name: "workers" },
+  kind: 'LocalModelNodeGroup',
+  metadata: { name: 'workers' },
   spec: {
-    storageLimit: "100Gi",
+    storageLimit: '100Gi',
     persistentVolumeClaimSpec: {
-      accessModes: ["ReadWriteOnce"],
-      resources: { requests: { storage: "100Gi" } },
-      storageClassName: "local-storage",
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: '100Gi' } },
+      storageClassName: 'local-storage',
     },
     persistentVolumeSpec: {
-      accessModes: ["ReadWriteOnce"],
-      capacity: { storage: "100Gi" },
-      local: { path: "/models" },
-      storageClassName: "local-storage",
+      accessModes: ['ReadWriteOnce'],
+      capacity: { storage: '100Gi' },
+      local: { path: '/models' },
+      storageClassName: 'local-storage',
       nodeAffinity: {
         required: {
-          nodeSelectorTerms: [{ matchExpressions: [{ key: "node-type", operator: "In", values: ["gpu"] }] }],
+          nodeSelectorTerms: [{ matchExpressions: [{ key: 'node-type', operator: 'In', values: ['gpu'] }] }],
         },
       },
     },
   },
 };
 
+// biome-ignore lint/suspicious/noExplicitAny: the patches write invalid shapes on purpose
 function nodeGroup(patch: (spec: any) => void): Record<string, unknown> {
   const copy = structuredClone(seedNodeGroup);
   patch(copy.spec);
@@ -108,421 +118,449 @@ function nodeGroup(patch: (spec: any) => void): Record<string, unknown> {
 
 const hfStorageContainer = {
   apiVersion: KSERVE,
-  kind: "ClusterStorageContainer",
-  metadata: { name: "hf-hub" },
+  kind: 'ClusterStorageContainer',
+  metadata: { name: 'hf-hub' },
   spec: {
     container: {
-      name: "storage-initializer",
-      image: "kserve/storage-initializer:latest",
-      env: [{ name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: "hf-secret", key: "HF_TOKEN", optional: false } } }],
-      resources: { requests: { memory: "100Mi", cpu: "100m" }, limits: { memory: "1Gi", cpu: 1 } },
+      name: 'storage-initializer',
+      image: 'kserve/storage-initializer:latest',
+      env: [{ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf-secret', key: 'HF_TOKEN', optional: false } } }],
+      resources: { requests: { memory: '100Mi', cpu: '100m' }, limits: { memory: '1Gi', cpu: 1 } },
     },
-    supportedUriFormats: [{ prefix: "hf://" }, { regex: "^https://huggingface\\.co/" }],
-    workloadType: "localModelDownloadJob",
+    supportedUriFormats: [{ prefix: 'hf://' }, { regex: '^https://huggingface\\.co/' }],
+    workloadType: 'localModelDownloadJob',
   },
 };
 
-describe("valid objects pass", () => {
+describe('valid objects pass', () => {
   for (const [name, obj] of seedExamples) {
     test(`seed LocalModelCache, ${name}`, () => {
-      assert.deepEqual(schemaViolations("LocalModelCache", obj), []);
+      assert.deepEqual(schemaViolations('LocalModelCache', obj), []);
     });
   }
 
-  test("seed LocalModelNodeGroup", () => {
-    assert.deepEqual(schemaViolations("LocalModelNodeGroup", seedNodeGroup), []);
+  test('seed LocalModelNodeGroup', () => {
+    assert.deepEqual(schemaViolations('LocalModelNodeGroup', seedNodeGroup), []);
   });
 
-  test("LocalModelNamespaceCache with a namespace", () => {
-    const obj = { ...cache(validCacheSpec, "LocalModelNamespaceCache"), metadata: { name: "m", namespace: "team-a" } };
-    assert.deepEqual(schemaViolations("LocalModelNamespaceCache", obj), []);
+  test('LocalModelNamespaceCache with a namespace', () => {
+    const obj = { ...cache(validCacheSpec, 'LocalModelNamespaceCache'), metadata: { name: 'm', namespace: 'team-a' } };
+    assert.deepEqual(schemaViolations('LocalModelNamespaceCache', obj), []);
   });
 
-  test("ClusterStorageContainer for download jobs", () => {
-    assert.deepEqual(schemaViolations("ClusterStorageContainer", hfStorageContainer), []);
+  test('ClusterStorageContainer for download jobs', () => {
+    assert.deepEqual(schemaViolations('ClusterStorageContainer', hfStorageContainer), []);
   });
 
-  test("function config with every field", () => {
+  test('function config with every field', () => {
     const obj = fnConfig({
-      outputDir: "manifests/generated",
+      outputDir: 'manifests/generated',
       jobTTLSecondsAfterFinished: 0,
       runAsServiceAccount: false,
-      servingNamespaces: [{ namespace: "team-a", cache: "llama3-8b", nodeGroup: "workers" }, { namespace: "team-b", cache: "llama3-8b" }],
-      nodes: [{ name: "gpu-node-1", labels: { "node-type": "gpu", "kubernetes.io/hostname": "gpu-node-1" } }],
+      servingNamespaces: [
+        { namespace: 'team-a', cache: 'llama3-8b', nodeGroup: 'workers' },
+        { namespace: 'team-b', cache: 'llama3-8b' },
+      ],
+      nodes: [{ name: 'gpu-node-1', labels: { 'node-type': 'gpu', 'kubernetes.io/hostname': 'gpu-node-1' } }],
       tolerations: [
-        { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" },
-        { key: "dedicated", operator: "Equal", value: "ml", effect: "NoExecute", tolerationSeconds: 3600 },
+        { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+        { key: 'dedicated', operator: 'Equal', value: 'ml', effect: 'NoExecute', tolerationSeconds: 3600 },
       ],
     });
-    assert.deepEqual(schemaViolations("LocalModelFnConfig", obj), []);
+    assert.deepEqual(schemaViolations('LocalModelFnConfig', obj), []);
   });
 
-  test("function config without spec", () => {
-    const obj = { apiVersion: FN, kind: "LocalModelFnConfig", metadata: { name: "localmodel" } };
-    assert.deepEqual(schemaViolations("LocalModelFnConfig", obj), []);
+  test('function config without spec', () => {
+    const obj = { apiVersion: FN, kind: 'LocalModelFnConfig', metadata: { name: 'localmodel' } };
+    assert.deepEqual(schemaViolations('LocalModelFnConfig', obj), []);
   });
 
-  test("status written by the cluster is accepted", () => {
+  test('status written by the cluster is accepted', () => {
     const obj = { ...cache(validCacheSpec), status: { copies: { total: 1, available: 1 } } };
-    assert.deepEqual(schemaViolations("LocalModelCache", obj), []);
+    assert.deepEqual(schemaViolations('LocalModelCache', obj), []);
   });
 
-  test("PersistentVolumeSpec fields not described in the schema are accepted", () => {
+  test('PersistentVolumeSpec fields not described in the schema are accepted', () => {
     const obj = nodeGroup((spec) => {
       delete spec.persistentVolumeSpec.local;
-      spec.persistentVolumeSpec.csi = { driver: "local.csi.example.com", volumeHandle: "models" };
-      spec.persistentVolumeClaimSpec.dataSource = { kind: "VolumeSnapshot", name: "warm" };
+      spec.persistentVolumeSpec.csi = { driver: 'local.csi.example.com', volumeHandle: 'models' };
+      spec.persistentVolumeClaimSpec.dataSource = { kind: 'VolumeSnapshot', name: 'warm' };
     });
-    assert.deepEqual(schemaViolations("LocalModelNodeGroup", obj), []);
+    assert.deepEqual(schemaViolations('LocalModelNodeGroup', obj), []);
   });
 });
 
-describe("every generated validator", () => {
-  test("exists per kind and reports validity as a boolean", () => {
+describe('every generated validator', () => {
+  test('exists per kind and reports validity as a boolean', () => {
     assert.deepEqual(Object.keys(validators).sort(), [
-      "ClusterStorageContainer",
-      "LocalModelCache",
-      "LocalModelFnConfig",
-      "LocalModelNamespaceCache",
-      "LocalModelNodeGroup",
+      'ClusterStorageContainer',
+      'LocalModelCache',
+      'LocalModelFnConfig',
+      'LocalModelNamespaceCache',
+      'LocalModelNodeGroup',
     ]);
     assert.equal(validators.LocalModelCache(cache(validCacheSpec)), true);
     assert.equal(validators.LocalModelCache({}), false);
   });
 });
 
-describe("missing required field", () => {
-  test("spec.sourceModelUri", () => {
+describe('missing required field', () => {
+  test('spec.sourceModelUri', () => {
     const { sourceModelUri: _, ...spec } = validCacheSpec;
-    assert.deepEqual(schemaViolations("LocalModelCache", cache(spec)), [
-      { path: "spec.sourceModelUri", message: "required field is missing" },
+    assert.deepEqual(schemaViolations('LocalModelCache', cache(spec)), [
+      { path: 'spec.sourceModelUri', message: 'required field is missing' },
     ]);
   });
 
-  test("metadata.name and spec", () => {
-    assert.deepEqual(schemaViolations("LocalModelCache", { apiVersion: KSERVE, kind: "LocalModelCache", metadata: {} }), [
-      { path: "metadata.name", message: "required field is missing" },
-      { path: "spec", message: "required field is missing" },
+  test('metadata.name and spec', () => {
+    assert.deepEqual(
+      schemaViolations('LocalModelCache', { apiVersion: KSERVE, kind: 'LocalModelCache', metadata: {} }),
+      [
+        { path: 'metadata.name', message: 'required field is missing' },
+        { path: 'spec', message: 'required field is missing' },
+      ],
+    );
+  });
+
+  test('every required field of a node group spec', () => {
+    const obj = { apiVersion: KSERVE, kind: 'LocalModelNodeGroup', metadata: { name: 'workers' }, spec: {} };
+    assert.deepEqual(schemaViolations('LocalModelNodeGroup', obj), [
+      { path: 'spec.persistentVolumeClaimSpec', message: 'required field is missing' },
+      { path: 'spec.persistentVolumeSpec', message: 'required field is missing' },
+      { path: 'spec.storageLimit', message: 'required field is missing' },
     ]);
   });
 
-  test("every required field of a node group spec", () => {
-    const obj = { apiVersion: KSERVE, kind: "LocalModelNodeGroup", metadata: { name: "workers" }, spec: {} };
-    assert.deepEqual(schemaViolations("LocalModelNodeGroup", obj), [
-      { path: "spec.persistentVolumeClaimSpec", message: "required field is missing" },
-      { path: "spec.persistentVolumeSpec", message: "required field is missing" },
-      { path: "spec.storageLimit", message: "required field is missing" },
-    ]);
-  });
-
-  test("local.path and nodeSelectorTerms of the PersistentVolumeSpec", () => {
+  test('local.path and nodeSelectorTerms of the PersistentVolumeSpec', () => {
     const obj = nodeGroup((spec) => {
       spec.persistentVolumeSpec.local = {};
       spec.persistentVolumeSpec.nodeAffinity.required = {};
     });
-    assert.deepEqual(schemaViolations("LocalModelNodeGroup", obj), [
-      { path: "spec.persistentVolumeSpec.local.path", message: "required field is missing" },
-      { path: "spec.persistentVolumeSpec.nodeAffinity.required.nodeSelectorTerms", message: "required field is missing" },
-    ]);
-  });
-
-  test("servingNamespaces entry without cache", () => {
-    assert.deepEqual(schemaViolations("LocalModelFnConfig", fnConfig({ servingNamespaces: [{ namespace: "team-a" }] })), [
-      { path: "spec.servingNamespaces[0].cache", message: "required field is missing" },
-    ]);
-  });
-});
-
-describe("bad quantity", () => {
-  test("modelSize that is not a quantity", () => {
-    assert.deepEqual(schemaViolations("LocalModelCache", cache({ ...validCacheSpec, modelSize: "ten gigs" })), [
-      { path: "spec.modelSize", message: 'expected a Kubernetes quantity such as "10Gi", got "ten gigs"' },
-    ]);
-  });
-
-  test("quantity of the wrong type", () => {
-    assert.deepEqual(schemaViolations("LocalModelCache", cache({ ...validCacheSpec, modelSize: 1.5 })), [
-      { path: "spec.modelSize", message: 'expected a Kubernetes quantity such as "10Gi", got the number 1.5' },
-    ]);
-  });
-
-  test("storageLimit and PersistentVolume capacity", () => {
-    const obj = nodeGroup((spec) => {
-      spec.storageLimit = "100GB";
-      spec.persistentVolumeSpec.capacity.storage = "100 Gi";
-      spec.persistentVolumeClaimSpec.resources.requests.storage = true;
-    });
-    assert.deepEqual(schemaViolations("LocalModelNodeGroup", obj), [
-      { path: "spec.persistentVolumeClaimSpec.resources.requests.storage", message: 'expected a Kubernetes quantity such as "10Gi", got the boolean true' },
-      { path: "spec.persistentVolumeSpec.capacity.storage", message: 'expected a Kubernetes quantity such as "10Gi", got "100 Gi"' },
-      { path: "spec.storageLimit", message: 'expected a Kubernetes quantity such as "10Gi", got "100GB"' },
-    ]);
-  });
-
-  test("integers and every quantity suffix are accepted", () => {
-    for (const modelSize of [10737418240, "10Gi", "500M", "1.5e9", ".5Ki", "100m", "+1", "2E", "1Ei"]) {
-      assert.deepEqual(schemaViolations("LocalModelCache", cache({ ...validCacheSpec, modelSize })), [], String(modelSize));
-    }
-  });
-
-  test("near misses are rejected", () => {
-    for (const modelSize of ["10gi", "10GB", "10 Gi", "Gi", "", "1.5Gi.", "0x10"]) {
-      assert.equal(schemaViolations("LocalModelCache", cache({ ...validCacheSpec, modelSize })).length, 1, modelSize);
-    }
-  });
-});
-
-describe("empty nodeGroups", () => {
-  test("an empty list", () => {
-    assert.deepEqual(schemaViolations("LocalModelCache", cache({ ...validCacheSpec, nodeGroups: [] })), [
-      { path: "spec.nodeGroups", message: "expected at least 1 item, got an empty list" },
-    ]);
-  });
-
-  test("an empty name in the list", () => {
-    assert.deepEqual(schemaViolations("LocalModelCache", cache({ ...validCacheSpec, nodeGroups: ["workers", ""] })), [
-      { path: "spec.nodeGroups[1]", message: "must not be empty" },
-    ]);
-  });
-
-  test("a single name instead of a list", () => {
-    assert.deepEqual(schemaViolations("LocalModelCache", cache({ ...validCacheSpec, nodeGroups: "workers" })), [
-      { path: "spec.nodeGroups", message: 'expected a list, got "workers"' },
-    ]);
-  });
-});
-
-describe("wrong type", () => {
-  test("number for a string", () => {
-    assert.deepEqual(schemaViolations("LocalModelCache", cache({ ...validCacheSpec, serviceAccountName: 42 })), [
-      { path: "spec.serviceAccountName", message: "expected a string, got the number 42" },
-    ]);
-  });
-
-  test("list for a map", () => {
-    const spec = { ...validCacheSpec, storage: { key: "my-s3-key", parameters: ["region=us-west-2"] } };
-    assert.deepEqual(schemaViolations("LocalModelCache", cache(spec)), [
-      { path: "spec.storage.parameters", message: "expected a map of string to string, got a list of 1 item" },
-    ]);
-  });
-
-  test("number as a map value", () => {
-    const spec = { ...validCacheSpec, storage: { parameters: { type: "s3", region: 5 } } };
-    assert.deepEqual(schemaViolations("LocalModelCache", cache(spec)), [
-      { path: "spec.storage.parameters.region", message: "expected a string, got the number 5" },
-    ]);
-  });
-
-  test("YAML 1.1 boolean as a label value, under a key with dots and slashes", () => {
-    const obj = { ...cache(validCacheSpec), metadata: { name: "m", labels: { "app.kubernetes.io/managed": true } } };
-    assert.deepEqual(schemaViolations("LocalModelCache", obj), [
-      { path: "metadata.labels[app.kubernetes.io/managed]", message: "expected a string, got the boolean true" },
-    ]);
-  });
-
-  test("object that is not an object", () => {
-    assert.deepEqual(schemaViolations("LocalModelCache", null), [{ path: "", message: "expected an object, got null" }]);
-  });
-
-  test("non-integer jobTTLSecondsAfterFinished", () => {
-    assert.deepEqual(schemaViolations("LocalModelFnConfig", fnConfig({ jobTTLSecondsAfterFinished: "1h" })), [
-      { path: "spec.jobTTLSecondsAfterFinished", message: 'expected an integer, got "1h"' },
-    ]);
-  });
-});
-
-describe("unknown field", () => {
-  test("function config field in the wrong case", () => {
-    assert.deepEqual(schemaViolations("LocalModelFnConfig", fnConfig({ outputdir: "out" })), [
-      { path: "spec.outputdir", message: "unknown field (did you mean outputDir?)" },
-    ]);
-  });
-
-  test("function config field with a typo, inside a list item", () => {
-    const obj = fnConfig({ nodes: [{ name: "gpu-node-1", label: { "node-type": "gpu" } }] });
-    assert.deepEqual(schemaViolations("LocalModelFnConfig", obj), [
-      { path: "spec.nodes[0].label", message: "unknown field (did you mean labels?)" },
-    ]);
-  });
-
-  test("function config field without a close match lists the known fields", () => {
-    assert.deepEqual(schemaViolations("LocalModelFnConfig", fnConfig({ imagePullSecrets: [] })), [
+    assert.deepEqual(schemaViolations('LocalModelNodeGroup', obj), [
+      { path: 'spec.persistentVolumeSpec.local.path', message: 'required field is missing' },
       {
-        path: "spec.imagePullSecrets",
-        message:
-          "unknown field (known fields: outputDir, jobTTLSecondsAfterFinished, runAsServiceAccount, servingNamespaces, nodes, tolerations)",
+        path: 'spec.persistentVolumeSpec.nodeAffinity.required.nodeSelectorTerms',
+        message: 'required field is missing',
       },
     ]);
   });
 
-  test("LocalModelCache spec field with a typo", () => {
-    const { nodeGroups, ...rest } = validCacheSpec;
-    assert.deepEqual(schemaViolations("LocalModelCache", cache({ ...rest, nodeGroup: nodeGroups[0] })), [
-      { path: "spec.nodeGroup", message: "unknown field (did you mean nodeGroups?)" },
-      { path: "spec.nodeGroups", message: "required field is missing" },
+  test('servingNamespaces entry without cache', () => {
+    assert.deepEqual(
+      schemaViolations('LocalModelFnConfig', fnConfig({ servingNamespaces: [{ namespace: 'team-a' }] })),
+      [{ path: 'spec.servingNamespaces[0].cache', message: 'required field is missing' }],
+    );
+  });
+});
+
+describe('bad quantity', () => {
+  test('modelSize that is not a quantity', () => {
+    assert.deepEqual(schemaViolations('LocalModelCache', cache({ ...validCacheSpec, modelSize: 'ten gigs' })), [
+      { path: 'spec.modelSize', message: 'expected a Kubernetes quantity such as "10Gi", got "ten gigs"' },
+    ]);
+  });
+
+  test('quantity of the wrong type', () => {
+    assert.deepEqual(schemaViolations('LocalModelCache', cache({ ...validCacheSpec, modelSize: 1.5 })), [
+      { path: 'spec.modelSize', message: 'expected a Kubernetes quantity such as "10Gi", got the number 1.5' },
+    ]);
+  });
+
+  test('storageLimit and PersistentVolume capacity', () => {
+    const obj = nodeGroup((spec) => {
+      spec.storageLimit = '100GB';
+      spec.persistentVolumeSpec.capacity.storage = '100 Gi';
+      spec.persistentVolumeClaimSpec.resources.requests.storage = true;
+    });
+    assert.deepEqual(schemaViolations('LocalModelNodeGroup', obj), [
+      {
+        path: 'spec.persistentVolumeClaimSpec.resources.requests.storage',
+        message: 'expected a Kubernetes quantity such as "10Gi", got the boolean true',
+      },
+      {
+        path: 'spec.persistentVolumeSpec.capacity.storage',
+        message: 'expected a Kubernetes quantity such as "10Gi", got "100 Gi"',
+      },
+      { path: 'spec.storageLimit', message: 'expected a Kubernetes quantity such as "10Gi", got "100GB"' },
+    ]);
+  });
+
+  test('integers and every quantity suffix are accepted', () => {
+    for (const modelSize of [10737418240, '10Gi', '500M', '1.5e9', '.5Ki', '100m', '+1', '2E', '1Ei']) {
+      assert.deepEqual(
+        schemaViolations('LocalModelCache', cache({ ...validCacheSpec, modelSize })),
+        [],
+        String(modelSize),
+      );
+    }
+  });
+
+  test('near misses are rejected', () => {
+    for (const modelSize of ['10gi', '10GB', '10 Gi', 'Gi', '', '1.5Gi.', '0x10']) {
+      assert.equal(schemaViolations('LocalModelCache', cache({ ...validCacheSpec, modelSize })).length, 1, modelSize);
+    }
+  });
+});
+
+describe('empty nodeGroups', () => {
+  test('an empty list', () => {
+    assert.deepEqual(schemaViolations('LocalModelCache', cache({ ...validCacheSpec, nodeGroups: [] })), [
+      { path: 'spec.nodeGroups', message: 'expected at least 1 item, got an empty list' },
+    ]);
+  });
+
+  test('an empty name in the list', () => {
+    assert.deepEqual(schemaViolations('LocalModelCache', cache({ ...validCacheSpec, nodeGroups: ['workers', ''] })), [
+      { path: 'spec.nodeGroups[1]', message: 'must not be empty' },
+    ]);
+  });
+
+  test('a single name instead of a list', () => {
+    assert.deepEqual(schemaViolations('LocalModelCache', cache({ ...validCacheSpec, nodeGroups: 'workers' })), [
+      { path: 'spec.nodeGroups', message: 'expected a list, got "workers"' },
     ]);
   });
 });
 
-describe("bad enum or constant", () => {
-  test("workloadType", () => {
-    const obj = structuredClone(hfStorageContainer);
-    obj.spec.workloadType = "downloadJob";
-    assert.deepEqual(schemaViolations("ClusterStorageContainer", obj), [
-      { path: "spec.workloadType", message: 'expected one of "initContainer", "localModelDownloadJob", got "downloadJob"' },
+describe('wrong type', () => {
+  test('number for a string', () => {
+    assert.deepEqual(schemaViolations('LocalModelCache', cache({ ...validCacheSpec, serviceAccountName: 42 })), [
+      { path: 'spec.serviceAccountName', message: 'expected a string, got the number 42' },
     ]);
   });
 
-  test("node selector operator", () => {
-    const obj = nodeGroup((spec) => {
-      spec.persistentVolumeSpec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].operator = "in";
-    });
-    assert.deepEqual(schemaViolations("LocalModelNodeGroup", obj), [
+  test('list for a map', () => {
+    const spec = { ...validCacheSpec, storage: { key: 'my-s3-key', parameters: ['region=us-west-2'] } };
+    assert.deepEqual(schemaViolations('LocalModelCache', cache(spec)), [
+      { path: 'spec.storage.parameters', message: 'expected a map of string to string, got a list of 1 item' },
+    ]);
+  });
+
+  test('number as a map value', () => {
+    const spec = { ...validCacheSpec, storage: { parameters: { type: 's3', region: 5 } } };
+    assert.deepEqual(schemaViolations('LocalModelCache', cache(spec)), [
+      { path: 'spec.storage.parameters.region', message: 'expected a string, got the number 5' },
+    ]);
+  });
+
+  test('YAML 1.1 boolean as a label value, under a key with dots and slashes', () => {
+    const obj = { ...cache(validCacheSpec), metadata: { name: 'm', labels: { 'app.kubernetes.io/managed': true } } };
+    assert.deepEqual(schemaViolations('LocalModelCache', obj), [
+      { path: 'metadata.labels[app.kubernetes.io/managed]', message: 'expected a string, got the boolean true' },
+    ]);
+  });
+
+  test('object that is not an object', () => {
+    assert.deepEqual(schemaViolations('LocalModelCache', null), [
+      { path: '', message: 'expected an object, got null' },
+    ]);
+  });
+
+  test('non-integer jobTTLSecondsAfterFinished', () => {
+    assert.deepEqual(schemaViolations('LocalModelFnConfig', fnConfig({ jobTTLSecondsAfterFinished: '1h' })), [
+      { path: 'spec.jobTTLSecondsAfterFinished', message: 'expected an integer, got "1h"' },
+    ]);
+  });
+});
+
+describe('unknown field', () => {
+  test('function config field in the wrong case', () => {
+    assert.deepEqual(schemaViolations('LocalModelFnConfig', fnConfig({ outputdir: 'out' })), [
+      { path: 'spec.outputdir', message: 'unknown field (did you mean outputDir?)' },
+    ]);
+  });
+
+  test('function config field with a typo, inside a list item', () => {
+    const obj = fnConfig({ nodes: [{ name: 'gpu-node-1', label: { 'node-type': 'gpu' } }] });
+    assert.deepEqual(schemaViolations('LocalModelFnConfig', obj), [
+      { path: 'spec.nodes[0].label', message: 'unknown field (did you mean labels?)' },
+    ]);
+  });
+
+  test('function config field without a close match lists the known fields', () => {
+    assert.deepEqual(schemaViolations('LocalModelFnConfig', fnConfig({ imagePullSecrets: [] })), [
       {
-        path: "spec.persistentVolumeSpec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].operator",
+        path: 'spec.imagePullSecrets',
+        message:
+          'unknown field (known fields: outputDir, jobTTLSecondsAfterFinished, runAsServiceAccount, servingNamespaces, nodes, tolerations)',
+      },
+    ]);
+  });
+
+  test('LocalModelCache spec field with a typo', () => {
+    const { nodeGroups, ...rest } = validCacheSpec;
+    assert.deepEqual(schemaViolations('LocalModelCache', cache({ ...rest, nodeGroup: nodeGroups[0] })), [
+      { path: 'spec.nodeGroup', message: 'unknown field (did you mean nodeGroups?)' },
+      { path: 'spec.nodeGroups', message: 'required field is missing' },
+    ]);
+  });
+});
+
+describe('bad enum or constant', () => {
+  test('workloadType', () => {
+    const obj = structuredClone(hfStorageContainer);
+    obj.spec.workloadType = 'downloadJob';
+    assert.deepEqual(schemaViolations('ClusterStorageContainer', obj), [
+      {
+        path: 'spec.workloadType',
+        message: 'expected one of "initContainer", "localModelDownloadJob", got "downloadJob"',
+      },
+    ]);
+  });
+
+  test('node selector operator', () => {
+    const obj = nodeGroup((spec) => {
+      spec.persistentVolumeSpec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].operator = 'in';
+    });
+    assert.deepEqual(schemaViolations('LocalModelNodeGroup', obj), [
+      {
+        path: 'spec.persistentVolumeSpec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].operator',
         message: 'expected one of "In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt", got "in"',
       },
     ]);
   });
 
-  test("toleration effect", () => {
-    const obj = fnConfig({ tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoExecution" }] });
-    assert.deepEqual(schemaViolations("LocalModelFnConfig", obj), [
+  test('toleration effect', () => {
+    const obj = fnConfig({ tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoExecution' }] });
+    assert.deepEqual(schemaViolations('LocalModelFnConfig', obj), [
       {
-        path: "spec.tolerations[0].effect",
+        path: 'spec.tolerations[0].effect',
         message: 'expected one of "", "NoSchedule", "PreferNoSchedule", "NoExecute", got "NoExecution"',
       },
     ]);
   });
 
-  test("enum value of the wrong type is reported once, as a type error", () => {
+  test('enum value of the wrong type is reported once, as a type error', () => {
     const obj = structuredClone(hfStorageContainer);
     (obj.spec as Record<string, unknown>).workloadType = 1;
-    assert.deepEqual(schemaViolations("ClusterStorageContainer", obj), [
-      { path: "spec.workloadType", message: "expected a string, got the number 1" },
+    assert.deepEqual(schemaViolations('ClusterStorageContainer', obj), [
+      { path: 'spec.workloadType', message: 'expected a string, got the number 1' },
     ]);
   });
 
-  test("kind and apiVersion", () => {
-    const obj = { ...cache(validCacheSpec), apiVersion: "serving.kserve.io/v1beta1", kind: "LocalModelcache" };
-    assert.deepEqual(schemaViolations("LocalModelCache", obj), [
-      { path: "apiVersion", message: 'expected "serving.kserve.io/v1alpha1", got "serving.kserve.io/v1beta1"' },
-      { path: "kind", message: 'expected "LocalModelCache", got "LocalModelcache"' },
+  test('kind and apiVersion', () => {
+    const obj = { ...cache(validCacheSpec), apiVersion: 'serving.kserve.io/v1beta1', kind: 'LocalModelcache' };
+    assert.deepEqual(schemaViolations('LocalModelCache', obj), [
+      { path: 'apiVersion', message: 'expected "serving.kserve.io/v1alpha1", got "serving.kserve.io/v1beta1"' },
+      { path: 'kind', message: 'expected "LocalModelCache", got "LocalModelcache"' },
     ]);
   });
 });
 
-describe("names and paths", () => {
-  test("metadata.name must be a DNS-1123 subdomain", () => {
-    const obj = { ...cache(validCacheSpec), metadata: { name: "Llama_3" } };
-    assert.deepEqual(schemaViolations("LocalModelCache", obj), [
+describe('names and paths', () => {
+  test('metadata.name must be a DNS-1123 subdomain', () => {
+    const obj = { ...cache(validCacheSpec), metadata: { name: 'Llama_3' } };
+    assert.deepEqual(schemaViolations('LocalModelCache', obj), [
       {
-        path: "metadata.name",
+        path: 'metadata.name',
         message:
           'expected a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters, starting and ending with a letter or digit), got "Llama_3"',
       },
     ]);
   });
 
-  test("servingNamespaces namespace must be a DNS-1123 label", () => {
-    const obj = fnConfig({ servingNamespaces: [{ namespace: "team.a", cache: "llama3-8b" }] });
-    assert.deepEqual(schemaViolations("LocalModelFnConfig", obj), [
+  test('servingNamespaces namespace must be a DNS-1123 label', () => {
+    const obj = fnConfig({ servingNamespaces: [{ namespace: 'team.a', cache: 'llama3-8b' }] });
+    assert.deepEqual(schemaViolations('LocalModelFnConfig', obj), [
       {
-        path: "spec.servingNamespaces[0].namespace",
+        path: 'spec.servingNamespaces[0].namespace',
         message:
           'expected a DNS-1123 label (lowercase letters, digits and "-", at most 63 characters, starting and ending with a letter or digit), got "team.a"',
       },
     ]);
   });
 
-  test("outputDir must stay inside the package", () => {
+  test('outputDir must stay inside the package', () => {
     const expected = 'expected a directory inside the package (no leading "/", no ".." segment, no backslash)';
-    for (const outputDir of ["/tmp/out", "..", "../out", "out/../../x", "out\\gen", ""]) {
+    for (const outputDir of ['/tmp/out', '..', '../out', 'out/../../x', 'out\\gen', '']) {
       assert.deepEqual(
-        schemaViolations("LocalModelFnConfig", fnConfig({ outputDir })),
-        [{ path: "spec.outputDir", message: `${expected}, got ${JSON.stringify(outputDir)}` }],
+        schemaViolations('LocalModelFnConfig', fnConfig({ outputDir })),
+        [{ path: 'spec.outputDir', message: `${expected}, got ${JSON.stringify(outputDir)}` }],
         outputDir,
       );
     }
-    for (const outputDir of ["generated", "out/gen/", "./out", "..hidden", "a..b"]) {
-      assert.deepEqual(schemaViolations("LocalModelFnConfig", fnConfig({ outputDir })), [], outputDir);
+    for (const outputDir of ['generated', 'out/gen/', './out', '..hidden', 'a..b']) {
+      assert.deepEqual(schemaViolations('LocalModelFnConfig', fnConfig({ outputDir })), [], outputDir);
     }
   });
 
-  test("jobTTLSecondsAfterFinished must not be negative", () => {
-    assert.deepEqual(schemaViolations("LocalModelFnConfig", fnConfig({ jobTTLSecondsAfterFinished: -1 })), [
-      { path: "spec.jobTTLSecondsAfterFinished", message: "expected a number >= 0, got the number -1" },
+  test('jobTTLSecondsAfterFinished must not be negative', () => {
+    assert.deepEqual(schemaViolations('LocalModelFnConfig', fnConfig({ jobTTLSecondsAfterFinished: -1 })), [
+      { path: 'spec.jobTTLSecondsAfterFinished', message: 'expected a number >= 0, got the number -1' },
     ]);
   });
 });
 
-describe("result shape", () => {
-  test("violations are sorted by path and not repeated", () => {
+describe('result shape', () => {
+  test('violations are sorted by path and not repeated', () => {
     const obj = {
       apiVersion: KSERVE,
-      kind: "LocalModelCache",
-      metadata: { name: "m" },
-      spec: { sourceModelUri: "", modelSize: "big", nodeGroups: ["", ""], storage: { key: 1 } },
+      kind: 'LocalModelCache',
+      metadata: { name: 'm' },
+      spec: { sourceModelUri: '', modelSize: 'big', nodeGroups: ['', ''], storage: { key: 1 } },
     };
-    const violations = schemaViolations("LocalModelCache", obj);
+    const violations = schemaViolations('LocalModelCache', obj);
     assert.deepEqual(
       violations.map((v) => v.path),
-      ["spec.modelSize", "spec.nodeGroups[0]", "spec.nodeGroups[1]", "spec.sourceModelUri", "spec.storage.key"],
+      ['spec.modelSize', 'spec.nodeGroups[0]', 'spec.nodeGroups[1]', 'spec.sourceModelUri', 'spec.storage.key'],
     );
     assert.equal(new Set(violations.map((v) => `${v.path} ${v.message}`)).size, violations.length);
   });
 
-  test("the same input gives the same violations", () => {
-    const obj = fnConfig({ outputdir: 1, nodes: [{}], tolerations: [{ operator: "Maybe" }] });
-    assert.deepEqual(schemaViolations("LocalModelFnConfig", obj), schemaViolations("LocalModelFnConfig", structuredClone(obj)));
+  test('the same input gives the same violations', () => {
+    const obj = fnConfig({ outputdir: 1, nodes: [{}], tolerations: [{ operator: 'Maybe' }] });
+    assert.deepEqual(
+      schemaViolations('LocalModelFnConfig', obj),
+      schemaViolations('LocalModelFnConfig', structuredClone(obj)),
+    );
   });
 
-  test("unknown kinds have no schema and no violations", () => {
-    assert.deepEqual(schemaViolations("InferenceService", { spec: 1 }), []);
-    assert.deepEqual(schemaViolations("constructor", {}), []);
+  test('unknown kinds have no schema and no violations', () => {
+    assert.deepEqual(schemaViolations('InferenceService', { spec: 1 }), []);
+    assert.deepEqual(schemaViolations('constructor', {}), []);
   });
 });
 
-describe("schema files", () => {
+describe('schema files', () => {
   const files = [
-    "localmodelcache.json",
-    "localmodelnamespacecache.json",
-    "localmodelnodegroup.json",
-    "clusterstoragecontainer.json",
-    "function-config.json",
+    'localmodelcache.json',
+    'localmodelnamespacecache.json',
+    'localmodelnodegroup.json',
+    'clusterstoragecontainer.json',
+    'function-config.json',
   ];
 
-  test("LocalModelNamespaceCache has the same spec as LocalModelCache, as in KServe", () => {
-    const cacheSchema = readSchema("localmodelcache.json");
-    const namespaceSchema = readSchema("localmodelnamespacecache.json");
-    assert.deepEqual(namespaceSchema.properties.spec, cacheSchema.properties.spec);
+  test('LocalModelNamespaceCache has the same spec as LocalModelCache, as in KServe', () => {
+    const cacheSchema = readSchema('localmodelcache.json');
+    const namespaceSchema = readSchema('localmodelnamespacecache.json');
+    assert.deepEqual(namespaceSchema.properties?.spec, cacheSchema.properties?.spec);
     assert.deepEqual(namespaceSchema.definitions, cacheSchema.definitions);
   });
 
-  test("every field has a description", () => {
+  test('every field has a description', () => {
     const missing: string[] = [];
-    const visit = (schema: any, where: string) => {
-      for (const [name, sub] of Object.entries<any>(schema.properties ?? {})) {
-        if (typeof sub.description !== "string" || sub.description === "") missing.push(`${where}.${name}`);
+    const visit = (schema: SchemaNode, where: string) => {
+      for (const [name, sub] of Object.entries(schema.properties ?? {})) {
+        if (typeof sub.description !== 'string' || sub.description === '') missing.push(`${where}.${name}`);
         visit(sub, `${where}.${name}`);
       }
-      if (schema.items && typeof schema.items === "object") visit(schema.items, `${where}[]`);
+      if (schema.items && typeof schema.items === 'object') visit(schema.items, `${where}[]`);
     };
     for (const file of files) {
       const schema = readSchema(file);
       visit(schema, file);
-      for (const [name, definition] of Object.entries<any>(schema.definitions ?? {})) visit(definition, `${file}#${name}`);
+      for (const [name, definition] of Object.entries(schema.definitions ?? {})) visit(definition, `${file}#${name}`);
     }
     assert.deepEqual(missing, []);
   });
 
   test("quantity pattern is the one of KServe's CRDs", () => {
     const crdPattern =
-      "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$";
-    for (const file of files.filter((f) => f !== "function-config.json")) {
-      const quantity = readSchema(file).definitions.quantity;
-      assert.equal(quantity.pattern, crdPattern, file);
-      assert.deepEqual(quantity.type, ["integer", "string"], file);
+      '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$';
+    for (const file of files.filter((f) => f !== 'function-config.json')) {
+      const quantity = readSchema(file).definitions?.quantity;
+      assert.equal(quantity?.pattern, crdPattern, file);
+      assert.deepEqual(quantity?.type, ['integer', 'string'], file);
     }
   });
 });

@@ -1,6 +1,7 @@
 // Sizes KServe never checks (fn/validate/capacity.ts, kserve#6137), one case per rule.
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import { cache, node, nodeGroup } from './support/fixtures';
 import { runItems } from './support/harness';
 import { expectClean, expectResult } from './support/results';
@@ -9,17 +10,39 @@ const sized = (name: string, uri: string, modelSize: unknown) => cache(name, uri
 
 describe('capacity', () => {
   it('caches that together overflow the storageLimit are an error on the node group', () => {
-    const out = runItems([nodeGroup('workers'), sized('a', 's3://m/a', '60Gi'), sized('b', 's3://m/b', '50Gi'), node('gpu-1')]);
-    expectResult(out, 'error', 'spec.storageLimit', 'holds 110Gi', 'LocalModelCache a 60Gi', 'LocalModelCache b 50Gi', 'storageLimit of 100Gi');
+    const out = runItems([
+      nodeGroup('workers'),
+      sized('a', 's3://m/a', '60Gi'),
+      sized('b', 's3://m/b', '50Gi'),
+      node('gpu-1'),
+    ]);
+    expectResult(
+      out,
+      'error',
+      'spec.storageLimit',
+      'holds 110Gi',
+      'LocalModelCache a 60Gi',
+      'LocalModelCache b 50Gi',
+      'storageLimit of 100Gi',
+    );
   });
 
   it('exactly filling the storageLimit is fine', () => {
-    expectClean(runItems([nodeGroup('workers'), sized('a', 's3://m/a', '60Gi'), sized('b', 's3://m/b', '40Gi'), node('gpu-1')]));
+    expectClean(
+      runItems([nodeGroup('workers'), sized('a', 's3://m/a', '60Gi'), sized('b', 's3://m/b', '40Gi'), node('gpu-1')]),
+    );
   });
 
   it('caches of one model share one folder and count once, at the larger size', () => {
     const group = nodeGroup('workers', undefined, '60Gi');
-    const caches = [sized('a', 's3://m/a', '50Gi'), { ...sized('b', 's3://m/a', '55Gi'), kind: 'LocalModelNamespaceCache', metadata: { name: 'b', namespace: 'team' } }];
+    const caches = [
+      sized('a', 's3://m/a', '50Gi'),
+      {
+        ...sized('b', 's3://m/a', '55Gi'),
+        kind: 'LocalModelNamespaceCache',
+        metadata: { name: 'b', namespace: 'team' },
+      },
+    ];
     expectClean(runItems([group, ...caches, node('gpu-1')]));
   });
 
@@ -29,16 +52,36 @@ describe('capacity', () => {
   });
 
   it('a modelSize Kubernetes cannot parse (a fractional exponent) is an error', () => {
-    expectResult(runItems([nodeGroup('workers'), sized('a', 's3://m/a', '1e2.5'), node('gpu-1')]), 'error', 'spec.modelSize', 'not a size Kubernetes can hold');
+    expectResult(
+      runItems([nodeGroup('workers'), sized('a', 's3://m/a', '1e2.5'), node('gpu-1')]),
+      'error',
+      'spec.modelSize',
+      'not a size Kubernetes can hold',
+    );
   });
 
   it('a huge modelSize is an error, not a crash or an overflow', () => {
-    expectResult(runItems([nodeGroup('workers'), sized('a', 's3://m/a', '99999999999Ei'), node('gpu-1')]), 'error', 'spec.modelSize', 'not a size Kubernetes can hold');
+    expectResult(
+      runItems([nodeGroup('workers'), sized('a', 's3://m/a', '99999999999Ei'), node('gpu-1')]),
+      'error',
+      'spec.modelSize',
+      'not a size Kubernetes can hold',
+    );
   });
 
   it('a zero or negative modelSize is an error', () => {
-    expectResult(runItems([nodeGroup('workers'), sized('a', 's3://m/a', '0'), node('gpu-1')]), 'error', 'spec.modelSize', 'must be positive');
-    expectResult(runItems([nodeGroup('workers'), sized('a', 's3://m/a', '-1Gi'), node('gpu-1')]), 'error', 'spec.modelSize', 'must be positive');
+    expectResult(
+      runItems([nodeGroup('workers'), sized('a', 's3://m/a', '0'), node('gpu-1')]),
+      'error',
+      'spec.modelSize',
+      'must be positive',
+    );
+    expectResult(
+      runItems([nodeGroup('workers'), sized('a', 's3://m/a', '-1Gi'), node('gpu-1')]),
+      'error',
+      'spec.modelSize',
+      'must be positive',
+    );
   });
 
   it('a modelSize written as a YAML integer counts bytes', () => {
@@ -49,19 +92,37 @@ describe('capacity', () => {
   it('a volume without capacity is an error', () => {
     const group = nodeGroup('workers') as { spec: { persistentVolumeSpec: Record<string, unknown> } };
     delete group.spec.persistentVolumeSpec.capacity;
-    expectResult(runItems([group, sized('a', 's3://m/a', '1Gi'), node('gpu-1')]), 'error', 'spec.persistentVolumeSpec.capacity.storage', 'is missing');
+    expectResult(
+      runItems([group, sized('a', 's3://m/a', '1Gi'), node('gpu-1')]),
+      'error',
+      'spec.persistentVolumeSpec.capacity.storage',
+      'is missing',
+    );
   });
 
   it('a claim without a storage request is an error', () => {
     const group = nodeGroup('workers') as { spec: { persistentVolumeClaimSpec: Record<string, unknown> } };
     delete group.spec.persistentVolumeClaimSpec.resources;
-    expectResult(runItems([group, sized('a', 's3://m/a', '1Gi'), node('gpu-1')]), 'error', 'spec.persistentVolumeClaimSpec.resources.requests.storage', 'is missing');
+    expectResult(
+      runItems([group, sized('a', 's3://m/a', '1Gi'), node('gpu-1')]),
+      'error',
+      'spec.persistentVolumeClaimSpec.resources.requests.storage',
+      'is missing',
+    );
   });
 
   it('a claim asking for more than the volume holds is an error: it never binds', () => {
-    const group = nodeGroup('workers') as { spec: { persistentVolumeClaimSpec: { resources: { requests: Record<string, unknown> } } } };
+    const group = nodeGroup('workers') as {
+      spec: { persistentVolumeClaimSpec: { resources: { requests: Record<string, unknown> } } };
+    };
     group.spec.persistentVolumeClaimSpec.resources.requests.storage = '200Gi';
-    expectResult(runItems([group, sized('a', 's3://m/a', '1Gi'), node('gpu-1')]), 'error', 'spec.persistentVolumeClaimSpec.resources.requests.storage', 'asks for 200Gi', '100Gi capacity');
+    expectResult(
+      runItems([group, sized('a', 's3://m/a', '1Gi'), node('gpu-1')]),
+      'error',
+      'spec.persistentVolumeClaimSpec.resources.requests.storage',
+      'asks for 200Gi',
+      '100Gi capacity',
+    );
   });
 
   it('a zero storageLimit is an error', () => {

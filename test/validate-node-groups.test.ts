@@ -1,11 +1,14 @@
 // Node groups as Kubernetes and KServe meet them (fn/validate/node-groups.ts), one case per rule.
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import { cache, node, nodeGroup } from './support/fixtures';
 import { generated, runItems } from './support/harness';
 import { expectResult } from './support/results';
 
-type Group = { spec: { persistentVolumeSpec: Record<string, unknown>; persistentVolumeClaimSpec: Record<string, unknown> } };
+type Group = {
+  spec: { persistentVolumeSpec: Record<string, unknown>; persistentVolumeClaimSpec: Record<string, unknown> };
+};
 const withGroup = (change: (g: Group) => void, extra: unknown[] = [node('gpu-1')]) => {
   const group = nodeGroup('workers') as unknown as Group;
   change(group);
@@ -15,11 +18,19 @@ const withGroup = (change: (g: Group) => void, extra: unknown[] = [node('gpu-1')
 describe('node groups', () => {
   it('no required node affinity is an error: KServe places the models on no node', () => {
     const out = withGroup((g) => delete g.spec.persistentVolumeSpec.nodeAffinity);
-    expectResult(out, 'error', 'spec.persistentVolumeSpec.nodeAffinity.required.nodeSelectorTerms', 'is missing', 'no model on any node');
+    expectResult(
+      out,
+      'error',
+      'spec.persistentVolumeSpec.nodeAffinity.required.nodeSelectorTerms',
+      'is missing',
+      'no model on any node',
+    );
   });
 
   it('only empty node selector terms is an error: an empty term selects no node', () => {
-    const out = withGroup((g) => (g.spec.persistentVolumeSpec.nodeAffinity = { required: { nodeSelectorTerms: [{}] } }));
+    const out = withGroup(
+      (g) => (g.spec.persistentVolumeSpec.nodeAffinity = { required: { nodeSelectorTerms: [{}] } }),
+    );
     expectResult(out, 'error', 'spec.persistentVolumeSpec.nodeAffinity.required.nodeSelectorTerms', 'only empty terms');
   });
 
@@ -36,7 +47,12 @@ describe('node groups', () => {
   });
 
   it('a group no cache uses is not checked against the inventory', () => {
-    const out = runItems([nodeGroup('workers'), nodeGroup('spare', { 'node-type': ['tpu'] }), cache('llama', 's3://m/llama'), node('gpu-1')]);
+    const out = runItems([
+      nodeGroup('workers'),
+      nodeGroup('spare', { 'node-type': ['tpu'] }),
+      cache('llama', 's3://m/llama'),
+      node('gpu-1'),
+    ]);
     assert.deepEqual(out.results, []);
   });
 

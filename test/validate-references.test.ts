@@ -1,12 +1,18 @@
 // References that must resolve (fn/validate/references.ts), one case per rule.
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import { cache, isvc, node, nodeGroup } from './support/fixtures';
 import { runItems } from './support/harness';
 import { expectClean, expectResult, validPackage } from './support/results';
 
 const FN = 'fn.kserve-localmodel.dev/v1alpha1';
-const fnConfig = (spec: Record<string, unknown>) => ({ apiVersion: FN, kind: 'LocalModelFnConfig', metadata: { name: 'fn' }, spec });
+const fnConfig = (spec: Record<string, unknown>) => ({
+  apiVersion: FN,
+  kind: 'LocalModelFnConfig',
+  metadata: { name: 'fn' },
+  spec,
+});
 
 describe('references', () => {
   it('unknown node group: a cache naming a group that is not in the input is an error', () => {
@@ -20,13 +26,25 @@ describe('references', () => {
   });
 
   it('InferenceService annotation naming a node group its cache lacks: a warning, output still made', () => {
-    const out = runItems([...validPackage(), isvc('chat', 'team-a', 's3://models/llama', { 'serving.kserve.io/nodegroup': 'h100' })]);
-    expectResult(out, 'warning', 'metadata.annotations[serving.kserve.io/nodegroup]', 'asks for node group "h100"', 'LocalModelCache llama');
+    const out = runItems([
+      ...validPackage(),
+      isvc('chat', 'team-a', 's3://models/llama', { 'serving.kserve.io/nodegroup': 'h100' }),
+    ]);
+    expectResult(
+      out,
+      'warning',
+      'metadata.annotations[serving.kserve.io/nodegroup]',
+      'asks for node group "h100"',
+      'LocalModelCache llama',
+    );
     assert.equal(out.exitCode, 0);
   });
 
   it('InferenceService annotation naming a node group its cache has: nothing to say, and the serving volume is made', () => {
-    const out = runItems([...validPackage(), isvc('chat', 'team-a', 's3://models/llama', { 'serving.kserve.io/nodegroup': 'workers' })]);
+    const out = runItems([
+      ...validPackage(),
+      isvc('chat', 'team-a', 's3://models/llama', { 'serving.kserve.io/nodegroup': 'workers' }),
+    ]);
     expectClean(out);
     assert.ok(out.items.some((o) => o.kind === 'PersistentVolumeClaim' && o.metadata?.namespace === 'team-a'));
   });
@@ -38,12 +56,20 @@ describe('references', () => {
   });
 
   it('servingNamespaces asking for a node group the cache does not list is an error', () => {
-    const out = runItems(validPackage(), fnConfig({ servingNamespaces: [{ namespace: 'team-a', cache: 'llama', nodeGroup: 'h100' }] }));
+    const out = runItems(
+      validPackage(),
+      fnConfig({ servingNamespaces: [{ namespace: 'team-a', cache: 'llama', nodeGroup: 'h100' }] }),
+    );
     expectResult(out, 'error', 'spec.servingNamespaces[0].nodeGroup', 'node group "h100"', 'it lists workers');
   });
 
   it('servingNamespaces in the ConfigMap form is reported at data.servingNamespaces', () => {
-    const fc = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'function-input' }, data: { servingNamespaces: '[{namespace: team-a, cache: mistral}]' } };
+    const fc = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'function-input' },
+      data: { servingNamespaces: '[{namespace: team-a, cache: mistral}]' },
+    };
     expectResult(runItems(validPackage(), fc), 'error', 'data.servingNamespaces[0].cache', 'LocalModelCache "mistral"');
   });
 });

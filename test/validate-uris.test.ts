@@ -1,18 +1,28 @@
 // Storage URIs the download Job can fetch (fn/validate/uris.ts), one case per rule.
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { uriProblem } from '../fn/validate/uris';
 import { cache, node, nodeGroup } from './support/fixtures';
 import { runItems } from './support/harness';
 import { expectClean, expectResult } from './support/results';
-import { uriProblem } from '../fn/validate/uris';
 
-const withUri = (uri: string, extra: unknown[] = []) => runItems([nodeGroup('workers'), cache('llama', uri), node('gpu-1'), ...extra]);
+const withUri = (uri: string, extra: unknown[] = []) =>
+  runItems([nodeGroup('workers'), cache('llama', uri), node('gpu-1'), ...extra]);
 
 describe('storage URIs', () => {
   const good = [
-    's3://bucket/model', 's3://bucket', 'gs://bucket/path/to/model/', 'hf://meta-llama/Meta-Llama-3-8B', 'hf://org/model:abc123',
-    'https://example.com/models/model.tar.gz', 'https://account.blob.core.windows.net/container/model', 'hdfs://namenode/models/x',
-    'webhdfs://namenode/models/x', 'oci://registry.example.com/models/llama:1', 'modelscope://qwen/Qwen2',
+    's3://bucket/model',
+    's3://bucket',
+    'gs://bucket/path/to/model/',
+    'hf://meta-llama/Meta-Llama-3-8B',
+    'hf://org/model:abc123',
+    'https://example.com/models/model.tar.gz',
+    'https://account.blob.core.windows.net/container/model',
+    'hdfs://namenode/models/x',
+    'webhdfs://namenode/models/x',
+    'oci://registry.example.com/models/llama:1',
+    'modelscope://qwen/Qwen2',
   ];
   for (const uri of good) it(`${uri} is downloadable`, () => assert.equal(uriProblem(uri), undefined));
 
@@ -36,12 +46,16 @@ describe('storage URIs', () => {
     });
   }
 
-  it('a URI claimed by a download-job ClusterStorageContainer is that container\'s business', () => {
+  it("a URI claimed by a download-job ClusterStorageContainer is that container's business", () => {
     const csc = {
       apiVersion: 'serving.kserve.io/v1alpha1',
       kind: 'ClusterStorageContainer',
       metadata: { name: 'ftp' },
-      spec: { container: { name: 'ftp-downloader', image: 'example/ftp:1' }, supportedUriFormats: [{ prefix: 'ftp://' }], workloadType: 'localModelDownloadJob' },
+      spec: {
+        container: { name: 'ftp-downloader', image: 'example/ftp:1' },
+        supportedUriFormats: [{ prefix: 'ftp://' }],
+        workloadType: 'localModelDownloadJob',
+      },
     };
     expectClean(withUri('ftp://host/model', [csc]));
   });
@@ -51,8 +65,17 @@ describe('storage URIs', () => {
       apiVersion: 'serving.kserve.io/v1alpha1',
       kind: 'ClusterStorageContainer',
       metadata: { name: 'broken' },
-      spec: { container: { name: 'c', image: 'example/c:1' }, supportedUriFormats: [{ regex: 'hf://(' }], workloadType: 'localModelDownloadJob' },
+      spec: {
+        container: { name: 'c', image: 'example/c:1' },
+        supportedUriFormats: [{ regex: 'hf://(' }],
+        workloadType: 'localModelDownloadJob',
+      },
     };
-    expectResult(withUri('s3://bucket/model', [csc]), 'error', 'spec.supportedUriFormats[0].regex', 'not a regular expression');
+    expectResult(
+      withUri('s3://bucket/model', [csc]),
+      'error',
+      'spec.supportedUriFormats[0].regex',
+      'not a regular expression',
+    );
   });
 });

@@ -1,7 +1,14 @@
 // The download Job for one (node, model folder): KServe's node agent's Job, with a fixed name
 // (kserve-behaviour.md §4) and the cache's credentials appended to its container.
 import type { Job } from 'kubernetes-types/batch/v1';
-import type { Container, EnvVar, ResourceRequirements, Toleration, Volume, VolumeMount } from 'kubernetes-types/core/v1';
+import type {
+  Container,
+  EnvVar,
+  ResourceRequirements,
+  Toleration,
+  Volume,
+  VolumeMount,
+} from 'kubernetes-types/core/v1';
 import type { StorageInitializerConfig } from '../inputs/kserve-config';
 import type { InventoryEntry } from '../inputs/node-inventory';
 import { HOSTNAME_LABEL } from '../inputs/node-inventory';
@@ -58,7 +65,15 @@ export function containerFromStorageInitializer(config: StorageInitializerConfig
  * credential env is appended, and on a name clash the credential wins (reported by the caller).
  */
 export function downloadContainer(input: JobInput): Container {
-  const { name, image, args: _args, env: baseEnv, volumeMounts: _mounts, terminationMessagePolicy, ...rest } = structuredClone(input.baseContainer);
+  const {
+    name,
+    image,
+    args: _args,
+    env: baseEnv,
+    volumeMounts: _mounts,
+    terminationMessagePolicy,
+    ...rest
+  } = structuredClone(input.baseContainer);
   const credentialNames = new Set(input.env.map((e) => e.name));
   const env = [...(baseEnv ?? []).filter((e) => !credentialNames.has(e.name)), ...input.env];
   // Field order is for the reader of the generated YAML: what runs, with what, then where it writes.

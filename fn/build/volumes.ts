@@ -10,11 +10,21 @@ const specOf = (nodeGroup: KObject, field: string): Record<string, unknown> => {
 
 /** The group's `persistentVolumeSpec`, copied as is. */
 export function persistentVolume(name: string, nodeGroup: KObject): PersistentVolume {
-  return { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name }, spec: specOf(nodeGroup, 'persistentVolumeSpec') };
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name },
+    spec: specOf(nodeGroup, 'persistentVolumeSpec'),
+  };
 }
 
 /** The group's `persistentVolumeClaimSpec`, bound to its PV by `volumeName`. */
-export function persistentVolumeClaim(name: string, namespace: string, volumeName: string, nodeGroup: KObject): PersistentVolumeClaim {
+export function persistentVolumeClaim(
+  name: string,
+  namespace: string,
+  volumeName: string,
+  nodeGroup: KObject,
+): PersistentVolumeClaim {
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',

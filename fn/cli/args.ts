@@ -42,33 +42,29 @@ options:
 export function parseCommand(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
   if (first === undefined || first === 'krm') {
-    return rest.length === 0 ? { kind: 'krm' } : { kind: 'usage-error', message: `KRM mode takes no arguments, got "${rest.join(' ')}"` };
+    return rest.length === 0
+      ? { kind: 'krm' }
+      : { kind: 'usage-error', message: `KRM mode takes no arguments, got "${rest.join(' ')}"` };
   }
   if (first === '-h' || first === '--help' || first === 'help') return { kind: 'help' };
   if (first !== 'render') return { kind: 'usage-error', message: `unknown command "${first}"` };
 
-  let parsed;
+  let parsed: ReturnType<typeof parseRenderArgs>;
   try {
-    parsed = parseArgs({
-      args: [...rest],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: 'string' },
-        check: { type: 'boolean', default: false },
-        argocd: { type: 'boolean', default: false },
-        'allow-empty': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
+    parsed = parseRenderArgs(rest);
   } catch (e) {
     return { kind: 'usage-error', message: (e as Error).message };
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
-  if (positionals.length > 1) return { kind: 'usage-error', message: `render takes one folder, got ${positionals.length}: ${positionals.join(' ')}` };
+  if (positionals.length > 1)
+    return {
+      kind: 'usage-error',
+      message: `render takes one folder, got ${positionals.length}: ${positionals.join(' ')}`,
+    };
   if (values.out === '') return { kind: 'usage-error', message: '--out needs a folder' };
-  if (values.check && values.out === undefined) return { kind: 'usage-error', message: '--check compares a folder written by --out; add --out OUT' };
+  if (values.check && values.out === undefined)
+    return { kind: 'usage-error', message: '--check compares a folder written by --out; add --out OUT' };
   return {
     kind: 'render',
     options: {
@@ -79,4 +75,19 @@ export function parseCommand(argv: readonly string[]): Command {
       allowEmpty: values['allow-empty'],
     },
   };
+}
+
+function parseRenderArgs(args: readonly string[]) {
+  return parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      out: { type: 'string' },
+      check: { type: 'boolean', default: false },
+      argocd: { type: 'boolean', default: false },
+      'allow-empty': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
 }

@@ -48,11 +48,16 @@ export function argocdOverrides(env: Environment): ArgoOverrides {
   const results: Result[] = [];
   const fail = (where: string, message: string) => results.push({ severity: 'error', message, field: { path: where } });
 
-  for (const name of Object.keys(env).filter((k) => k.startsWith(ENV_PREFIX)).sort()) {
+  for (const name of Object.keys(env)
+    .filter((k) => k.startsWith(ENV_PREFIX))
+    .sort()) {
     const raw = env[name] ?? '';
     const parameter = ARGOCD_PARAMETERS.find((p) => ENV_PREFIX + p.env === name);
     if (!parameter) {
-      fail(name, `${name} is not a setting of this plugin (the Application's plugin.env "${name.slice(ENV_PREFIX.length)}"); use one of ${ARGOCD_PARAMETERS.map((p) => p.env).join(', ')}`);
+      fail(
+        name,
+        `${name} is not a setting of this plugin (the Application's plugin.env "${name.slice(ENV_PREFIX.length)}"); use one of ${ARGOCD_PARAMETERS.map((p) => p.env).join(', ')}`,
+      );
       continue;
     }
     if (raw === '') continue;
@@ -67,17 +72,24 @@ export function argocdOverrides(env: Environment): ArgoOverrides {
     try {
       list = JSON.parse(json);
     } catch (e) {
-      fail(PARAMETERS_VARIABLE, `${PARAMETERS_VARIABLE} is not JSON (${(e as Error).message}); Argo CD sets it from the Application's spec.source.plugin.parameters`);
+      fail(
+        PARAMETERS_VARIABLE,
+        `${PARAMETERS_VARIABLE} is not JSON (${(e as Error).message}); Argo CD sets it from the Application's spec.source.plugin.parameters`,
+      );
       list = [];
     }
-    if (!Array.isArray(list)) fail(PARAMETERS_VARIABLE, `${PARAMETERS_VARIABLE} must be a JSON list of {name, string | array | map}`);
+    if (!Array.isArray(list))
+      fail(PARAMETERS_VARIABLE, `${PARAMETERS_VARIABLE} must be a JSON list of {name, string | array | map}`);
     else {
       list.forEach((entry: unknown, i) => {
         const where = `${PARAMETERS_VARIABLE}[${i}]`;
         const name = isPlainObject(entry) ? entry.name : undefined;
         const parameter = ARGOCD_PARAMETERS.find((p) => p.name === name);
         if (!isPlainObject(entry) || !parameter) {
-          fail(where, `parameter ${JSON.stringify(name ?? null)} is not a parameter of this plugin; use one of ${ARGOCD_PARAMETERS.map((p) => p.name).join(', ')}`);
+          fail(
+            where,
+            `parameter ${JSON.stringify(name ?? null)} is not a parameter of this plugin; use one of ${ARGOCD_PARAMETERS.map((p) => p.name).join(', ')}`,
+          );
           return;
         }
         if (entry.string === '' && entry.array === undefined && entry.map === undefined) return;
@@ -93,31 +105,44 @@ export function argocdOverrides(env: Environment): ArgoOverrides {
 type Decoded = { value: unknown } | { error: string };
 
 function decode(parameter: ArgoParameter, entry: Record<string, unknown>, source: string): Decoded {
-  if (entry.map !== undefined) return { error: `${source} is a map; give ${parameter.type === 'list' ? 'an array of YAML mappings or a YAML list as a string' : 'a string'}` };
+  if (entry.map !== undefined)
+    return {
+      error: `${source} is a map; give ${parameter.type === 'list' ? 'an array of YAML mappings or a YAML list as a string' : 'a string'}`,
+    };
   if (entry.array !== undefined) {
     if (parameter.type !== 'list') return { error: `${source} is an array; give one string` };
     if (!Array.isArray(entry.array)) return { error: `${source}: "array" must be a list of strings` };
     const items: unknown[] = [];
     for (const [i, text] of entry.array.entries()) {
       const item = parseText(String(text));
-      if (!isPlainObject(item)) return { error: `${source} item ${i} must be a YAML or JSON mapping, e.g. {namespace: team-a, cache: llama3}; got ${JSON.stringify(text)}` };
+      if (!isPlainObject(item))
+        return {
+          error: `${source} item ${i} must be a YAML or JSON mapping, e.g. {namespace: team-a, cache: llama3}; got ${JSON.stringify(text)}`,
+        };
       items.push(item);
     }
     return { value: items };
   }
   const text = typeof entry.string === 'string' ? entry.string.trim() : undefined;
-  if (text === undefined) return { error: `${source} has no value; set "string"${parameter.type === 'list' ? ' or "array"' : ''}` };
+  if (text === undefined)
+    return { error: `${source} has no value; set "string"${parameter.type === 'list' ? ' or "array"' : ''}` };
   switch (parameter.type) {
     case 'integer': {
       const n = /^\d+$/.test(text) ? Number(text) : NaN;
-      return n <= MAX_INT32 ? { value: n } : { error: `${source} must be a whole number of seconds, e.g. "86400"; got ${JSON.stringify(text)}` };
+      return n <= MAX_INT32
+        ? { value: n }
+        : { error: `${source} must be a whole number of seconds, e.g. "86400"; got ${JSON.stringify(text)}` };
     }
     case 'boolean':
-      return text === 'true' || text === 'false' ? { value: text === 'true' } : { error: `${source} must be "true" or "false"; got ${JSON.stringify(text)}` };
+      return text === 'true' || text === 'false'
+        ? { value: text === 'true' }
+        : { error: `${source} must be "true" or "false"; got ${JSON.stringify(text)}` };
     case 'list': {
       const list = parseText(text);
       if (Array.isArray(list) && list.every(isPlainObject)) return { value: list };
-      return { error: `${source} must be a YAML or JSON list of mappings, e.g. [{namespace: team-a, cache: llama3}]; got ${JSON.stringify(text)}` };
+      return {
+        error: `${source} must be a YAML or JSON list of mappings, e.g. [{namespace: team-a, cache: llama3}]; got ${JSON.stringify(text)}`,
+      };
     }
   }
 }

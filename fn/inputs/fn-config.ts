@@ -2,9 +2,9 @@
 // `function-input`) or the typed kind LocalModelFnConfig (schemas/function-config.json).
 import { parse as parseYaml } from 'yaml';
 import type { KObject } from '../krm/objects';
-import { MAX_ALIAS_COUNT } from '../krm/yaml-settings';
 import { isPlainObject, ref } from '../krm/objects';
 import type { Result } from '../krm/results';
+import { MAX_ALIAS_COUNT } from '../krm/yaml-settings';
 
 export const FN_CONFIG_API_VERSION = 'fn.kserve-localmodel.dev/v1alpha1';
 export const FN_CONFIG_KIND = 'LocalModelFnConfig';
@@ -78,10 +78,12 @@ export const isFnConfig = (o: KObject): boolean => o.apiVersion === FN_CONFIG_AP
  */
 export function parseFnConfig(fc: KObject | undefined): { config: FnConfig; results: Result[] } {
   if (!fc) return { config: DEFAULT_FN_CONFIG, results: [] };
-  const { fields, results } = fc.kind === 'ConfigMap' ? decodeConfigMapData(fc) : { fields: isPlainObject(fc.spec) ? fc.spec : {}, results: [] };
+  const { fields, results } =
+    fc.kind === 'ConfigMap' ? decodeConfigMapData(fc) : { fields: isPlainObject(fc.spec) ? fc.spec : {}, results: [] };
 
   const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v.filter(isPlainObject) as T[]) : []);
-  const outputDir = typeof fields.outputDir === 'string' && fields.outputDir !== '' ? fields.outputDir : DEFAULT_FN_CONFIG.outputDir;
+  const outputDir =
+    typeof fields.outputDir === 'string' && fields.outputDir !== '' ? fields.outputDir : DEFAULT_FN_CONFIG.outputDir;
   const ttl = fields.jobTTLSecondsAfterFinished;
   return {
     config: {

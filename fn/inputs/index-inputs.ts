@@ -1,7 +1,8 @@
 // Sorts the ResourceList's items by what they mean to us, once, so that no rule ever scans the list.
+
+import { OWNER_LABEL, OWNER_VALUE } from '../krm/annotations';
 import type { KObject } from '../krm/objects';
 import { groupOf, isPlainObject, labelOf, nameOf, namespaceOf } from '../krm/objects';
-import { OWNER_LABEL, OWNER_VALUE } from '../krm/annotations';
 import { isFnConfig } from './fn-config';
 import { isKServeConfigMap } from './kserve-config';
 
@@ -66,7 +67,8 @@ export function indexInputs(items: readonly KObject[]): Inputs {
     else if (isServing(o, 'InferenceService') || isServing(o, 'LLMInferenceService')) inputs.inferenceServices.push(o);
     else if (isKServeConfigMap(o)) inputs.kserveConfigMap = o;
     else if (o.apiVersion === 'v1' && o.kind === 'Node') inputs.nodes.push(o);
-    else if (o.apiVersion === 'v1' && o.kind === 'ServiceAccount') inputs.serviceAccounts.set(key(namespaceOf(o), nameOf(o)), o);
+    else if (o.apiVersion === 'v1' && o.kind === 'ServiceAccount')
+      inputs.serviceAccounts.set(key(namespaceOf(o), nameOf(o)), o);
     else if (isSecretLike(o)) inputs.secretLike.push(o);
     else if (isFnConfig(o)) inputs.fnConfigItem = o;
   }
@@ -89,8 +91,13 @@ function toCache(o: KObject): Cache {
     spec: {
       sourceModelUri: typeof spec.sourceModelUri === 'string' ? spec.sourceModelUri : '',
       modelSize: spec.modelSize as CacheSpec['modelSize'],
-      nodeGroups: Array.isArray(spec.nodeGroups) ? [...new Set(spec.nodeGroups.filter((g): g is string => typeof g === 'string'))] : [],
-      serviceAccountName: typeof spec.serviceAccountName === 'string' && spec.serviceAccountName !== '' ? spec.serviceAccountName : undefined,
+      nodeGroups: Array.isArray(spec.nodeGroups)
+        ? [...new Set(spec.nodeGroups.filter((g): g is string => typeof g === 'string'))]
+        : [],
+      serviceAccountName:
+        typeof spec.serviceAccountName === 'string' && spec.serviceAccountName !== ''
+          ? spec.serviceAccountName
+          : undefined,
       storage: isPlainObject(spec.storage) ? (spec.storage as CacheSpec['storage']) : undefined,
     },
     object: o,
@@ -100,8 +107,16 @@ function toCache(o: KObject): Cache {
 /** Cluster caches first, then namespaced ones; by namespace and name within each (kserve-behaviour.md §7). */
 export function compareCaches(a: Cache, b: Cache): number {
   if (a.kind !== b.kind) return a.kind === 'LocalModelCache' ? -1 : 1;
-  return a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  return a.namespace < b.namespace
+    ? -1
+    : a.namespace > b.namespace
+      ? 1
+      : a.name < b.name
+        ? -1
+        : a.name > b.name
+          ? 1
+          : 0;
 }
 
-export const describeCache = (c: Cache): string => (c.namespace ? `${c.kind} ${c.namespace}/${c.name}` : `${c.kind} ${c.name}`);
-
+export const describeCache = (c: Cache): string =>
+  c.namespace ? `${c.kind} ${c.namespace}/${c.name}` : `${c.kind} ${c.name}`;

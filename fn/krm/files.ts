@@ -1,6 +1,7 @@
 // A folder of YAML files as ResourceList items, and items back as a plain multi-document stream: the
 // `render` command's view of the same data KRM mode gets from kpt.
-import { Document, isMap, isScalar, type Node as YamlNode } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
+import { Document, isMap, isScalar } from 'yaml';
 import { INDEX, LEGACY_INDEX, LEGACY_PATH, LOCAL_CONFIG, PATH } from './annotations';
 import type { KObject } from './objects';
 import { annotationOf, groupOf, isPlainObject } from './objects';
@@ -27,22 +28,36 @@ export function parseFiles(files: readonly SourceFile[]): ParsedResourceList {
   for (const file of files) {
     const { docs, problem } = readYamlStream(file.text);
     if (problem) {
-      throw new InputError([{ severity: 'error', message: formatYamlProblem(problem), file: { path: file.path, index: problem.document } }]);
+      throw new InputError([
+        { severity: 'error', message: formatYamlProblem(problem), file: { path: file.path, index: problem.document } },
+      ]);
     }
     docs.forEach((doc, index) => {
       const root = doc.contents;
       if (root === null || (isScalar(root) && root.value === null)) return; // an empty document, e.g. after a final `---`
       if (!isMap(root)) {
-        throw new InputError([{ severity: 'error', message: 'expected a Kubernetes resource (a YAML mapping)', file: { path: file.path, index } }]);
+        throw new InputError([
+          {
+            severity: 'error',
+            message: 'expected a Kubernetes resource (a YAML mapping)',
+            file: { path: file.path, index },
+          },
+        ]);
       }
       removeServerFields(root);
       const plain = toPlainObject(root, doc);
-      if ('problem' in plain) throw new InputError([{ severity: 'error', message: plain.problem, file: { path: file.path, index } }]);
+      if ('problem' in plain)
+        throw new InputError([{ severity: 'error', message: plain.problem, file: { path: file.path, index } }]);
       const object = plain.object;
       // On the object only: results and ordering use them; the printed node stays as the user wrote it.
       if (isPlainObject(object.metadata ?? {})) {
-        const metadata = (object.metadata ??= {});
-        metadata.annotations = { ...(isPlainObject(metadata.annotations) ? metadata.annotations : {}), [PATH]: file.path, [INDEX]: String(index) };
+        object.metadata ??= {};
+        const metadata = object.metadata;
+        metadata.annotations = {
+          ...(isPlainObject(metadata.annotations) ? metadata.annotations : {}),
+          [PATH]: file.path,
+          [INDEX]: String(index),
+        };
       }
       items.push(object);
       nodes.set(object, root);
@@ -55,7 +70,16 @@ export function parseFiles(files: readonly SourceFile[]): ParsedResourceList {
 export const isLocalConfig = (o: KObject): boolean =>
   annotationOf(o, LOCAL_CONFIG) === 'true' || groupOf(o) === 'kpt.dev' || groupOf(o) === 'kustomize.config.k8s.io';
 
-const FILE_ANNOTATIONS = [PATH, INDEX, LEGACY_PATH, LEGACY_INDEX, 'internal.config.kubernetes.io/id', 'internal.config.kubernetes.io/seqindent', 'config.k8s.io/id', 'kustomize.config.k8s.io/id'];
+const FILE_ANNOTATIONS = [
+  PATH,
+  INDEX,
+  LEGACY_PATH,
+  LEGACY_INDEX,
+  'internal.config.kubernetes.io/id',
+  'internal.config.kubernetes.io/seqindent',
+  'config.k8s.io/id',
+  'kustomize.config.k8s.io/id',
+];
 
 /** A plain `---`-separated stream of manifests to apply, without the tools' file annotations. */
 export function stringifyManifests(items: readonly KObject[], nodes: ReadonlyMap<KObject, YamlNode>): string {

@@ -26,7 +26,8 @@ const field = (v: unknown, key: string): unknown => (isPlainObject(v) ? v[key] :
 
 export const nameOf = (o: KObject): string => text(field(o.metadata, 'name')) ?? '';
 export const namespaceOf = (o: KObject): string => text(field(o.metadata, 'namespace')) ?? '';
-export const annotationOf = (o: KObject, key: string): string | undefined => text(field(field(o.metadata, 'annotations'), key));
+export const annotationOf = (o: KObject, key: string): string | undefined =>
+  text(field(field(o.metadata, 'annotations'), key));
 export const labelOf = (o: KObject, key: string): string | undefined => text(field(field(o.metadata, 'labels'), key));
 export const groupOf = (o: KObject): string => {
   const apiVersion = text(o.apiVersion) ?? '';

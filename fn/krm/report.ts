@@ -22,6 +22,9 @@ export function report(o: KObject, severity: Severity, fieldPath: string | undef
   };
 }
 
-export const error = (o: KObject, fieldPath: string | undefined, message: string): Result => report(o, 'error', fieldPath, message);
-export const warning = (o: KObject, fieldPath: string | undefined, message: string): Result => report(o, 'warning', fieldPath, message);
-export const info = (o: KObject, fieldPath: string | undefined, message: string): Result => report(o, 'info', fieldPath, message);
+export const error = (o: KObject, fieldPath: string | undefined, message: string): Result =>
+  report(o, 'error', fieldPath, message);
+export const warning = (o: KObject, fieldPath: string | undefined, message: string): Result =>
+  report(o, 'warning', fieldPath, message);
+export const info = (o: KObject, fieldPath: string | undefined, message: string): Result =>
+  report(o, 'info', fieldPath, message);

@@ -1,12 +1,13 @@
 // ResourceList in, ResourceList out (KRM Functions Specification v1). The only code that parses or
 // prints YAML for KRM mode. Pass-through items are re-emitted from their parsed nodes, so the user's
 // comments, quoting and key order survive; the core only ever sees plain objects.
-import { Document, isMap, isNode, isSeq, visit, type Node as YamlNode, YAMLMap } from 'yaml';
-import { formatYamlProblem, readYamlStream, toPlainObject } from './yaml-read';
-import { CREATE_NODE_OPTIONS, TO_STRING_OPTIONS } from './yaml-settings';
+import type { YAMLMap, Node as YamlNode } from 'yaml';
+import { Document, isMap, isNode, isSeq, visit } from 'yaml';
 import type { KObject } from './objects';
 import type { Result } from './results';
 import { removeServerFields } from './server-fields';
+import { formatYamlProblem, readYamlStream, toPlainObject } from './yaml-read';
+import { CREATE_NODE_OPTIONS, TO_STRING_OPTIONS } from './yaml-settings';
 
 export const RESOURCE_LIST_API_VERSION = 'config.kubernetes.io/v1';
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
@@ -32,7 +33,8 @@ const inputError = (message: string, path?: string): InputError =>
 export const tooLargeMessage = (bytes: string): string =>
   `input is ${bytes}, over the limit of ${MAX_INPUT_BYTES} bytes (${MAX_INPUT_BYTES / 1024 / 1024} MiB); split the package into smaller ones`;
 
-const EMPTY_INPUT = 'empty input: expected a ResourceList (apiVersion: config.kubernetes.io/v1, kind: ResourceList) on stdin';
+const EMPTY_INPUT =
+  'empty input: expected a ResourceList (apiVersion: config.kubernetes.io/v1, kind: ResourceList) on stdin';
 const NOT_A_RESOURCE_LIST =
   'KRM mode reads one ResourceList (apiVersion: config.kubernetes.io/v1, kind: ResourceList, items: [...]) on stdin, as kpt and kustomize send it; to render a folder of manifests, run `kserve-localmodel-fn render DIR`';
 
@@ -51,10 +53,13 @@ export function parseResourceList(text: string): ParsedResourceList {
   if (!isMap(root)) throw inputError(`the input is not a YAML mapping; ${NOT_A_RESOURCE_LIST}`);
   const kind: unknown = root.get('kind');
   if (kind !== 'ResourceList') {
-    throw inputError(`expected kind: ResourceList, found ${kind === undefined ? 'no kind' : typeof kind === 'string' ? JSON.stringify(kind) : 'a kind that is not a string'}; ${NOT_A_RESOURCE_LIST}`, 'kind');
+    throw inputError(
+      `expected kind: ResourceList, found ${kind === undefined ? 'no kind' : typeof kind === 'string' ? JSON.stringify(kind) : 'a kind that is not a string'}; ${NOT_A_RESOURCE_LIST}`,
+      'kind',
+    );
   }
   const itemsNode = root.get('items', true);
-  if (itemsNode !== undefined && itemsNode !== null && !isSeq(itemsNode) && !(isScalarNull(itemsNode))) {
+  if (itemsNode !== undefined && itemsNode !== null && !isSeq(itemsNode) && !isScalarNull(itemsNode)) {
     throw inputError('expected a list of resources', 'items');
   }
 
@@ -151,7 +156,12 @@ export function printResourceList(out: ResourceListOutput, nodes: ReadonlyMap<KO
   return printedBetween(text.slice(0, at), plainItems, printItem, text.slice(at + placeholder.length));
 }
 
-function* printedBetween(before: string, items: readonly KObject[], printItem: (item: KObject) => string, after: string): Generator<string> {
+function* printedBetween(
+  before: string,
+  items: readonly KObject[],
+  printItem: (item: KObject) => string,
+  after: string,
+): Generator<string> {
   yield before;
   for (const item of items) yield printItem(item);
   yield after;
@@ -180,4 +190,3 @@ function itemPrinter(): (item: unknown) => string {
     return doc.toString({ ...TO_STRING_OPTIONS, directives: false }).slice(ITEMS_KEY_LINE.length);
   };
 }
-

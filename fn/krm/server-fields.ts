@@ -1,6 +1,7 @@
 // Fields the API server owns. They are state, not intent, and never belong in Git: every item loses
 // them, so that output is the same whether the input came from files or from `kubectl get -o yaml`.
-import { isMap, type YAMLMap } from 'yaml';
+import type { YAMLMap } from 'yaml';
+import { isMap } from 'yaml';
 
 export const SERVER_POPULATED_PATHS: readonly (readonly string[])[] = [
   ['status'],

@@ -2,7 +2,8 @@
 // error, a duplicate key, nesting deeper than the code after the parser can follow, a recursive
 // alias, or a YAML type that JSON (and so Kubernetes) has no equivalent for. Used by KRM mode and by
 // `render`, so both word the same problem the same way.
-import { type Document, isAlias, isCollection, isPair, isScalar, LineCounter, type Node as YamlNode, parseAllDocuments, type YAMLMap } from 'yaml';
+import type { Document, YAMLMap, Node as YamlNode } from 'yaml';
+import { isAlias, isCollection, isPair, isScalar, LineCounter, parseAllDocuments } from 'yaml';
 import type { KObject } from './objects';
 import { MAX_ALIAS_COUNT, PARSE_OPTIONS, TO_JS_OPTIONS } from './yaml-settings';
 
@@ -50,7 +51,15 @@ export function readYamlStream(text: string): YamlStream {
     const error = doc.errors[0];
     if (error) {
       const malformed = error.code !== 'RESOURCE_EXHAUSTION';
-      return { docs, problem: { message: describeYamlError(error.code, error.message, text, error.pos[0]), malformed, document, ...at(error.pos[0]) } };
+      return {
+        docs,
+        problem: {
+          message: describeYamlError(error.code, error.message, text, error.pos[0]),
+          malformed,
+          document,
+          ...at(error.pos[0]),
+        },
+      };
     }
   }
   for (const [document, doc] of docs.entries()) {
@@ -115,18 +124,27 @@ function checkStructure(doc: Document.Parsed): Found | undefined {
     const offset = (node as { range?: [number, number, number] }).range?.[0];
     if (isAlias(node)) {
       if (open.has(node.resolve(doc))) {
-        return { message: `the alias *${node.source} refers to a node that contains it; YAML aliases must not be recursive (Kubernetes rejects them too)`, offset };
+        return {
+          message: `the alias *${node.source} refers to a node that contains it; YAML aliases must not be recursive (Kubernetes rejects them too)`,
+          offset,
+        };
       }
       continue;
     }
     if (!isScalar(node) && !isCollection(node)) continue;
     const tag = node.tag ? NON_JSON_TAGS.get(node.tag) : undefined;
     if (tag) {
-      return { message: `${tag} makes a value that JSON, and so Kubernetes, has no form for; write it as a plain string, mapping or sequence`, offset };
+      return {
+        message: `${tag} makes a value that JSON, and so Kubernetes, has no form for; write it as a plain string, mapping or sequence`,
+        offset,
+      };
     }
     if (!isCollection(node)) continue;
     if (depth + 1 > MAX_NESTING_DEPTH) {
-      return { message: `nested more than ${MAX_NESTING_DEPTH} levels deep; no Kubernetes resource needs that many, so the input is refused before anything could run out of stack`, offset };
+      return {
+        message: `nested more than ${MAX_NESTING_DEPTH} levels deep; no Kubernetes resource needs that many, so the input is refused before anything could run out of stack`,
+        offset,
+      };
     }
     open.add(node);
     stack.push({ leave: node });
@@ -144,6 +162,10 @@ export function toPlainObject(node: YAMLMap, doc: Document): { object: KObject }
     return { object: node.toJS(doc, TO_JS_OPTIONS) as KObject };
   } catch (e) {
     const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    return { problem: /Excessive alias count/.test(message) ? `YAML aliases expand past ${MAX_ALIAS_COUNT} nodes (an alias bomb?); write the values out` : message };
+    return {
+      problem: /Excessive alias count/.test(message)
+        ? `YAML aliases expand past ${MAX_ALIAS_COUNT} nodes (an alias bomb?); write the values out`
+        : message,
+    };
   }
 }

@@ -1,5 +1,12 @@
 // The one place that decides how YAML is read and written (krm-conventions.md, "YAML settings").
-import type { DocumentOptions, ParseOptions, SchemaOptions, ToJSOptions, ToStringOptions, CreateNodeOptions } from 'yaml';
+import type {
+  CreateNodeOptions,
+  DocumentOptions,
+  ParseOptions,
+  SchemaOptions,
+  ToJSOptions,
+  ToStringOptions,
+} from 'yaml';
 
 /** Input is read the way Kubernetes reads it: YAML 1.1 (`0644` is octal, `yes` is a boolean). */
 export const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
@@ -22,4 +29,9 @@ export const CREATE_NODE_OPTIONS: CreateNodeOptions = { aliasDuplicateObjects: f
  * and kubectl print them (`- ` under the key, `[a, b]` unpadded): kpt places a comment by its column,
  * and a comment after a nested list moved by our indentation is one kpt writes back twice.
  */
-export const TO_STRING_OPTIONS: ToStringOptions = { lineWidth: 0, minContentWidth: 0, indentSeq: false, flowCollectionPadding: false };
+export const TO_STRING_OPTIONS: ToStringOptions = {
+  lineWidth: 0,
+  minContentWidth: 0,
+  indentSeq: false,
+  flowCollectionPadding: false,
+};

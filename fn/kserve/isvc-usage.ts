@@ -1,8 +1,9 @@
 // Which cache, on which node group, each InferenceService mounts (kserve-behaviour.md §3), so that
 // its namespace gets the serving PV and PVC KServe's webhook will look for.
+
+import type { Cache } from '../inputs/index-inputs';
 import type { KObject } from '../krm/objects';
 import { annotationOf, isPlainObject, nameOf, namespaceOf } from '../krm/objects';
-import type { Cache } from '../inputs/index-inputs';
 import { uriUsesCache } from './uri-match';
 
 export const NODEGROUP_ANNOTATION = 'serving.kserve.io/nodegroup';

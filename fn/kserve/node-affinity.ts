@@ -47,7 +47,7 @@ function termMatches(node: NodeFacts, term: NodeSelectorTerm): boolean {
 
 export function requirementMatches(r: NodeSelectorRequirement, labels: Readonly<Record<string, string>>): boolean {
   const key = r.key ?? '';
-  const has = Object.prototype.hasOwnProperty.call(labels, key);
+  const has = Object.hasOwn(labels, key);
   const value = has ? labels[key] : undefined;
   const values = r.values ?? [];
   switch (r.operator) {

@@ -47,7 +47,8 @@ export function parseQuantity(q: string | number): bigint | undefined {
   }
 
   const scaled = digits * multiplier;
-  const magnitude = exponent >= 0 ? scaled * 10n ** BigInt(exponent) : divideRoundingUp(scaled, 10n ** BigInt(-exponent));
+  const magnitude =
+    exponent >= 0 ? scaled * 10n ** BigInt(exponent) : divideRoundingUp(scaled, 10n ** BigInt(-exponent));
   return sign === '-' ? -magnitude : magnitude;
 }
 

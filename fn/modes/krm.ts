@@ -1,9 +1,15 @@
 // KRM mode (kpt fn render/eval, kustomize exec transformer): ResourceList in, ResourceList out.
 import { once } from 'node:events';
 import { compile } from '../compile';
-import type { KObject } from '../krm/objects';
 import { keepLeadingCommentInside } from '../krm/item-comments';
-import { InputError, MAX_INPUT_BYTES, parseResourceList, printResourceList, tooLargeMessage } from '../krm/resource-list';
+import type { KObject } from '../krm/objects';
+import {
+  InputError,
+  MAX_INPUT_BYTES,
+  parseResourceList,
+  printResourceList,
+  tooLargeMessage,
+} from '../krm/resource-list';
 import type { Result } from '../krm/results';
 import { formatResult, hasErrors } from '../krm/results';
 
@@ -27,7 +33,7 @@ export function krm(input: string): KrmOutcome {
 }
 
 export function krmPieces(input: string): KrmPieces {
-  let parsed;
+  let parsed: ReturnType<typeof parseResourceList>;
   try {
     parsed = parseResourceList(input);
   } catch (e) {
@@ -41,7 +47,12 @@ export function krmPieces(input: string): KrmPieces {
     return { pieces, results, exitCode: hasErrors(results) ? 1 : 0 };
   } catch (e) {
     // A bug of ours, not the user's input: still a ResourceList with an error result, so kpt shows it.
-    return failed([{ severity: 'error', message: `internal error: ${e instanceof Error ? e.message : String(e)}; this is a bug in kserve-localmodel-fn, please report it with the input` }]);
+    return failed([
+      {
+        severity: 'error',
+        message: `internal error: ${e instanceof Error ? e.message : String(e)}; this is a bug in kserve-localmodel-fn, please report it with the input`,
+      },
+    ]);
   }
 }
 
@@ -50,7 +61,11 @@ function failed(results: Result[]): KrmPieces {
   return { pieces: printResourceList({ items: [], results }, new Map<KObject, never>()), results, exitCode: 1 };
 }
 
-export async function runKrm(stdin: NodeJS.ReadableStream, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
+export async function runKrm(
+  stdin: NodeJS.ReadableStream,
+  stdout: NodeJS.WritableStream,
+  stderr: NodeJS.WritableStream,
+): Promise<number> {
   const input = await readUpTo(stdin, MAX_INPUT_BYTES);
   const outcome =
     input === undefined

@@ -20,7 +20,8 @@ export function readPackage(root: string, skip: readonly string[] = []): SourceF
       if (entry.startsWith('.') || SKIPPED_FOLDERS.has(entry)) continue;
       const full = join(dir, entry);
       if (statSync(full).isDirectory()) walk(full);
-      else if (/\.ya?ml$/.test(entry)) files.push({ path: relative(root, full).split(sep).join('/'), text: readFileSync(full, 'utf8') });
+      else if (/\.ya?ml$/.test(entry))
+        files.push({ path: relative(root, full).split(sep).join('/'), text: readFileSync(full, 'utf8') });
     }
   };
   walk(root);

@@ -41,11 +41,14 @@ export function summarize(items: readonly KObject[]): NodeGroupSummary[] {
 
   const groupOfClaim = new Map<string, string>();
   for (const group of groups) {
-    for (const cache of inputs.caches) if (cache.spec.nodeGroups.includes(group)) groupOfClaim.set(downloadPvcName(cache, group), group);
+    for (const cache of inputs.caches)
+      if (cache.spec.nodeGroups.includes(group)) groupOfClaim.set(downloadPvcName(cache, group), group);
   }
   const jobsOf = new Map<string, KObject[]>(groups.map((g) => [g, []]));
   for (const job of generatedJobs) {
-    const group = claimNames(job).map((c) => groupOfClaim.get(c)).find((g) => g !== undefined);
+    const group = claimNames(job)
+      .map((c) => groupOfClaim.get(c))
+      .find((g) => g !== undefined);
     if (group) jobsOf.get(group)?.push(job);
   }
 
@@ -92,7 +95,8 @@ function claimNames(job: KObject): string[] {
   const podSpec = isPlainObject(template.spec) ? template.spec : {};
   const volumes = Array.isArray(podSpec.volumes) ? podSpec.volumes : [];
   return volumes.flatMap((v: unknown) => {
-    const claim = isPlainObject(v) && isPlainObject(v.persistentVolumeClaim) ? v.persistentVolumeClaim.claimName : undefined;
+    const claim =
+      isPlainObject(v) && isPlainObject(v.persistentVolumeClaim) ? v.persistentVolumeClaim.claimName : undefined;
     return typeof claim === 'string' ? [claim] : [];
   });
 }
@@ -117,10 +121,18 @@ export function renderSummary(items: readonly KObject[], manifestCount: number):
 
 function groupLines(g: NodeGroupSummary): string[] {
   const head = `node group ${g.name}: ${plural(g.models.length, 'model')}, ${plural(g.nodes.length, 'node')}, ${plural(g.jobs, 'download Job')}, ${storageText(g)}`;
-  const models = g.models.map((m) => `${m.cache} ${m.size}${m.sharesFolderWith ? ` (same model folder as ${m.sharesFolderWith}, counted once)` : ''}`);
+  const models = g.models.map(
+    (m) =>
+      `${m.cache} ${m.size}${m.sharesFolderWith ? ` (same model folder as ${m.sharesFolderWith}, counted once)` : ''}`,
+  );
   const shown = g.nodes.slice(0, LISTED_NODES).join(', ');
   const more = g.nodes.length > LISTED_NODES ? ` and ${g.nodes.length - LISTED_NODES} more` : '';
-  const nodes = g.nodes.length > 0 ? `${shown}${more}` : g.models.length > 0 ? 'none: no node of the inventory matches this group, so nothing is downloaded' : 'none';
+  const nodes =
+    g.nodes.length > 0
+      ? `${shown}${more}`
+      : g.models.length > 0
+        ? 'none: no node of the inventory matches this group, so nothing is downloaded'
+        : 'none';
   return [head, `  models: ${models.length > 0 ? models.join(', ') : 'none'}`, `  nodes:  ${nodes}`];
 }
 

@@ -32,11 +32,16 @@ export interface RenderSettings {
   allowEmpty: boolean;
 }
 
-const failed = (results: Result[]): Rendered => ({ manifests: [], nodes: new Map(), items: [], results: sortResults(results) });
+const failed = (results: Result[]): Rendered => ({
+  manifests: [],
+  nodes: new Map(),
+  items: [],
+  results: sortResults(results),
+});
 
 /** Files in, manifests out; pure. Nothing to apply is an error unless asked for. */
 export function renderPackage(files: readonly SourceFile[], settings: RenderSettings): Rendered {
-  let parsed;
+  let parsed: ReturnType<typeof parseFiles>;
   try {
     parsed = parseFiles(files);
   } catch (e) {
@@ -44,7 +49,10 @@ export function renderPackage(files: readonly SourceFile[], settings: RenderSett
     throw e;
   }
   const overrides = settings.fnConfigOverrides;
-  const functionConfig = overrides && Object.keys(overrides).length > 0 ? withOverrides(indexInputs(parsed.items).fnConfigItem, overrides) : undefined;
+  const functionConfig =
+    overrides && Object.keys(overrides).length > 0
+      ? withOverrides(indexInputs(parsed.items).fnConfigItem, overrides)
+      : undefined;
   const { items, results } = compile(parsed.items, functionConfig);
   if (hasErrors(results)) return failed(results);
   // The function config is never applied, even when its author forgot the local-config annotation.
@@ -57,17 +65,28 @@ export function renderPackage(files: readonly SourceFile[], settings: RenderSett
 /** Argo CD and Flux both prune what disappears: an empty render would delete every object they manage. */
 function nothingToApply(allowEmpty: boolean): Result {
   return allowEmpty
-    ? { severity: 'warning', message: 'nothing to apply (--allow-empty): a GitOps tool that prunes will delete every object it manages from this source' }
+    ? {
+        severity: 'warning',
+        message:
+          'nothing to apply (--allow-empty): a GitOps tool that prunes will delete every object it manages from this source',
+      }
     : {
         severity: 'error',
-        message: 'nothing to apply: no manifest in the package (only local-config objects, or no YAML at all). Argo CD or Flux would prune every object of this application; check the folder, or pass --allow-empty if an empty result is meant',
+        message:
+          'nothing to apply: no manifest in the package (only local-config objects, or no YAML at all). Argo CD or Flux would prune every object of this application; check the folder, or pass --allow-empty if an empty result is meant',
       };
 }
 
 /** Reads DIR (minus `skip`), applying Argo CD's parameters when asked to. */
-export function renderDir(options: RenderOptions, env: Readonly<Record<string, string | undefined>>, skip: readonly string[] = []): Rendered {
+export function renderDir(
+  options: RenderOptions,
+  env: Readonly<Record<string, string | undefined>>,
+  skip: readonly string[] = [],
+): Rendered {
   if (!isDirectory(options.dir)) {
-    return failed([{ severity: 'error', message: `${options.dir} is not a folder; give the package folder to render` }]);
+    return failed([
+      { severity: 'error', message: `${options.dir} is not a folder; give the package folder to render` },
+    ]);
   }
   let fnConfigOverrides: Record<string, unknown> | undefined;
   if (options.argocd) {
@@ -92,7 +111,12 @@ export function reportRender(rendered: Rendered, stderr: NodeJS.WritableStream):
   if (rendered.manifests.length > 0) stderr.write(renderSummary(rendered.items, rendered.manifests.length));
 }
 
-export function runRender(options: RenderOptions, env: Readonly<Record<string, string | undefined>>, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): number {
+export function runRender(
+  options: RenderOptions,
+  env: Readonly<Record<string, string | undefined>>,
+  stdout: NodeJS.WritableStream,
+  stderr: NodeJS.WritableStream,
+): number {
   const rendered = renderDir(options, env);
   reportRender(rendered, stderr);
   if (hasErrors(rendered.results)) return 1;

@@ -33,7 +33,13 @@ export function capacityResults(ctx: CheckContext): Result[] {
     for (const nodeGroup of cache.spec.nodeGroups) {
       const capacity = groups.get(nodeGroup)?.capacity;
       if (capacity !== undefined && size > capacity) {
-        results.push(error(cache.object, 'spec.modelSize', `is ${String(cache.spec.modelSize)}, larger than the ${formatBytes(capacity)} volume of node group "${nodeGroup}" (persistentVolumeSpec.capacity.storage); the download cannot fit. Raise the capacity or cache the model elsewhere`));
+        results.push(
+          error(
+            cache.object,
+            'spec.modelSize',
+            `is ${String(cache.spec.modelSize)}, larger than the ${formatBytes(capacity)} volume of node group "${nodeGroup}" (persistentVolumeSpec.capacity.storage); the download cannot fit. Raise the capacity or cache the model elsewhere`,
+          ),
+        );
       }
     }
   }
@@ -48,7 +54,13 @@ function positiveSize(o: KObject, path: string, value: unknown, results: Result[
   if (value === undefined) return undefined; // a missing required field is the schema's
   const bytes = typeof value === 'string' || typeof value === 'number' ? parseQuantity(value) : undefined;
   if (bytes === undefined || bytes > MAX_SIZE) {
-    results.push(error(o, path, `${JSON.stringify(value)} is not a size Kubernetes can hold: expected a quantity such as "10Gi", below ${formatBytes(MAX_SIZE + 1n)}, with a whole-number exponent if any`));
+    results.push(
+      error(
+        o,
+        path,
+        `${JSON.stringify(value)} is not a size Kubernetes can hold: expected a quantity such as "10Gi", below ${formatBytes(MAX_SIZE + 1n)}, with a whole-number exponent if any`,
+      ),
+    );
     return undefined;
   }
   if (bytes <= 0n) {
@@ -68,15 +80,38 @@ function groupSizes(group: KObject, results: Result[]): GroupSizes {
 
   const storageLimit = positiveSize(group, 'spec.storageLimit', spec.storageLimit, results);
   if (capacityOf.storage === undefined) {
-    results.push(error(group, 'spec.persistentVolumeSpec.capacity.storage', 'is missing; Kubernetes rejects a PersistentVolume without a capacity. Set it to the disk space for models on each node, e.g. capacity: {storage: 100Gi}'));
+    results.push(
+      error(
+        group,
+        'spec.persistentVolumeSpec.capacity.storage',
+        'is missing; Kubernetes rejects a PersistentVolume without a capacity. Set it to the disk space for models on each node, e.g. capacity: {storage: 100Gi}',
+      ),
+    );
   }
   const capacity = positiveSize(group, 'spec.persistentVolumeSpec.capacity.storage', capacityOf.storage, results);
   if (requests.storage === undefined) {
-    results.push(error(group, 'spec.persistentVolumeClaimSpec.resources.requests.storage', 'is missing; Kubernetes rejects a PersistentVolumeClaim without a storage request. Set it to the capacity of the persistentVolumeSpec'));
+    results.push(
+      error(
+        group,
+        'spec.persistentVolumeClaimSpec.resources.requests.storage',
+        'is missing; Kubernetes rejects a PersistentVolumeClaim without a storage request. Set it to the capacity of the persistentVolumeSpec',
+      ),
+    );
   }
-  const request = positiveSize(group, 'spec.persistentVolumeClaimSpec.resources.requests.storage', requests.storage, results);
+  const request = positiveSize(
+    group,
+    'spec.persistentVolumeClaimSpec.resources.requests.storage',
+    requests.storage,
+    results,
+  );
   if (request !== undefined && capacity !== undefined && request > capacity) {
-    results.push(error(group, 'spec.persistentVolumeClaimSpec.resources.requests.storage', `asks for ${formatBytes(request)}, more than the ${formatBytes(capacity)} capacity of the persistentVolumeSpec; the claims would never bind. Ask for at most the capacity`));
+    results.push(
+      error(
+        group,
+        'spec.persistentVolumeClaimSpec.resources.requests.storage',
+        `asks for ${formatBytes(request)}, more than the ${formatBytes(capacity)} capacity of the persistentVolumeSpec; the claims would never bind. Ask for at most the capacity`,
+      ),
+    );
   }
   return { storageLimit, capacity };
 }
@@ -85,7 +120,12 @@ function groupSizes(group: KObject, results: Result[]): GroupSizes {
  * Every node of a group holds every cache that lists the group; caches of the same URI share one
  * folder (one storage key), so each model counts once, at its largest declared size.
  */
-function overCommitted(ctx: CheckContext, name: string, storageLimit: bigint, sizes: ReadonlyMap<Cache, bigint>): Result[] {
+function overCommitted(
+  ctx: CheckContext,
+  name: string,
+  storageLimit: bigint,
+  sizes: ReadonlyMap<Cache, bigint>,
+): Result[] {
   const byKey = new Map<string, { size: bigint; caches: Cache[] }>();
   for (const [cache, size] of sizes) {
     if (!cache.spec.nodeGroups.includes(name)) continue;
@@ -99,9 +139,16 @@ function overCommitted(ctx: CheckContext, name: string, storageLimit: bigint, si
   if (total <= storageLimit) return [];
   const group = ctx.inputs.nodeGroups.get(name) as KObject;
   const parts = [...byKey.values()]
-    .map((e) => `${e.caches.map((c) => describeCache(c)).join(' and ')}${e.caches.length > 1 ? ' (one model)' : ''} ${formatBytes(e.size)}`)
+    .map(
+      (e) =>
+        `${e.caches.map((c) => describeCache(c)).join(' and ')}${e.caches.length > 1 ? ' (one model)' : ''} ${formatBytes(e.size)}`,
+    )
     .sort();
   return [
-    error(group, 'spec.storageLimit', `node group "${nameOf(group)}" holds ${formatBytes(total)} of models on each node (${parts.join(', ')}), over its storageLimit of ${formatBytes(storageLimit)}; the downloads would fill the disks. Raise storageLimit (and the volume capacity) or move caches to another node group`),
+    error(
+      group,
+      'spec.storageLimit',
+      `node group "${nameOf(group)}" holds ${formatBytes(total)} of models on each node (${parts.join(', ')}), over its storageLimit of ${formatBytes(storageLimit)}; the downloads would fill the disks. Raise storageLimit (and the volume capacity) or move caches to another node group`,
+    ),
   ];
 }

@@ -33,7 +33,13 @@ function duplicateResources({ inputs }: CheckContext, items: readonly KObject[])
       continue;
     }
     const label = `${o.kind} ${namespaceOf(o) ? `${namespaceOf(o)}/` : ''}${nameOf(o)}`;
-    results.push(error(o, 'metadata.name', `${label} appears twice in the input${where(first)}${where(o)}; keep one (merge them, or rename one)`));
+    results.push(
+      error(
+        o,
+        'metadata.name',
+        `${label} appears twice in the input${where(first)}${where(o)}; keep one (merge them, or rename one)`,
+      ),
+    );
   }
   return results;
 }
@@ -52,14 +58,26 @@ function sameSourceModelUri({ inputs }: CheckContext): Result[] {
     const uri = cache.spec.sourceModelUri;
     const sameUri = exact.get(uri);
     if (sameUri) {
-      results.push(error(cache.object, 'spec.sourceModelUri', `${describeCache(sameUri)} already caches ${uri}; KServe's webhook refuses a second LocalModelCache with the same sourceModelUri. Add this cache's node groups to ${describeCache(sameUri)} instead`));
+      results.push(
+        error(
+          cache.object,
+          'spec.sourceModelUri',
+          `${describeCache(sameUri)} already caches ${uri}; KServe's webhook refuses a second LocalModelCache with the same sourceModelUri. Add this cache's node groups to ${describeCache(sameUri)} instead`,
+        ),
+      );
       continue;
     }
     exact.set(uri, cache);
     const key = uri.endsWith('/') ? uri.slice(0, -1) : uri;
     const near = trimmed.get(key);
     if (near) {
-      results.push(warning(cache.object, 'spec.sourceModelUri', `${uri} and ${describeCache(near)}'s ${near.spec.sourceModelUri} differ only by a trailing "/": KServe downloads the model twice, into two folders on every node, and InferenceServices use only ${describeCache(near)}. Use one cache`));
+      results.push(
+        warning(
+          cache.object,
+          'spec.sourceModelUri',
+          `${uri} and ${describeCache(near)}'s ${near.spec.sourceModelUri} differ only by a trailing "/": KServe downloads the model twice, into two folders on every node, and InferenceServices use only ${describeCache(near)}. Use one cache`,
+        ),
+      );
     } else trimmed.set(key, cache);
   }
   return results;
@@ -73,7 +91,9 @@ function nodeGroupsListedTwice({ inputs }: CheckContext): Result[] {
     const listed = Array.isArray(spec.nodeGroups) ? (spec.nodeGroups as unknown[]) : [];
     listed.forEach((g, i) => {
       if (typeof g === 'string' && listed.indexOf(g) < i) {
-        results.push(warning(cache.object, `spec.nodeGroups[${i}]`, `node group "${g}" is listed twice; remove this entry`));
+        results.push(
+          warning(cache.object, `spec.nodeGroups[${i}]`, `node group "${g}" is listed twice; remove this entry`),
+        );
       }
     });
   }

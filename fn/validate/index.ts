@@ -15,7 +15,13 @@ import { referenceResults } from './references';
 import { schemaResults } from './schema';
 import { uriResults } from './uris';
 
-export function validate(items: readonly KObject[], inputs: Inputs, config: KServeConfig, functionConfig: KObject | undefined, fnConfig: FnConfig): Result[] {
+export function validate(
+  items: readonly KObject[],
+  inputs: Inputs,
+  config: KServeConfig,
+  functionConfig: KObject | undefined,
+  fnConfig: FnConfig,
+): Result[] {
   const fnConfigObject = functionConfig ?? inputs.fnConfigItem;
   const schema = schemaResults(items, inputs, fnConfigObject);
   const ctx: CheckContext = {

@@ -1,11 +1,12 @@
 // Names and label values this function derives from the input, against Kubernetes' limits: KServe
 // builds the same names and labels by plain concatenation, so an input that breaks a limit here would
 // break KServe's own objects at run time. Job names are always made to fit (build/names.ts).
+
+import { downloadPvcName, downloadPvName, servingPvcName, servingPvName } from '../build/names';
 import type { Cache } from '../inputs/index-inputs';
 import { describeCache } from '../inputs/index-inputs';
-import { HOSTNAME_LABEL } from '../inputs/node-inventory';
 import type { InventoryEntry } from '../inputs/node-inventory';
-import { downloadPvcName, downloadPvName, servingPvcName, servingPvName } from '../build/names';
+import { HOSTNAME_LABEL } from '../inputs/node-inventory';
 import type { KObject } from '../krm/objects';
 import { nameOf } from '../krm/objects';
 import { error } from '../krm/report';
@@ -26,8 +27,10 @@ export function nameResults(ctx: CheckContext): Result[] {
 
 /** A label value's problem in words, or undefined when Kubernetes accepts it. */
 function labelValueProblem(value: string): string | undefined {
-  if (value.length > LABEL_VALUE_MAX) return `is ${value.length} characters long, over the ${LABEL_VALUE_MAX} Kubernetes allows in a label value`;
-  if (!LABEL_VALUE.test(value)) return 'is not a valid label value (letters, digits, "-", "_" and ".", starting and ending with a letter or digit)';
+  if (value.length > LABEL_VALUE_MAX)
+    return `is ${value.length} characters long, over the ${LABEL_VALUE_MAX} Kubernetes allows in a label value`;
+  if (!LABEL_VALUE.test(value))
+    return 'is not a valid label value (letters, digits, "-", "_" and ".", starting and ending with a letter or digit)';
   return undefined;
 }
 
@@ -37,7 +40,13 @@ function cacheLabels({ inputs }: CheckContext): Result[] {
   for (const cache of inputs.caches) {
     const problem = labelValueProblem(cache.name);
     if (problem) {
-      results.push(error(cache.object, 'metadata.name', `${problem}; the name becomes the "model" label of its download Jobs (KServe's as well as ours), so they would be rejected. Use a name of at most ${LABEL_VALUE_MAX} characters`));
+      results.push(
+        error(
+          cache.object,
+          'metadata.name',
+          `${problem}; the name becomes the "model" label of its download Jobs (KServe's as well as ours), so they would be rejected. Use a name of at most ${LABEL_VALUE_MAX} characters`,
+        ),
+      );
     }
   }
   return results;
@@ -56,7 +65,8 @@ function volumeNames({ inputs, fnConfig, sound }: CheckContext): Result[] {
   }
   for (const isvc of inputs.inferenceServices) {
     const use = cacheUseOf(isvc, inputs.caches);
-    if (use) add(use.cache, servingPvName(use.cache, use.nodeGroup, use.namespace), servingPvcName(use.cache, use.nodeGroup));
+    if (use)
+      add(use.cache, servingPvName(use.cache, use.nodeGroup, use.namespace), servingPvcName(use.cache, use.nodeGroup));
   }
   for (const entry of fnConfig.servingNamespaces) {
     const cache = inputs.caches.find((c) => c.kind === 'LocalModelCache' && c.name === entry.cache);
@@ -68,7 +78,13 @@ function volumeNames({ inputs, fnConfig, sound }: CheckContext): Result[] {
     if (!sound(cache.object)) continue;
     const longest = [...made].sort((a, b) => b.length - a.length || (a < b ? -1 : 1))[0];
     if (longest.length > NAME_MAX) {
-      results.push(error(cache.object, 'metadata.name', `${describeCache(cache)} leads to the volume name "${longest.slice(0, 40)}..." of ${longest.length} characters, over the ${NAME_MAX} Kubernetes allows; KServe builds these names as <cache>-<node group>[-<namespace>][-download], so shorten the cache or node group name`));
+      results.push(
+        error(
+          cache.object,
+          'metadata.name',
+          `${describeCache(cache)} leads to the volume name "${longest.slice(0, 40)}..." of ${longest.length} characters, over the ${NAME_MAX} Kubernetes allows; KServe builds these names as <cache>-<node group>[-<namespace>][-download], so shorten the cache or node group name`,
+        ),
+      );
     }
   }
   return results;
@@ -78,14 +94,32 @@ function volumeNames({ inputs, fnConfig, sound }: CheckContext): Result[] {
 function nodeLabels(ctx: CheckContext): Result[] {
   const { inputs, inventory, sound } = ctx;
   const used = new Set(inputs.caches.flatMap((c) => c.spec.nodeGroups));
-  const groups = [...inputs.nodeGroups].filter(([name, g]) => used.has(name) && sound(g)).map(([, g]) => requiredNodeSelectorTerms(g));
+  const groups = [...inputs.nodeGroups]
+    .filter(([name, g]) => used.has(name) && sound(g))
+    .map(([, g]) => requiredNodeSelectorTerms(g));
   const results: Result[] = [];
   for (const node of inventory) {
     if (!groups.some((terms) => nodeMatchesTerms(node, terms))) continue;
     const nameProblem = labelValueProblem(node.name);
-    if (nameProblem) results.push(nodeResult(ctx, node, 'name', `node name "${node.name}" ${nameProblem}; it becomes the "node" label of the download Job there (as in KServe), which would be rejected`));
+    if (nameProblem)
+      results.push(
+        nodeResult(
+          ctx,
+          node,
+          'name',
+          `node name "${node.name}" ${nameProblem}; it becomes the "node" label of the download Job there (as in KServe), which would be rejected`,
+        ),
+      );
     const hostnameProblem = node.hostname !== node.name ? labelValueProblem(node.hostname) : undefined;
-    if (hostnameProblem) results.push(nodeResult(ctx, node, `labels[${HOSTNAME_LABEL}]`, `the ${HOSTNAME_LABEL} label "${node.hostname}" ${hostnameProblem}; the download Job selects its node by it`));
+    if (hostnameProblem)
+      results.push(
+        nodeResult(
+          ctx,
+          node,
+          `labels[${HOSTNAME_LABEL}]`,
+          `the ${HOSTNAME_LABEL} label "${node.hostname}" ${hostnameProblem}; the download Job selects its node by it`,
+        ),
+      );
   }
   return results;
 }
@@ -96,7 +130,9 @@ function nodeResult(ctx: CheckContext, node: InventoryEntry, field: string, mess
   if (object) return error(object, field === 'name' ? 'metadata.name' : `metadata.${field}`, message);
   const index = ctx.fnConfig.nodes.findIndex((n) => n.name === node.name);
   const path = fnConfigPath(ctx, `nodes[${index}].${field}`);
-  return ctx.fnConfigObject ? error(ctx.fnConfigObject, path, message) : { severity: 'error', message, field: { path } };
+  return ctx.fnConfigObject
+    ? error(ctx.fnConfigObject, path, message)
+    : { severity: 'error', message, field: { path } };
 }
 
 /** error: every download PVC and Job is created in this namespace. */
@@ -104,5 +140,11 @@ function jobNamespace({ inputs, config }: CheckContext): Result[] {
   const cm: KObject | undefined = inputs.kserveConfigMap;
   const ns = config.localModel.jobNamespace;
   if (!cm || (ns.length <= LABEL_VALUE_MAX && DNS_LABEL.test(ns))) return [];
-  return [error(cm, 'data.localModel', `jobNamespace "${ns}" is not a valid namespace name (a DNS-1123 label: lowercase letters, digits and "-", at most 63 characters); the download PVCs and Jobs are created there`)];
+  return [
+    error(
+      cm,
+      'data.localModel',
+      `jobNamespace "${ns}" is not a valid namespace name (a DNS-1123 label: lowercase letters, digits and "-", at most 63 characters); the download PVCs and Jobs are created there`,
+    ),
+  ];
 }

@@ -10,9 +10,28 @@ import type { CheckContext } from './context';
 
 /** core/v1 PersistentVolumeSource: a PV needs exactly one. KServe's examples use local or hostPath. */
 const PV_SOURCES = [
-  'awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder', 'csi', 'fc', 'flexVolume', 'flocker',
-  'gcePersistentDisk', 'glusterfs', 'hostPath', 'iscsi', 'local', 'nfs', 'photonPersistentDisk',
-  'portworxVolume', 'quobyte', 'rbd', 'scaleIO', 'storageos', 'vsphereVolume',
+  'awsElasticBlockStore',
+  'azureDisk',
+  'azureFile',
+  'cephfs',
+  'cinder',
+  'csi',
+  'fc',
+  'flexVolume',
+  'flocker',
+  'gcePersistentDisk',
+  'glusterfs',
+  'hostPath',
+  'iscsi',
+  'local',
+  'nfs',
+  'photonPersistentDisk',
+  'portworxVolume',
+  'quobyte',
+  'rbd',
+  'scaleIO',
+  'storageos',
+  'vsphereVolume',
 ];
 
 export function nodeGroupResults(ctx: CheckContext): Result[] {
@@ -40,30 +59,64 @@ function volumeSpecs(group: KObject): Result[] {
   const sources = PV_SOURCES.filter((s) => pv[s] !== undefined && pv[s] !== null);
   if (sources.length !== 1) {
     results.push(
-      error(group, 'spec.persistentVolumeSpec', sources.length === 0
-        ? 'has no volume source; Kubernetes rejects a PersistentVolume without one. Add local: {path: /models} (or hostPath) with the host path the KServe node agent uses'
-        : `has ${sources.length} volume sources (${sources.join(', ')}); a PersistentVolume takes exactly one, keep one`),
+      error(
+        group,
+        'spec.persistentVolumeSpec',
+        sources.length === 0
+          ? 'has no volume source; Kubernetes rejects a PersistentVolume without one. Add local: {path: /models} (or hostPath) with the host path the KServe node agent uses'
+          : `has ${sources.length} volume sources (${sources.join(', ')}); a PersistentVolume takes exactly one, keep one`,
+      ),
     );
   }
   const pvModes = Array.isArray(pv.accessModes) ? (pv.accessModes as string[]) : [];
   if (pvModes.length === 0) {
-    results.push(error(group, 'spec.persistentVolumeSpec.accessModes', 'is missing; Kubernetes rejects a PersistentVolume without access modes. Add accessModes: [ReadWriteOnce]'));
+    results.push(
+      error(
+        group,
+        'spec.persistentVolumeSpec.accessModes',
+        'is missing; Kubernetes rejects a PersistentVolume without access modes. Add accessModes: [ReadWriteOnce]',
+      ),
+    );
   }
   const pvcModes = Array.isArray(pvc.accessModes) ? (pvc.accessModes as string[]) : [];
   if (pvcModes.length === 0) {
-    results.push(error(group, 'spec.persistentVolumeClaimSpec.accessModes', 'is missing; Kubernetes rejects a PersistentVolumeClaim without access modes. Add the same accessModes as the persistentVolumeSpec'));
+    results.push(
+      error(
+        group,
+        'spec.persistentVolumeClaimSpec.accessModes',
+        'is missing; Kubernetes rejects a PersistentVolumeClaim without access modes. Add the same accessModes as the persistentVolumeSpec',
+      ),
+    );
   }
   const unsupported = pvcModes.filter((m) => pvModes.length > 0 && !pvModes.includes(m));
   if (unsupported.length > 0) {
-    results.push(error(group, 'spec.persistentVolumeClaimSpec.accessModes', `asks for ${unsupported.join(', ')}, which the persistentVolumeSpec does not offer (${pvModes.join(', ')}); the claims would never bind. Use the same access modes in both`));
+    results.push(
+      error(
+        group,
+        'spec.persistentVolumeClaimSpec.accessModes',
+        `asks for ${unsupported.join(', ')}, which the persistentVolumeSpec does not offer (${pvModes.join(', ')}); the claims would never bind. Use the same access modes in both`,
+      ),
+    );
   }
   const pvClass = typeof pv.storageClassName === 'string' ? pv.storageClassName : '';
   const pvcClass = typeof pvc.storageClassName === 'string' ? pvc.storageClassName : undefined;
   if (pvcClass !== undefined && pvcClass !== pvClass) {
-    results.push(error(group, 'spec.persistentVolumeClaimSpec.storageClassName', `is "${pvcClass}" but the persistentVolumeSpec's is "${pvClass}"; a claim binds only to a volume of its own class, so the claims would stay Pending. Use the same storageClassName in both`));
+    results.push(
+      error(
+        group,
+        'spec.persistentVolumeClaimSpec.storageClassName',
+        `is "${pvcClass}" but the persistentVolumeSpec's is "${pvClass}"; a claim binds only to a volume of its own class, so the claims would stay Pending. Use the same storageClassName in both`,
+      ),
+    );
   } else if (pvcClass === undefined && pvClass !== '') {
     // warning: binds only if the cluster's default StorageClass happens to be the volume's class.
-    results.push(warning(group, 'spec.persistentVolumeClaimSpec.storageClassName', `is not set, so the cluster fills in its default StorageClass and the claims bind only if that is "${pvClass}"; set storageClassName: ${pvClass}`));
+    results.push(
+      warning(
+        group,
+        'spec.persistentVolumeClaimSpec.storageClassName',
+        `is not set, so the cluster fills in its default StorageClass and the claims bind only if that is "${pvClass}"; set storageClassName: ${pvClass}`,
+      ),
+    );
   }
   return results;
 }
@@ -73,13 +126,25 @@ function selectsNodes(group: KObject, results: Result[]): boolean {
   const terms = requiredNodeSelectorTerms(group);
   const path = 'spec.persistentVolumeSpec.nodeAffinity.required.nodeSelectorTerms';
   if (!terms || terms.length === 0) {
-    results.push(error(group, path, `is missing; KServe picks a node group's nodes by this required node affinity, so "${nameOf(group)}" would get no model on any node (and Kubernetes rejects a local PersistentVolume without it). Add a term such as matchExpressions: [{key: node.kubernetes.io/instance-type, operator: In, values: [...]}]`));
+    results.push(
+      error(
+        group,
+        path,
+        `is missing; KServe picks a node group's nodes by this required node affinity, so "${nameOf(group)}" would get no model on any node (and Kubernetes rejects a local PersistentVolume without it). Add a term such as matchExpressions: [{key: node.kubernetes.io/instance-type, operator: In, values: [...]}]`,
+      ),
+    );
     return false;
   }
   const count = (v: unknown) => (Array.isArray(v) ? v.length : 0);
   const empty = terms.filter((t) => !isPlainObject(t) || count(t.matchExpressions) + count(t.matchFields) === 0);
   if (empty.length === terms.length) {
-    results.push(error(group, path, 'has only empty terms, and an empty term selects no node; give each term matchExpressions or matchFields'));
+    results.push(
+      error(
+        group,
+        path,
+        'has only empty terms, and an empty term selects no node; give each term matchExpressions or matchFields',
+      ),
+    );
     return false;
   }
   return true;
@@ -92,10 +157,23 @@ function inventoryMatches({ inventory }: CheckContext, group: KObject): Result[]
   const path = 'spec.persistentVolumeSpec.nodeAffinity';
   if (inventory.length === 0) {
     return [
-      warning(group, path, `no download Job is generated for node group "${nameOf(group)}": the input has no node inventory. Add the nodes as Node objects (names and labels, e.g. from kubectl get nodes -o yaml) marked config.kubernetes.io/local-config: "true", or list them in the function config's nodes`),
+      warning(
+        group,
+        path,
+        `no download Job is generated for node group "${nameOf(group)}": the input has no node inventory. Add the nodes as Node objects (names and labels, e.g. from kubectl get nodes -o yaml) marked config.kubernetes.io/local-config: "true", or list them in the function config's nodes`,
+      ),
     ];
   }
   return [
-    warning(group, path, `matches none of the ${inventory.length} nodes in the inventory (${inventory.slice(0, 5).map((n) => n.name).join(', ')}${inventory.length > 5 ? ', ...' : ''}), so no download Job is generated for node group "${nameOf(group)}"; check the node affinity against the nodes' labels`),
+    warning(
+      group,
+      path,
+      `matches none of the ${inventory.length} nodes in the inventory (${inventory
+        .slice(0, 5)
+        .map((n) => n.name)
+        .join(
+          ', ',
+        )}${inventory.length > 5 ? ', ...' : ''}), so no download Job is generated for node group "${nameOf(group)}"; check the node affinity against the nodes' labels`,
+    ),
   ];
 }

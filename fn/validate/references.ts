@@ -2,10 +2,10 @@
 // annotation, the function config's servingNamespaces. A dangling one is caught here, in review, not
 // by a hung deletion or a model that is never used.
 import { describeCache } from '../inputs/index-inputs';
+import { annotationOf } from '../krm/objects';
 import { error, warning } from '../krm/report';
 import type { Result } from '../krm/results';
 import { cacheUseOf, isvcLabel, NODEGROUP_ANNOTATION } from '../kserve/isvc-usage';
-import { annotationOf } from '../krm/objects';
 import type { CheckContext } from './context';
 import { fnConfigPath } from './context';
 
@@ -59,17 +59,25 @@ function servingNamespaceReferences(ctx: CheckContext): Result[] {
   const { inputs, fnConfig, fnConfigObject } = ctx;
   const results: Result[] = [];
   const report = (path: string, message: string) =>
-    results.push(fnConfigObject ? error(fnConfigObject, path, message) : { severity: 'error', message, field: { path } });
+    results.push(
+      fnConfigObject ? error(fnConfigObject, path, message) : { severity: 'error', message, field: { path } },
+    );
   fnConfig.servingNamespaces.forEach((entry, i) => {
     const where = `servingNamespaces[${i}]`;
     const cache = inputs.caches.find((c) => c.kind === 'LocalModelCache' && c.name === entry.cache);
     if (!cache) {
-      report(fnConfigPath(ctx, `${where}.cache`), `${where} names LocalModelCache "${entry.cache}", which is not in the input; fix the name or add the cache`);
+      report(
+        fnConfigPath(ctx, `${where}.cache`),
+        `${where} names LocalModelCache "${entry.cache}", which is not in the input; fix the name or add the cache`,
+      );
       return;
     }
     const nodeGroup = entry.nodeGroup || cache.spec.nodeGroups[0];
     if (nodeGroup !== undefined && !cache.spec.nodeGroups.includes(nodeGroup)) {
-      report(fnConfigPath(ctx, `${where}.nodeGroup`), `${where} asks for node group "${nodeGroup}", which ${describeCache(cache)} does not list in spec.nodeGroups (it lists ${cache.spec.nodeGroups.join(', ')}); add it there or fix the name`);
+      report(
+        fnConfigPath(ctx, `${where}.nodeGroup`),
+        `${where} asks for node group "${nodeGroup}", which ${describeCache(cache)} does not list in spec.nodeGroups (it lists ${cache.spec.nodeGroups.join(', ')}); add it there or fix the name`,
+      );
     }
   });
   return results;

@@ -2,7 +2,8 @@
 // a Kubernetes-style field path (spec.nodeGroups[1], metadata.labels[app.kubernetes.io/name]) and a
 // message that says what was expected and what was found.
 
-import { knownFields, validators, type SchemaError, type SchemaKind } from "./schemas.generated.js";
+import type { SchemaError, SchemaKind } from './schemas.generated';
+import { knownFields, validators } from './schemas.generated';
 
 export interface SchemaViolation {
   path: string;
@@ -14,32 +15,32 @@ export interface SchemaViolation {
  * definitions (its type, pattern or length) is reported as "expected <words>, got <value>".
  */
 const EXPECTED_BY_DEFINITION = new Map<string, string>([
-  ["quantity", 'a Kubernetes quantity such as "10Gi"'],
+  ['quantity', 'a Kubernetes quantity such as "10Gi"'],
   [
-    "dnsLabel",
+    'dnsLabel',
     'a DNS-1123 label (lowercase letters, digits and "-", at most 63 characters, starting and ending with a letter or digit)',
   ],
   [
-    "dnsSubdomain",
+    'dnsSubdomain',
     'a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters, starting and ending with a letter or digit)',
   ],
-  ["relativeDir", 'a directory inside the package (no leading "/", no ".." segment, no backslash)'],
-  ["stringMap", "a map of string to string"],
+  ['relativeDir', 'a directory inside the package (no leading "/", no ".." segment, no backslash)'],
+  ['stringMap', 'a map of string to string'],
 ]);
-const DEFINITION_KEYWORDS = new Set(["type", "pattern", "minLength", "maxLength"]);
+const DEFINITION_KEYWORDS = new Set(['type', 'pattern', 'minLength', 'maxLength']);
 
 const TYPE_WORDS: Record<string, string> = {
-  string: "a string",
-  integer: "an integer",
-  number: "a number",
-  boolean: "a boolean",
-  object: "an object",
-  array: "a list",
-  null: "null",
+  string: 'a string',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'a boolean',
+  object: 'an object',
+  array: 'a list',
+  null: 'null',
 };
 
 function isKind(kind: string): kind is SchemaKind {
-  return Object.prototype.hasOwnProperty.call(validators, kind);
+  return Object.hasOwn(validators, kind);
 }
 
 /**
@@ -52,12 +53,12 @@ export function schemaViolations(kind: string, obj: unknown): SchemaViolation[] 
   if (validate(obj)) return [];
 
   const errors = validate.errors ?? [];
-  const typeErrorPaths = new Set(errors.filter((e) => e.keyword === "type").map((e) => e.instancePath));
+  const typeErrorPaths = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
   const seen = new Set<string>();
   const violations: SchemaViolation[] = [];
   for (const error of errors) {
     // A value of the wrong type also fails its enum or const; the type error alone says it.
-    if (error.keyword !== "type" && typeErrorPaths.has(error.instancePath)) continue;
+    if (error.keyword !== 'type' && typeErrorPaths.has(error.instancePath)) continue;
     const violation = describeError(kind, obj, error);
     const id = `${violation.path}\u0000${violation.message}`;
     if (seen.has(id)) continue;
@@ -72,46 +73,58 @@ function describeError(kind: SchemaKind, obj: unknown, error: SchemaError): Sche
   const value = valueAt(obj, segments);
   const params = error.params;
 
-  const [, definition = "", keyword = ""] = /^#\/definitions\/([^/]+)\/([^/]+)$/.exec(error.schemaPath) ?? [];
+  const [, definition = '', keyword = ''] = /^#\/definitions\/([^/]+)\/([^/]+)$/.exec(error.schemaPath) ?? [];
   const expected = DEFINITION_KEYWORDS.has(keyword) ? EXPECTED_BY_DEFINITION.get(definition) : undefined;
   if (expected !== undefined) return at(obj, segments, `expected ${expected}, got ${describeValue(value)}`);
 
   switch (error.keyword) {
-    case "required":
-      return at(obj, [...segments, String(params.missingProperty)], "required field is missing");
-    case "additionalProperties": {
+    case 'required':
+      return at(obj, [...segments, String(params.missingProperty)], 'required field is missing');
+    case 'additionalProperties': {
       const field = String(params.additionalProperty);
       return at(obj, [...segments, field], unknownField(kind, error.schemaPath, field));
     }
-    case "type":
+    case 'type':
       return at(obj, segments, `expected ${typeWords(params.type)}, got ${describeValue(value)}`);
-    case "const":
+    case 'const':
       return at(obj, segments, `expected ${JSON.stringify(params.allowedValue)}, got ${describeValue(value)}`);
-    case "enum": {
-      const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ");
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ');
       return at(obj, segments, `expected one of ${allowed}, got ${describeValue(value)}`);
     }
-    case "minItems":
-      return at(obj, segments, `expected at least ${plural(Number(params.limit), "item")}, got ${describeValue(value)}`);
-    case "maxItems":
-      return at(obj, segments, `expected at most ${plural(Number(params.limit), "item")}, got ${describeValue(value)}`);
-    case "minLength":
+    case 'minItems':
+      return at(
+        obj,
+        segments,
+        `expected at least ${plural(Number(params.limit), 'item')}, got ${describeValue(value)}`,
+      );
+    case 'maxItems':
+      return at(obj, segments, `expected at most ${plural(Number(params.limit), 'item')}, got ${describeValue(value)}`);
+    case 'minLength':
       return at(
         obj,
         segments,
         params.limit === 1
-          ? "must not be empty"
-          : `expected at least ${plural(Number(params.limit), "character")}, got ${describeValue(value)}`,
+          ? 'must not be empty'
+          : `expected at least ${plural(Number(params.limit), 'character')}, got ${describeValue(value)}`,
       );
-    case "maxLength":
-      return at(obj, segments, `expected at most ${plural(Number(params.limit), "character")}, got ${describeValue(value)}`);
-    case "pattern":
+    case 'maxLength':
+      return at(
+        obj,
+        segments,
+        `expected at most ${plural(Number(params.limit), 'character')}, got ${describeValue(value)}`,
+      );
+    case 'pattern':
       return at(obj, segments, `expected a string matching ${String(params.pattern)}, got ${describeValue(value)}`);
-    case "minimum":
-    case "maximum":
-    case "exclusiveMinimum":
-    case "exclusiveMaximum":
-      return at(obj, segments, `expected a number ${String(params.comparison)} ${String(params.limit)}, got ${describeValue(value)}`);
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return at(
+        obj,
+        segments,
+        `expected a number ${String(params.comparison)} ${String(params.limit)}, got ${describeValue(value)}`,
+      );
     default:
       return at(obj, segments, error.message ?? `fails ${error.keyword}`);
   }
@@ -122,10 +135,10 @@ function at(obj: unknown, segments: string[], message: string): SchemaViolation 
 }
 
 function unknownField(kind: SchemaKind, schemaPath: string, field: string): string {
-  const known = knownFields[kind][schemaPath.replace(/\/additionalProperties$/, "")] ?? [];
+  const known = knownFields[kind][schemaPath.replace(/\/additionalProperties$/, '')] ?? [];
   const suggestion = closestField(known, field);
   if (suggestion !== undefined) return `unknown field (did you mean ${suggestion}?)`;
-  return known.length > 0 ? `unknown field (known fields: ${known.join(", ")})` : "unknown field";
+  return known.length > 0 ? `unknown field (known fields: ${known.join(', ')})` : 'unknown field';
 }
 
 /** The known field that differs only in case, else the single one within a small edit distance. */
@@ -152,17 +165,17 @@ function editDistance(a: string, b: string): number {
 }
 
 function pointerSegments(pointer: string): string[] {
-  if (pointer === "") return [];
+  if (pointer === '') return [];
   return pointer
     .slice(1)
-    .split("/")
-    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function valueAt(obj: unknown, segments: string[]): unknown {
   let node = obj;
   for (const segment of segments) {
-    if (node === null || typeof node !== "object") return undefined;
+    if (node === null || typeof node !== 'object') return undefined;
     node = (node as Record<string, unknown>)[segment];
   }
   return node;
@@ -170,34 +183,34 @@ function valueAt(obj: unknown, segments: string[]): unknown {
 
 /** spec.nodeGroups[1], spec.storage.parameters.region, metadata.labels[app.kubernetes.io/name]. */
 function fieldPath(obj: unknown, segments: string[]): string {
-  let path = "";
+  let path = '';
   let node = obj;
   for (const segment of segments) {
     if (Array.isArray(node) && /^\d+$/.test(segment)) path += `[${segment}]`;
-    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment)) path += path === "" ? segment : `.${segment}`;
-    else path += `[${segment === "" || /[[\]"]/.test(segment) ? JSON.stringify(segment) : segment}]`;
-    node = node !== null && typeof node === "object" ? (node as Record<string, unknown>)[segment] : undefined;
+    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment)) path += path === '' ? segment : `.${segment}`;
+    else path += `[${segment === '' || /[[\]"]/.test(segment) ? JSON.stringify(segment) : segment}]`;
+    node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined;
   }
   return path;
 }
 
 /** A value as a message shows it: "10Gi", the number 5, a list of 2 items, an object, nothing. */
 export function describeValue(value: unknown): string {
-  if (value === undefined) return "nothing";
-  if (value === null) return "null";
-  if (Array.isArray(value)) return value.length === 0 ? "an empty list" : `a list of ${plural(value.length, "item")}`;
-  if (typeof value === "object") return "an object";
-  if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : `a list of ${plural(value.length, 'item')}`;
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   return `the ${typeof value} ${String(value)}`;
 }
 
 function typeWords(type: unknown): string {
-  const types = Array.isArray(type) ? type : String(type).split(",");
-  return types.map((t) => TYPE_WORDS[String(t)] ?? String(t)).join(" or ");
+  const types = Array.isArray(type) ? type : String(type).split(',');
+  return types.map((t) => TYPE_WORDS[String(t)] ?? String(t)).join(' or ');
 }
 
 function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function compare(a: string, b: string): number {

@@ -1,8 +1,9 @@
 // Schema checks: our kinds against their JSON Schemas (schemas/, compiled ahead of time), the function
 // config in either form, and the basic shape every other resource needs before kubectl would take it.
+
+import { decodeConfigMapData, FN_CONFIG_API_VERSION, FN_CONFIG_KIND } from '../inputs/fn-config';
 import type { Inputs } from '../inputs/index-inputs';
 import { SERVING_GROUP } from '../inputs/index-inputs';
-import { decodeConfigMapData, FN_CONFIG_API_VERSION, FN_CONFIG_KIND } from '../inputs/fn-config';
 import { isLocalConfig } from '../krm/files';
 import type { KObject } from '../krm/objects';
 import { groupOf, isPlainObject } from '../krm/objects';
@@ -10,7 +11,12 @@ import { error } from '../krm/report';
 import type { Result } from '../krm/results';
 import { describeValue, schemaViolations } from './schema-errors';
 
-const SERVING_KINDS = new Set(['LocalModelCache', 'LocalModelNamespaceCache', 'LocalModelNodeGroup', 'ClusterStorageContainer']);
+const SERVING_KINDS = new Set([
+  'LocalModelCache',
+  'LocalModelNamespaceCache',
+  'LocalModelNodeGroup',
+  'ClusterStorageContainer',
+]);
 const FN_CONFIG_GROUP = FN_CONFIG_API_VERSION.slice(0, FN_CONFIG_API_VERSION.indexOf('/'));
 
 const schemaKindOf = (o: KObject): string | undefined => {
@@ -26,7 +32,11 @@ export interface SchemaCheck {
   broken: Set<KObject>;
 }
 
-export function schemaResults(items: readonly KObject[], inputs: Inputs, functionConfig: KObject | undefined): SchemaCheck {
+export function schemaResults(
+  items: readonly KObject[],
+  inputs: Inputs,
+  functionConfig: KObject | undefined,
+): SchemaCheck {
   const check: SchemaCheck = { results: [], broken: new Set() };
   const add = (o: KObject, found: Result[]) => {
     check.results.push(...found);
@@ -41,7 +51,12 @@ export function schemaResults(items: readonly KObject[], inputs: Inputs, functio
   return check;
 }
 
-function againstSchema(kind: string, checked: KObject, reportOn: KObject = checked, rename: (path: string) => string | undefined = (p) => p): Result[] {
+function againstSchema(
+  kind: string,
+  checked: KObject,
+  reportOn: KObject = checked,
+  rename: (path: string) => string | undefined = (p) => p,
+): Result[] {
   const results: Result[] = [];
   for (const v of schemaViolations(kind, checked)) {
     const path = rename(v.path);
@@ -58,10 +73,23 @@ function againstSchema(kind: string, checked: KObject, reportOn: KObject = check
 function functionConfigResults(fc: KObject): Result[] {
   if (schemaKindOf(fc)) return againstSchema(FN_CONFIG_KIND, fc);
   if (fc.kind !== 'ConfigMap') {
-    return [error(fc, 'kind', `the function config must be a ConfigMap or a ${FN_CONFIG_KIND} (apiVersion ${FN_CONFIG_API_VERSION}), found ${describeKind(fc)}; see schemas/function-config.json`)];
+    return [
+      error(
+        fc,
+        'kind',
+        `the function config must be a ConfigMap or a ${FN_CONFIG_KIND} (apiVersion ${FN_CONFIG_API_VERSION}), found ${describeKind(fc)}; see schemas/function-config.json`,
+      ),
+    ];
   }
-  const typed: KObject = { apiVersion: FN_CONFIG_API_VERSION, kind: FN_CONFIG_KIND, metadata: { name: 'function-input' }, spec: decodeConfigMapData(fc).fields };
-  return againstSchema(FN_CONFIG_KIND, typed, fc, (p) => (p.startsWith('spec.') ? `data.${p.slice('spec.'.length)}` : undefined));
+  const typed: KObject = {
+    apiVersion: FN_CONFIG_API_VERSION,
+    kind: FN_CONFIG_KIND,
+    metadata: { name: 'function-input' },
+    spec: decodeConfigMapData(fc).fields,
+  };
+  return againstSchema(FN_CONFIG_KIND, typed, fc, (p) =>
+    p.startsWith('spec.') ? `data.${p.slice('spec.'.length)}` : undefined,
+  );
 }
 
 /** A key in a field path, written as schema-errors.ts writes it: `.app`, or `[app.kubernetes.io/name]`. */
@@ -73,8 +101,10 @@ const describeKind = (o: KObject): string => (typeof o.kind === 'string' && o.ki
 function resourceShape(o: KObject): Result[] {
   const results: Result[] = [];
   const problem = (path: string, message: string) => results.push(error(o, path, message));
-  if (typeof o.apiVersion !== 'string' || o.apiVersion === '') problem('apiVersion', `expected a string such as "v1" or "apps/v1", got ${describeValue(o.apiVersion)}`);
-  if (typeof o.kind !== 'string' || o.kind === '') problem('kind', `expected a string such as "ConfigMap", got ${describeValue(o.kind)}`);
+  if (typeof o.apiVersion !== 'string' || o.apiVersion === '')
+    problem('apiVersion', `expected a string such as "v1" or "apps/v1", got ${describeValue(o.apiVersion)}`);
+  if (typeof o.kind !== 'string' || o.kind === '')
+    problem('kind', `expected a string such as "ConfigMap", got ${describeValue(o.kind)}`);
   const metadata: unknown = o.metadata;
   if (metadata === undefined || metadata === null) {
     if (!isLocalConfig(o)) problem('metadata', 'required field is missing: every resource needs metadata.name');
@@ -86,8 +116,10 @@ function resourceShape(o: KObject): Result[] {
   }
   if (metadata.name === undefined) {
     if (!isLocalConfig(o)) problem('metadata.name', 'required field is missing: every resource needs a name');
-  } else if (typeof metadata.name !== 'string' || metadata.name === '') problem('metadata.name', `expected a non-empty string, got ${describeValue(metadata.name)}`);
-  if (metadata.namespace !== undefined && typeof metadata.namespace !== 'string') problem('metadata.namespace', `expected a string, got ${describeValue(metadata.namespace)}`);
+  } else if (typeof metadata.name !== 'string' || metadata.name === '')
+    problem('metadata.name', `expected a non-empty string, got ${describeValue(metadata.name)}`);
+  if (metadata.namespace !== undefined && typeof metadata.namespace !== 'string')
+    problem('metadata.namespace', `expected a string, got ${describeValue(metadata.namespace)}`);
   for (const field of ['labels', 'annotations'] as const) {
     const map: unknown = metadata[field];
     if (map === undefined || map === null) continue;

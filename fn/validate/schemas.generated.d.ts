@@ -18,11 +18,11 @@ export interface Validator {
 }
 
 export type SchemaKind =
-  | "LocalModelCache"
-  | "LocalModelNamespaceCache"
-  | "LocalModelNodeGroup"
-  | "ClusterStorageContainer"
-  | "LocalModelFnConfig";
+  | 'LocalModelCache'
+  | 'LocalModelNamespaceCache'
+  | 'LocalModelNodeGroup'
+  | 'ClusterStorageContainer'
+  | 'LocalModelFnConfig';
 
 export declare const LocalModelCache: Validator;
 export declare const LocalModelNamespaceCache: Validator;

@@ -19,7 +19,9 @@ const SCHEMES: Record<string, { shape: RegExp; expected: string }> = {
   oci: { shape: /^[^/]+\/.+$/, expected: 'oci://<registry>/<repository>[:<tag>]' },
   modelscope: { shape: /^[^/:]+\/[^/:]+(:[^/]+)?$/, expected: 'modelscope://<owner>/<model>[:<revision>]' },
 };
-const KNOWN = Object.keys(SCHEMES).map((s) => `${s}://`).join(', ');
+const KNOWN = Object.keys(SCHEMES)
+  .map((s) => `${s}://`)
+  .join(', ');
 
 export function uriResults(ctx: CheckContext): Result[] {
   return [...sourceModelUris(ctx), ...containerPatterns(ctx)];
@@ -40,8 +42,9 @@ function sourceModelUris({ inputs, sound }: CheckContext): Result[] {
 
 /** What is wrong with a URI for KServe's storage initializer, or undefined. */
 export function uriProblem(uri: string): string | undefined {
-  // eslint-disable-next-line no-control-regex
-  if (/[\s\u0000-\u001f\u007f]/.test(uri)) return `${JSON.stringify(uri)} contains white space or a control character; remove it (the storage key is computed from the exact text)`;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this refuses
+  if (/[\s\u0000-\u001f\u007f]/.test(uri))
+    return `${JSON.stringify(uri)} contains white space or a control character; remove it (the storage key is computed from the exact text)`;
   const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(.*)$/.exec(uri);
   if (!match) {
     return `${JSON.stringify(uri)} has no scheme; the download Job fetches from remote storage (${KNOWN}), it cannot read a local path`;
@@ -49,7 +52,9 @@ export function uriProblem(uri: string): string | undefined {
   const [, scheme, rest] = match;
   const known = SCHEMES[scheme];
   if (known) {
-    return known.shape.test(rest) ? undefined : `${JSON.stringify(uri)} is not a valid ${scheme}:// URI; expected ${known.expected}`;
+    return known.shape.test(rest)
+      ? undefined
+      : `${JSON.stringify(uri)} is not a valid ${scheme}:// URI; expected ${known.expected}`;
   }
   if (SCHEMES[scheme.toLowerCase()]) return `the scheme "${scheme}://" must be lowercase: ${scheme.toLowerCase()}://`;
   if (scheme === 'pvc' || scheme === 'file') {
@@ -70,7 +75,13 @@ function containerPatterns({ inputs, sound }: CheckContext): Result[] {
       try {
         goRegExp(f.regex);
       } catch (e) {
-        results.push(error(csc, `spec.supportedUriFormats[${i}].regex`, `${JSON.stringify(f.regex)} is not a regular expression this function can read (${(e as Error).message}); KServe reads Go RE2 syntax, so write it in the syntax both share (no lookarounds or backreferences, (?P<name>) as (?<name>))`));
+        results.push(
+          error(
+            csc,
+            `spec.supportedUriFormats[${i}].regex`,
+            `${JSON.stringify(f.regex)} is not a regular expression this function can read (${(e as Error).message}); KServe reads Go RE2 syntax, so write it in the syntax both share (no lookarounds or backreferences, (?P<name>) as (?<name>))`,
+          ),
+        );
       }
     });
   }

@@ -6,8 +6,8 @@ import type { KServeConfig } from '../../fn/inputs/kserve-config';
 import { parseKServeConfig } from '../../fn/inputs/kserve-config';
 import type { KObject } from '../../fn/krm/objects';
 import type { Result } from '../../fn/krm/results';
-import { credentialsFor } from '../../fn/kserve/credentials';
 import type { CredentialWiring } from '../../fn/kserve/credentials';
+import { credentialsFor } from '../../fn/kserve/credentials';
 import { cache, JOBS_NS } from './fixtures';
 
 export { JOBS_NS };
@@ -24,11 +24,23 @@ export type Shape = 'data' | 'stringData' | 'SealedSecret' | 'ExternalSecret' | 
 export const SHAPES: Shape[] = ['data', 'stringData', 'SealedSecret', 'ExternalSecret', 'SOPS'];
 
 /** One Secret in any of the forms a GitOps repository holds it; same name, keys and annotations. */
-export function secretAs(shape: Shape, name: string, data: Record<string, string>, annotations?: Record<string, string>, namespace = JOBS_NS): KObject {
+export function secretAs(
+  shape: Shape,
+  name: string,
+  data: Record<string, string>,
+  annotations?: Record<string, string>,
+  namespace = JOBS_NS,
+): KObject {
   const metadata = { name, namespace, ...(annotations ? { annotations } : {}) };
   switch (shape) {
     case 'data':
-      return { apiVersion: 'v1', kind: 'Secret', metadata, type: 'Opaque', data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, b64(v)])) };
+      return {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata,
+        type: 'Opaque',
+        data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, b64(v)])),
+      };
     case 'stringData':
       return { apiVersion: 'v1', kind: 'Secret', metadata, type: 'Opaque', stringData: { ...data } };
     case 'SealedSecret':
@@ -58,15 +70,23 @@ export function secretAs(shape: Shape, name: string, data: Record<string, string
         kind: 'Secret',
         metadata,
         type: 'Opaque',
-        stringData: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, `ENC[AES256_GCM,data:${b64(v)},iv:x,tag:y,type:str]`])),
+        stringData: Object.fromEntries(
+          Object.entries(data).map(([k, v]) => [k, `ENC[AES256_GCM,data:${b64(v)},iv:x,tag:y,type:str]`]),
+        ),
         sops: { mac: 'ENC[AES256_GCM,data:abc,type:str]', version: '3.9.0', encrypted_regex: '^(data|stringData)$' },
       };
   }
 }
 
-export const secret = (name: string, data: Record<string, string>, annotations?: Record<string, string>): KObject => secretAs('stringData', name, data, annotations);
+export const secret = (name: string, data: Record<string, string>, annotations?: Record<string, string>): KObject =>
+  secretAs('stringData', name, data, annotations);
 
-export function serviceAccount(name: string, secrets: string[], annotations?: Record<string, string>, namespace = JOBS_NS): KObject {
+export function serviceAccount(
+  name: string,
+  secrets: string[],
+  annotations?: Record<string, string>,
+  namespace = JOBS_NS,
+): KObject {
   return {
     apiVersion: 'v1',
     kind: 'ServiceAccount',
@@ -80,11 +100,15 @@ export function kserveConfigMap(credentials: Record<string, unknown>, localModel
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: 'inferenceservice-config', namespace: 'kserve' },
-    data: { credentials: JSON.stringify(credentials), ...(localModel ? { localModel: JSON.stringify(localModel) } : {}) },
+    data: {
+      credentials: JSON.stringify(credentials),
+      ...(localModel ? { localModel: JSON.stringify(localModel) } : {}),
+    },
   };
 }
 
-export const configOf = (credentials: Record<string, unknown>): KServeConfig => parseKServeConfig(kserveConfigMap(credentials)).config;
+export const configOf = (credentials: Record<string, unknown>): KServeConfig =>
+  parseKServeConfig(kserveConfigMap(credentials)).config;
 
 export interface WireOptions {
   uri?: string;

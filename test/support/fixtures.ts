@@ -9,7 +9,11 @@ export function nodeGroup(name: string, match: Record<string, string[]> = { 'nod
     metadata: { name },
     spec: {
       storageLimit: size,
-      persistentVolumeClaimSpec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: size } }, storageClassName: 'local-storage' },
+      persistentVolumeClaimSpec: {
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: size } },
+        storageClassName: 'local-storage',
+      },
       persistentVolumeSpec: {
         accessModes: ['ReadWriteOnce'],
         capacity: { storage: size },
@@ -17,7 +21,9 @@ export function nodeGroup(name: string, match: Record<string, string[]> = { 'nod
         storageClassName: 'local-storage',
         nodeAffinity: {
           required: {
-            nodeSelectorTerms: [{ matchExpressions: Object.entries(match).map(([key, values]) => ({ key, operator: 'In', values })) }],
+            nodeSelectorTerms: [
+              { matchExpressions: Object.entries(match).map(([key, values]) => ({ key, operator: 'In', values })) },
+            ],
           },
         },
       },
@@ -46,7 +52,12 @@ export function node(name: string, labels: Record<string, string> = { 'node-type
   };
 }
 
-export function isvc(name: string, namespace: string | undefined, storageUri: string, annotations?: Record<string, string>) {
+export function isvc(
+  name: string,
+  namespace: string | undefined,
+  storageUri: string,
+  annotations?: Record<string, string>,
+) {
   return {
     apiVersion: 'serving.kserve.io/v1beta1',
     kind: 'InferenceService',

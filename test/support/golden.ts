@@ -3,8 +3,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { krm } from '../../fn/modes/krm';
 import { formatResult } from '../../fn/krm/results';
+import { krm } from '../../fn/modes/krm';
 
 export const TESTDATA = join(__dirname, '..', '..', 'testdata');
 
@@ -26,7 +26,10 @@ export interface GoldenActual {
 
 export function runGolden(c: GoldenCase): GoldenActual {
   const outcome = krm(readFileSync(join(c.dir, 'input.yaml'), 'utf8'));
-  const results = stringify({ exitCode: outcome.exitCode, stderr: outcome.results.map(formatResult) }, { lineWidth: 0 });
+  const results = stringify(
+    { exitCode: outcome.exitCode, stderr: outcome.results.map(formatResult) },
+    { lineWidth: 0 },
+  );
   return { output: outcome.text, results };
 }
 

@@ -1,11 +1,12 @@
 // Shared test plumbing: run the function in-process exactly as the binary does, and read its output.
-import { parse, stringify } from 'yaml';
-import { PersistentVolume, PersistentVolumeClaim } from 'kubernetes-models/v1';
+
 import { Job } from 'kubernetes-models/batch/v1';
-import { krm } from '../../fn/modes/krm';
+import { PersistentVolume, PersistentVolumeClaim } from 'kubernetes-models/v1';
+import { parse, stringify } from 'yaml';
 import { OWNER_LABEL, OWNER_VALUE } from '../../fn/krm/annotations';
 import type { KObject } from '../../fn/krm/objects';
 import type { Result } from '../../fn/krm/results';
+import { krm } from '../../fn/modes/krm';
 
 export interface Output {
   text: string;
@@ -22,14 +23,21 @@ export function run(input: string): Output {
 
 export function resourceList(items: unknown[], functionConfig?: unknown): string {
   return stringify(
-    { apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items, ...(functionConfig ? { functionConfig } : {}) },
+    {
+      apiVersion: 'config.kubernetes.io/v1',
+      kind: 'ResourceList',
+      items,
+      ...(functionConfig ? { functionConfig } : {}),
+    },
     { aliasDuplicateObjects: false, version: '1.1' },
   );
 }
 
-export const runItems = (items: unknown[], functionConfig?: unknown): Output => run(resourceList(items, functionConfig));
+export const runItems = (items: unknown[], functionConfig?: unknown): Output =>
+  run(resourceList(items, functionConfig));
 
-export const generated = (items: readonly KObject[]): KObject[] => items.filter((o) => o.metadata?.labels?.[OWNER_LABEL] === OWNER_VALUE);
+export const generated = (items: readonly KObject[]): KObject[] =>
+  items.filter((o) => o.metadata?.labels?.[OWNER_LABEL] === OWNER_VALUE);
 
 export const ofKind = (items: readonly KObject[], kind: string): KObject[] => items.filter((o) => o.kind === kind);
 
@@ -52,7 +60,10 @@ export function validateAgainstKubernetes(o: KObject): void {
 export function shuffled<T>(items: readonly T[], seed: number): T[] {
   const out = [...items];
   let s = seed >>> 0 || 1;
-  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const next = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
     [out[i], out[j]] = [out[j], out[i]];

@@ -1,6 +1,18 @@
 // What the end-to-end tests share: the built bundle, the real tools, temp folders and file snapshots.
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { accessSync, constants, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import type { SpawnSyncReturns } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import {
+  accessSync,
+  constants,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, relative, resolve, sep } from 'node:path';
 import { after } from 'node:test';
@@ -89,7 +101,17 @@ export function snapshot(dir: string): Map<string, string> {
   return files;
 }
 
-export type Manifest = { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [k: string]: unknown };
+export type Manifest = {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  [k: string]: unknown;
+};
 
 /** A multi-document stream as objects; throws on a YAML error, so a broken stream fails the test. */
 export function parseStream(text: string): Manifest[] {
@@ -103,4 +125,5 @@ export function parseStream(text: string): Manifest[] {
 export const idOf = (o: Manifest): string => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
 /** Objects in a stable order, for comparing what two tools produced. */
-export const byId = (objects: Manifest[]): Manifest[] => [...objects].sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
+export const byId = (objects: Manifest[]): Manifest[] =>
+  [...objects].sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));

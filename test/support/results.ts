@@ -2,19 +2,29 @@
 import assert from 'node:assert/strict';
 import type { Result, Severity } from '../../fn/krm/results';
 import { formatResult } from '../../fn/krm/results';
+import { cache, node, nodeGroup } from './fixtures';
 import type { Output } from './harness';
 import { generated } from './harness';
-import { cache, node, nodeGroup } from './fixtures';
 
 /** A package with no result at all: each test breaks one thing in it. */
-export const validPackage = (): Record<string, unknown>[] => [nodeGroup('workers'), cache('llama', 's3://models/llama'), node('gpu-1')];
+export const validPackage = (): Record<string, unknown>[] => [
+  nodeGroup('workers'),
+  cache('llama', 's3://models/llama'),
+  node('gpu-1'),
+];
 
 const describeAll = (out: Output) => out.results.map((r) => `  ${formatResult(r)}`).join('\n') || '  (no results)';
 
 /** The one result with this severity and field path whose message contains every given text. */
 export function expectResult(out: Output, severity: Severity, path: string | undefined, ...texts: string[]): Result {
-  const found = out.results.filter((r) => r.severity === severity && r.field?.path === path && texts.every((t) => r.message.includes(t)));
-  assert.equal(found.length, 1, `expected one ${severity} at ${path ?? '(no field)'} mentioning ${texts.map((t) => JSON.stringify(t)).join(', ')}; got:\n${describeAll(out)}`);
+  const found = out.results.filter(
+    (r) => r.severity === severity && r.field?.path === path && texts.every((t) => r.message.includes(t)),
+  );
+  assert.equal(
+    found.length,
+    1,
+    `expected one ${severity} at ${path ?? '(no field)'} mentioning ${texts.map((t) => JSON.stringify(t)).join(', ')}; got:\n${describeAll(out)}`,
+  );
   if (severity === 'error') {
     assert.equal(out.exitCode, 1, 'an error result must fail the run');
     assert.deepEqual(generated(out.items), [], 'an error result must leave no generated object');

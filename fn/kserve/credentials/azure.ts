@@ -48,7 +48,13 @@ export const azureCredentials: KindBuilder = (secret) => {
   }
   if (secret.keysComplete && keyFor('AZURE_CLIENT_SECRET') && !keyFor('AZURE_TENANT_ID')) {
     const clientSecret = keyFor('AZURE_CLIENT_SECRET') as string;
-    results.push(warning(secret.object, secret.fieldOf(clientSecret), `${describeSecret(secret)} has a client secret but no AZURE_TENANT_ID (or AZ_TENANT_ID); a service-principal login needs the tenant. Add the tenant ID to the secret`));
+    results.push(
+      warning(
+        secret.object,
+        secret.fieldOf(clientSecret),
+        `${describeSecret(secret)} has a client secret but no AZURE_TENANT_ID (or AZ_TENANT_ID); a service-principal login needs the tenant. Add the tenant ID to the secret`,
+      ),
+    );
   }
   return { env, volumes: [], volumeMounts: [], results };
 };

@@ -2,7 +2,18 @@
 // Git. A parameter whose NAME says it holds a credential is refused: its place is the secret.
 
 /** Words matched at the start of a word of the name (`auth` catches `authorization`). */
-const CREDENTIAL_WORDS = ['secret', 'token', 'password', 'passwd', 'credential', 'auth', 'keytab', 'session', 'sas', 'apikey'];
+const CREDENTIAL_WORDS = [
+  'secret',
+  'token',
+  'password',
+  'passwd',
+  'credential',
+  'auth',
+  'keytab',
+  'session',
+  'sas',
+  'apikey',
+];
 /** Word pairs, matched with or without a separator (`access_key`, `accessKey`, `ACCESSKEY`). */
 const CREDENTIAL_PAIRS = ['access_key', 'private_key', 'api_key', 'tls_key', 'account_key'];
 

@@ -14,21 +14,50 @@ export const HEADERS_SUFFIX = '-headers';
 export const httpsCredentials: KindBuilder = (secret, { sourceModelUri }) => {
   const field = secret.fieldOf(HTTPS_HOST_KEY);
   if (!secret.keys.has(HEADERS_KEY)) {
-    return noWiring([warning(secret.object, field, `${describeSecret(secret)} has ${HTTPS_HOST_KEY} but no ${HEADERS_KEY}, so it gives the download nothing (KServe skips it too); add a ${HEADERS_KEY} entry holding a JSON object of HTTP headers`)]);
+    return noWiring([
+      warning(
+        secret.object,
+        field,
+        `${describeSecret(secret)} has ${HTTPS_HOST_KEY} but no ${HEADERS_KEY}, so it gives the download nothing (KServe skips it too); add a ${HEADERS_KEY} entry holding a JSON object of HTTP headers`,
+      ),
+    ]);
   }
   const host = secret.plainValues.get(HTTPS_HOST_KEY);
   if (host === undefined) {
-    return noWiring([error(secret.object, field, `${describeSecret(secret)} keeps ${HTTPS_HOST_KEY} encrypted, but its value names the env var <host>${HEADERS_SUFFIX} that carries the headers, so the function must read it. The host name is not secret: write it in plain text (SealedSecret spec.template.data, ExternalSecret spec.target.template.data, or a key SOPS leaves unencrypted) and keep ${HEADERS_KEY} encrypted`)]);
+    return noWiring([
+      error(
+        secret.object,
+        field,
+        `${describeSecret(secret)} keeps ${HTTPS_HOST_KEY} encrypted, but its value names the env var <host>${HEADERS_SUFFIX} that carries the headers, so the function must read it. The host name is not secret: write it in plain text (SealedSecret spec.template.data, ExternalSecret spec.target.template.data, or a key SOPS leaves unencrypted) and keep ${HEADERS_KEY} encrypted`,
+      ),
+    ]);
   }
   if (!isBareHostname(host)) {
-    return noWiring([error(secret.object, field, `${HTTPS_HOST_KEY} of ${describeSecret(secret)} must be the bare host name of the model URI, lower case, without scheme, port or path (e.g. example.com): the storage initializer looks up <hostname>${HEADERS_SUFFIX} with the hostname as the URI parser gives it, so any other form is never found`)]);
+    return noWiring([
+      error(
+        secret.object,
+        field,
+        `${HTTPS_HOST_KEY} of ${describeSecret(secret)} must be the bare host name of the model URI, lower case, without scheme, port or path (e.g. example.com): the storage initializer looks up <hostname>${HEADERS_SUFFIX} with the hostname as the URI parser gives it, so any other form is never found`,
+      ),
+    ]);
   }
   const uriHost = httpHostOf(sourceModelUri);
   const results =
     uriHost !== undefined && uriHost !== host
-      ? [warning(secret.object, field, `${describeSecret(secret)} holds headers for ${host}, but the model is downloaded from ${uriHost}, so the headers are not sent; set ${HTTPS_HOST_KEY} to ${uriHost} or use another secret`)]
+      ? [
+          warning(
+            secret.object,
+            field,
+            `${describeSecret(secret)} holds headers for ${host}, but the model is downloaded from ${uriHost}, so the headers are not sent; set ${HTTPS_HOST_KEY} to ${uriHost} or use another secret`,
+          ),
+        ]
       : [];
-  return { env: [secretEnv(`${host}${HEADERS_SUFFIX}`, secret.name, HEADERS_KEY)], volumes: [], volumeMounts: [], results };
+  return {
+    env: [secretEnv(`${host}${HEADERS_SUFFIX}`, secret.name, HEADERS_KEY)],
+    volumes: [],
+    volumeMounts: [],
+    results,
+  };
 };
 
 const isBareHostname = (host: string): boolean => host !== '' && httpHostOf(`https://${host}/`) === host;

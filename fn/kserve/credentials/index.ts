@@ -27,7 +27,13 @@ export function credentialsFor(cache: Cache, context: CredentialContext): Creden
   const notes: Result[] = [];
   if (storage.state === 'empty') {
     const instead = saName ? `the credentials come from ServiceAccount ${saName}` : 'the download gets no credentials';
-    notes.push(warning(cache.object, 'spec.storage', `${describeCache(cache)}: spec.storage has neither a key nor parameters, so it is ignored and ${instead} (KServe's agent would wire the secrets of the jobs namespace's default ServiceAccount instead). Set storage.key, or remove spec.storage`));
+    notes.push(
+      warning(
+        cache.object,
+        'spec.storage',
+        `${describeCache(cache)}: spec.storage has neither a key nor parameters, so it is ignored and ${instead} (KServe's agent would wire the secrets of the jobs namespace's default ServiceAccount instead). Set storage.key, or remove spec.storage`,
+      ),
+    );
   }
   if (!saName) return noWiring(notes);
   const wiring = serviceAccountCredentials(cache, saName, context);
@@ -42,10 +48,20 @@ function bothSet(cache: Cache, saName: string, { inputs, config, runAsServiceAcc
   const namespace = config.localModel.jobNamespace;
   const runsAs = runAsServiceAccount ? ` The download pod still runs as ${saName}, for workload identity.` : '';
   const results = [
-    warning(cache.object, 'spec.serviceAccountName', `${describeCache(cache)} sets both spec.serviceAccountName and spec.storage: the credentials come from spec.storage (KServe's rule: a storage spec takes precedence), and the secrets of ServiceAccount ${saName} are not wired.${runsAs} Remove one of the two to say which you mean`),
+    warning(
+      cache.object,
+      'spec.serviceAccountName',
+      `${describeCache(cache)} sets both spec.serviceAccountName and spec.storage: the credentials come from spec.storage (KServe's rule: a storage spec takes precedence), and the secrets of ServiceAccount ${saName} are not wired.${runsAs} Remove one of the two to say which you mean`,
+    ),
   ];
   if (runAsServiceAccount && !inputs.serviceAccounts.has(key(namespace, saName))) {
-    results.push(warning(cache.object, 'spec.serviceAccountName', `the download pod runs as ServiceAccount ${namespace}/${saName}, which is not in the input; unless it exists in the cluster, the Job's pods are rejected. Add it to the package, or set runAsServiceAccount: false in the function config`));
+    results.push(
+      warning(
+        cache.object,
+        'spec.serviceAccountName',
+        `the download pod runs as ServiceAccount ${namespace}/${saName}, which is not in the input; unless it exists in the cluster, the Job's pods are rejected. Add it to the package, or set runAsServiceAccount: false in the function config`,
+      ),
+    );
   }
   return results;
 }

@@ -22,26 +22,51 @@ interface Setting {
   env: string;
 }
 
-const ENDPOINT: Setting = { annotation: 's3-endpoint', dataKey: 'S3_ENDPOINT', config: 's3Endpoint', env: 'S3_ENDPOINT' };
-const USE_HTTPS: Setting = { annotation: 's3-usehttps', dataKey: 'S3_USE_HTTPS', config: 's3UseHttps', env: 'S3_USE_HTTPS' };
+const ENDPOINT: Setting = {
+  annotation: 's3-endpoint',
+  dataKey: 'S3_ENDPOINT',
+  config: 's3Endpoint',
+  env: 'S3_ENDPOINT',
+};
+const USE_HTTPS: Setting = {
+  annotation: 's3-usehttps',
+  dataKey: 'S3_USE_HTTPS',
+  config: 's3UseHttps',
+  env: 'S3_USE_HTTPS',
+};
 
 /** After the endpoint group, in KServe's order. The data key is always the env name. */
 const OTHER_SETTINGS: Setting[] = [
   { annotation: 's3-verifyssl', dataKey: 'S3_VERIFY_SSL', config: 's3VerifySSL', env: 'S3_VERIFY_SSL' },
-  { annotation: 's3-useanoncredential', dataKey: 'awsAnonymousCredential', config: 's3UseAnonymousCredential', env: 'awsAnonymousCredential' },
+  {
+    annotation: 's3-useanoncredential',
+    dataKey: 'awsAnonymousCredential',
+    config: 's3UseAnonymousCredential',
+    env: 'awsAnonymousCredential',
+  },
   { annotation: 's3-region', dataKey: 'AWS_DEFAULT_REGION', config: 's3Region', env: 'AWS_DEFAULT_REGION' },
   // "USER" (sic): the name KServe and its storage initializer agree on.
-  { annotation: 's3-usevirtualbucket', dataKey: 'S3_USER_VIRTUAL_BUCKET', config: 's3UseVirtualBucket', env: 'S3_USER_VIRTUAL_BUCKET' },
+  {
+    annotation: 's3-usevirtualbucket',
+    dataKey: 'S3_USER_VIRTUAL_BUCKET',
+    config: 's3UseVirtualBucket',
+    env: 'S3_USER_VIRTUAL_BUCKET',
+  },
   { annotation: 's3-useaccelerate', dataKey: 'S3_USE_ACCELERATE', config: 's3UseAccelerate', env: 'S3_USE_ACCELERATE' },
   { annotation: 's3-cabundle', dataKey: 'AWS_CA_BUNDLE', config: 's3CABundle', env: 'AWS_CA_BUNDLE' },
-  { annotation: 's3-cabundle-configmap', dataKey: 'AWS_CA_BUNDLE_CONFIGMAP', config: 's3CABundleConfigMap', env: 'AWS_CA_BUNDLE_CONFIGMAP' },
+  {
+    annotation: 's3-cabundle-configmap',
+    dataKey: 'AWS_CA_BUNDLE_CONFIGMAP',
+    config: 's3CABundleConfigMap',
+    env: 'AWS_CA_BUNDLE_CONFIGMAP',
+  },
 ];
 
 /** The key a user may add to an S3 secret so that an endpoint kept in secret data reaches the storage initializer. */
 export const ENDPOINT_URL_KEY = 'AWS_ENDPOINT_URL';
 
 export const CA_BUNDLE_CONFIGMAP_IS_INERT =
-  'AWS_CA_BUNDLE_CONFIGMAP names a ConfigMap that only KServe\'s InferenceService webhook mounts; in a download Job nothing mounts it and the storage initializer does not read the variable, so the custom CA does not reach the download. Mount the CA bundle through a ClusterStorageContainer and point AWS_CA_BUNDLE at the file';
+  "AWS_CA_BUNDLE_CONFIGMAP names a ConfigMap that only KServe's InferenceService webhook mounts; in a download Job nothing mounts it and the storage initializer does not read the variable, so the custom CA does not reach the download. Mount the CA bundle through a ClusterStorageContainer and point AWS_CA_BUNDLE at the file";
 
 type Resolved = { from: 'annotation' | 'config'; value: string } | { from: 'data'; key: string };
 
@@ -64,7 +89,13 @@ export function s3SettingsEnv(input: S3SettingsInput): { env: EnvVar[]; results:
   const resolve = (s: Setting): Resolved | undefined => {
     const annotation = S3_ANNOTATION_PREFIX + s.annotation;
     if (encrypted.has(annotation)) {
-      results.push(error(reportOn, `metadata.annotations.${annotation}`, `the annotation ${annotation} of ${secret ? describeSecret(secret) : 'this object'} is SOPS ciphertext, so its setting cannot be wired; S3 settings are not secret: leave metadata unencrypted (encrypted_regex: ^(data|stringData)$ in .sops.yaml)`));
+      results.push(
+        error(
+          reportOn,
+          `metadata.annotations.${annotation}`,
+          `the annotation ${annotation} of ${secret ? describeSecret(secret) : 'this object'} is SOPS ciphertext, so its setting cannot be wired; S3 settings are not secret: leave metadata unencrypted (encrypted_regex: ^(data|stringData)$ in .sops.yaml)`,
+        ),
+      );
       return undefined;
     }
     if (Object.hasOwn(annotations, annotation)) return { from: 'annotation', value: annotations[annotation] };
@@ -84,7 +115,13 @@ export function s3SettingsEnv(input: S3SettingsInput): { env: EnvVar[]; results:
     env.push(secretEnv(ENDPOINT.env, secret.name, ENDPOINT.dataKey));
     if (secret.keys.has(ENDPOINT_URL_KEY)) env.push(secretEnv(ENDPOINT_URL_KEY, secret.name, ENDPOINT_URL_KEY));
     else {
-      results.push(warning(secret.object, secret.fieldOf(ENDPOINT.dataKey), `${describeSecret(secret)} keeps the S3 endpoint in data key ${ENDPOINT.dataKey}. This function wires it by reference and never reads it, so it cannot derive ${ENDPOINT_URL_KEY}, the only endpoint variable KServe's storage initializer reads: the download would go to AWS's default endpoint. Put the endpoint in the annotation ${S3_ANNOTATION_PREFIX}${ENDPOINT.annotation} (an endpoint is not secret), or add a key ${ENDPOINT_URL_KEY} with the full URL (https://host:port) to the secret`));
+      results.push(
+        warning(
+          secret.object,
+          secret.fieldOf(ENDPOINT.dataKey),
+          `${describeSecret(secret)} keeps the S3 endpoint in data key ${ENDPOINT.dataKey}. This function wires it by reference and never reads it, so it cannot derive ${ENDPOINT_URL_KEY}, the only endpoint variable KServe's storage initializer reads: the download would go to AWS's default endpoint. Put the endpoint in the annotation ${S3_ANNOTATION_PREFIX}${ENDPOINT.annotation} (an endpoint is not secret), or add a key ${ENDPOINT_URL_KEY} with the full URL (https://host:port) to the secret`,
+        ),
+      );
     }
   } else if (endpoint && endpoint.from !== 'data' && endpoint.value !== '') {
     env.push(...endpointEnv(endpoint.value, () => resolve(USE_HTTPS), secret, results));
@@ -94,7 +131,8 @@ export function s3SettingsEnv(input: S3SettingsInput): { env: EnvVar[]; results:
   }
 
   for (const s of OTHER_SETTINGS) emit(s.env, resolve(s));
-  if (env.some((e) => e.name === 'AWS_CA_BUNDLE_CONFIGMAP')) results.push(warning(reportOn, undefined, CA_BUNDLE_CONFIGMAP_IS_INERT));
+  if (env.some((e) => e.name === 'AWS_CA_BUNDLE_CONFIGMAP'))
+    results.push(warning(reportOn, undefined, CA_BUNDLE_CONFIGMAP_IS_INERT));
   return { env, results };
 }
 
@@ -111,15 +149,33 @@ function endpointEnv(
   const endpoint = goTrimSpace(raw);
   const scheme = endpoint.slice(0, 8).toLowerCase();
   if (scheme === 'https://') {
-    return [literalEnv('S3_USE_HTTPS', '1'), literalEnv('S3_ENDPOINT', endpoint.slice(8)), literalEnv('AWS_ENDPOINT_URL', endpoint)];
+    return [
+      literalEnv('S3_USE_HTTPS', '1'),
+      literalEnv('S3_ENDPOINT', endpoint.slice(8)),
+      literalEnv('AWS_ENDPOINT_URL', endpoint),
+    ];
   }
   if (scheme.startsWith('http://')) {
-    return [literalEnv('S3_USE_HTTPS', '0'), literalEnv('S3_ENDPOINT', endpoint.slice(7)), literalEnv('AWS_ENDPOINT_URL', endpoint)];
+    return [
+      literalEnv('S3_USE_HTTPS', '0'),
+      literalEnv('S3_ENDPOINT', endpoint.slice(7)),
+      literalEnv('AWS_ENDPOINT_URL', endpoint),
+    ];
   }
   const u = useHttps();
   if (u?.from === 'data' && secret) {
-    results.push(warning(secret.object, secret.fieldOf(USE_HTTPS.dataKey), `${describeSecret(secret)} keeps S3_USE_HTTPS in its data, which this function does not read, so AWS_ENDPOINT_URL assumes https. Write the scheme into the endpoint (http://host or https://host), or move S3_USE_HTTPS into the annotation ${S3_ANNOTATION_PREFIX}${USE_HTTPS.annotation}`));
-    return [secretEnv('S3_USE_HTTPS', secret.name, USE_HTTPS.dataKey), literalEnv('S3_ENDPOINT', endpoint), literalEnv('AWS_ENDPOINT_URL', `https://${endpoint}`)];
+    results.push(
+      warning(
+        secret.object,
+        secret.fieldOf(USE_HTTPS.dataKey),
+        `${describeSecret(secret)} keeps S3_USE_HTTPS in its data, which this function does not read, so AWS_ENDPOINT_URL assumes https. Write the scheme into the endpoint (http://host or https://host), or move S3_USE_HTTPS into the annotation ${S3_ANNOTATION_PREFIX}${USE_HTTPS.annotation}`,
+      ),
+    );
+    return [
+      secretEnv('S3_USE_HTTPS', secret.name, USE_HTTPS.dataKey),
+      literalEnv('S3_ENDPOINT', endpoint),
+      literalEnv('AWS_ENDPOINT_URL', `https://${endpoint}`),
+    ];
   }
   const value = u && u.from !== 'data' ? u.value : '';
   return [
@@ -131,5 +187,8 @@ function endpointEnv(
 
 /** Go's strings.TrimSpace: Unicode White_Space, which (unlike String.prototype.trim) includes U+0085 and excludes U+FEFF. */
 export function goTrimSpace(s: string): string {
-  return s.replace(/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g, '');
+  return s.replace(
+    /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g,
+    '',
+  );
 }

@@ -62,7 +62,8 @@ function plainSecret(o: KObject): SecretShape {
   const data = mapOf(o.data);
   const stringData = mapOf(o.stringData);
   const plainValues = new Map<string, string>();
-  for (const [k, v] of Object.entries(data)) plainValues.set(k, typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : '');
+  for (const [k, v] of Object.entries(data))
+    plainValues.set(k, typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : '');
   for (const [k, v] of Object.entries(stringData)) plainValues.set(k, typeof v === 'string' ? v : String(v ?? ''));
   return {
     object: o,
@@ -98,7 +99,10 @@ function sopsSecret(o: KObject): SecretShape {
     annotations,
     encryptedAnnotations: encrypted,
     plainValues: new Map([
-      ...[...plainOf(stringsOf(o.data), SOPS_CIPHERTEXT)].map(([k, v]): [string, string] => [k, Buffer.from(v, 'base64').toString('utf8')]),
+      ...[...plainOf(stringsOf(o.data), SOPS_CIPHERTEXT)].map(([k, v]): [string, string] => [
+        k,
+        Buffer.from(v, 'base64').toString('utf8'),
+      ]),
       ...plainOf(stringsOf(o.stringData), SOPS_CIPHERTEXT),
     ]),
     fieldOf: (key) => (Object.hasOwn(stringData, key) ? `stringData.${key}` : `data.${key}`),
@@ -120,7 +124,10 @@ function sealedSecret(o: KObject): SecretShape {
     keysComplete: true,
     annotations: stringsOf(mapOf(template.metadata).annotations),
     encryptedAnnotations: new Set(),
-    plainValues: plainOf(Object.fromEntries(Object.entries(stringsOf(templateData)).filter(([k]) => !Object.hasOwn(encryptedData, k))), TEMPLATE_EXPRESSION),
+    plainValues: plainOf(
+      Object.fromEntries(Object.entries(stringsOf(templateData)).filter(([k]) => !Object.hasOwn(encryptedData, k))),
+      TEMPLATE_EXPRESSION,
+    ),
     fieldOf: (key) => (Object.hasOwn(encryptedData, key) ? `spec.encryptedData.${key}` : `spec.template.data.${key}`),
   };
 }
@@ -156,11 +163,19 @@ function externalSecret(o: KObject): SecretShape {
     annotations: stringsOf(mapOf(template.metadata).annotations),
     encryptedAnnotations: new Set(),
     plainValues: plainOf(stringsOf(template.data), TEMPLATE_EXPRESSION),
-    fieldOf: (key) => (templateKeys.includes(key) ? `spec.target.template.data.${key}` : `spec.data[${dataKeys.get(key) ?? 0}].secretKey`),
+    fieldOf: (key) =>
+      templateKeys.includes(key)
+        ? `spec.target.template.data.${key}`
+        : `spec.data[${dataKeys.get(key) ?? 0}].secretKey`,
   };
 }
 
-const SOURCE_RANK: Record<SecretSource, number> = { Secret: 0, 'SOPS-encrypted Secret': 1, SealedSecret: 2, ExternalSecret: 3 };
+const SOURCE_RANK: Record<SecretSource, number> = {
+  Secret: 0,
+  'SOPS-encrypted Secret': 1,
+  SealedSecret: 2,
+  ExternalSecret: 3,
+};
 
 const indexes = new WeakMap<Inputs, Map<string, SecretShape[]>>();
 
@@ -176,7 +191,9 @@ function secretIndex(inputs: Inputs): Map<string, SecretShape[]> {
     index.set(id, [...(index.get(id) ?? []), shape]);
   }
   for (const shapes of index.values()) {
-    shapes.sort((a, b) => SOURCE_RANK[a.source] - SOURCE_RANK[b.source] || compareStrings(nameOf(a.object), nameOf(b.object)));
+    shapes.sort(
+      (a, b) => SOURCE_RANK[a.source] - SOURCE_RANK[b.source] || compareStrings(nameOf(a.object), nameOf(b.object)),
+    );
   }
   indexes.set(inputs, index);
   return index;
@@ -194,8 +211,6 @@ export interface SecretLookup {
 export function findSecret(inputs: Inputs, namespace: string, name: string): SecretLookup {
   const index = secretIndex(inputs);
   const [shape, ...others] = index.get(`${namespace}/${name}`) ?? [];
-  const elsewhere = shape
-    ? []
-    : [...index.values()].flat().filter((s) => s.name === name && s.namespace !== namespace);
+  const elsewhere = shape ? [] : [...index.values()].flat().filter((s) => s.name === name && s.namespace !== namespace);
   return { shape, others, elsewhere };
 }

@@ -71,22 +71,38 @@ export function serviceAccountCredentials(cache: Cache, saName: string, context:
     if (!classification) {
       if (shape.keysComplete) results.push(warning(shape.object, undefined, unclassifiedMessage(shape, context)));
       else {
-        results.push(error(shape.object, undefined, `${describeSecret(shape)} takes its keys from dataFrom or templateFrom, which only the cluster knows, and none of the keys it lists says which credential it holds; list the deciding key (e.g. HF_TOKEN or ${config.credentials.s3.s3SecretAccessKeyName}) in spec.data so the function can wire it`));
+        results.push(
+          error(
+            shape.object,
+            undefined,
+            `${describeSecret(shape)} takes its keys from dataFrom or templateFrom, which only the cluster knows, and none of the keys it lists says which credential it holds; list the deciding key (e.g. HF_TOKEN or ${config.credentials.s3.s3SecretAccessKeyName}) in spec.data so the function can wire it`,
+          ),
+        );
         broken = true;
       }
       continue;
     }
     if (!shape.keysComplete) {
-      results.push(info(shape.object, shape.fieldOf(classification.key), `${describeSecret(shape)} is wired as a ${classification.kind} secret by its listed key ${classification.key}; keys from dataFrom or templateFrom are not known before the cluster makes the Secret, and one earlier in KServe's order would change its kind. List every key in spec.data to be certain`));
+      results.push(
+        info(
+          shape.object,
+          shape.fieldOf(classification.key),
+          `${describeSecret(shape)} is wired as a ${classification.kind} secret by its listed key ${classification.key}; keys from dataFrom or templateFrom are not known before the cluster makes the Secret, and one earlier in KServe's order would change its kind. List every key in spec.data to be certain`,
+        ),
+      );
     }
-    const wiring = BUILDERS[classification.kind](shape, { config: config.credentials, sourceModelUri: cache.spec.sourceModelUri });
+    const wiring = BUILDERS[classification.kind](shape, {
+      config: config.credentials,
+      sourceModelUri: cache.spec.sourceModelUri,
+    });
     results.push(...wiring.results);
     if (wiring.results.some((r) => r.severity === 'error')) broken = true;
     else collected.addSecret(shape, classification.kind, wiring);
     classified++;
   }
 
-  if (collected.secretsWired === 0 && !broken) results.push(...withoutSecrets(cache, sa, irsa, classified, runAsServiceAccount, context));
+  if (collected.secretsWired === 0 && !broken)
+    results.push(...withoutSecrets(cache, sa, irsa, classified, runAsServiceAccount, context));
   // The pod runs as the ServiceAccount; Azure's webhook injects its token only into pods that opt in.
   const azureIdentity = runAsServiceAccount && Object.hasOwn(annotations, AZURE_WORKLOAD_IDENTITY_ANNOTATION);
   return {
@@ -102,7 +118,11 @@ export function serviceAccountCredentials(cache: Cache, saName: string, context:
  * The secrets the ServiceAccount lists, found in the input, each once and in list order. KServe stops
  * at the first missing one; here every missing one is reported, and `broken` says one was.
  */
-function listedSecrets(sa: KObject, { inputs, config }: CredentialContext, results: Result[]): { shapes: SecretShape[]; broken: boolean } {
+function listedSecrets(
+  sa: KObject,
+  { inputs, config }: CredentialContext,
+  results: Result[],
+): { shapes: SecretShape[]; broken: boolean } {
   const namespace = config.localModel.jobNamespace;
   const saRef = `ServiceAccount ${namespace}/${nameOf(sa)}`;
   const shapes: SecretShape[] = [];
@@ -111,22 +131,44 @@ function listedSecrets(sa: KObject, { inputs, config }: CredentialContext, resul
   secretNamesOf(sa).forEach((name, i) => {
     const field = `secrets[${i}].name`;
     if (name === '') {
-      results.push(error(sa, field, `${saRef} has a secrets entry without a name; name the secret or remove the entry`));
+      results.push(
+        error(sa, field, `${saRef} has a secrets entry without a name; name the secret or remove the entry`),
+      );
       broken = true;
     } else if (seen.has(name)) {
-      results.push(warning(sa, field, `${saRef} lists secret ${name} twice; it is wired once. Remove the repeated entry`));
+      results.push(
+        warning(sa, field, `${saRef} lists secret ${name} twice; it is wired once. Remove the repeated entry`),
+      );
     } else {
       seen.add(name);
       const found = findSecret(inputs, namespace, name);
       if (found.shape) {
         if (found.others.length > 0) {
-          results.push(warning(found.shape.object, undefined, `Secret ${namespace}/${name} is made by ${[found.shape, ...found.others].map(describeSecret).join(' and ')}; the function reads the first. Keep one of them`));
+          results.push(
+            warning(
+              found.shape.object,
+              undefined,
+              `Secret ${namespace}/${name} is made by ${[found.shape, ...found.others].map(describeSecret).join(' and ')}; the function reads the first. Keep one of them`,
+            ),
+          );
         }
         shapes.push(found.shape);
       } else if (name.startsWith(`${nameOf(sa)}-token-`)) {
-        results.push(info(sa, field, `secret ${name} is not in the input; its name is that of the API token Kubernetes used to add to a ServiceAccount, which holds no storage credentials, so it is skipped`));
+        results.push(
+          info(
+            sa,
+            field,
+            `secret ${name} is not in the input; its name is that of the API token Kubernetes used to add to a ServiceAccount, which holds no storage credentials, so it is skipped`,
+          ),
+        );
       } else {
-        results.push(error(sa, field, `${saRef} lists secret ${name}, which is not in the input as a Secret, SealedSecret, ExternalSecret or SOPS-encrypted Secret in namespace ${namespace}${elsewhereHint(found.elsewhere, namespace)}. Add it to the package, or remove it from the ServiceAccount's secrets (KServe would stop wiring at this secret and start the download with partial credentials)`));
+        results.push(
+          error(
+            sa,
+            field,
+            `${saRef} lists secret ${name}, which is not in the input as a Secret, SealedSecret, ExternalSecret or SOPS-encrypted Secret in namespace ${namespace}${elsewhereHint(found.elsewhere, namespace)}. Add it to the package, or remove it from the ServiceAccount's secrets (KServe would stop wiring at this secret and start the download with partial credentials)`,
+          ),
+        );
         broken = true;
       }
     }
@@ -173,7 +215,13 @@ class Collector {
     }
     if (clashes.size > 0) {
       for (const [other, what] of clashes) {
-        this.results.push(error(this.sa, 'secrets', `ServiceAccount ${namespaceOf(this.sa)}/${nameOf(this.sa)} lists ${describeSecret(other)} and ${describeSecret(secret)} (a ${kind} secret), which both set ${what.join(', ')}; a download can use only one. Remove one of them from secrets`));
+        this.results.push(
+          error(
+            this.sa,
+            'secrets',
+            `ServiceAccount ${namespaceOf(this.sa)}/${nameOf(this.sa)} lists ${describeSecret(other)} and ${describeSecret(secret)} (a ${kind} secret), which both set ${what.join(', ')}; a download can use only one. Remove one of them from secrets`,
+          ),
+        );
       }
       return;
     }
@@ -201,7 +249,14 @@ function secretNamesOf(sa: KObject): string[] {
  * No secret gave anything. Workload identity (IRSA, GKE, Azure) needs none, as long as the pod runs as the
  * ServiceAccount; otherwise the download would run without credentials, which is never silent here.
  */
-function withoutSecrets(cache: Cache, sa: KObject, irsa: boolean, classified: number, runAsServiceAccount: boolean, context: CredentialContext): Result[] {
+function withoutSecrets(
+  cache: Cache,
+  sa: KObject,
+  irsa: boolean,
+  classified: number,
+  runAsServiceAccount: boolean,
+  context: CredentialContext,
+): Result[] {
   const saRef = `${namespaceOf(sa)}/${nameOf(sa)}`;
   const has = (annotation: string) => Object.hasOwn(sa.metadata?.annotations ?? {}, annotation);
   const identity = irsa
@@ -212,20 +267,46 @@ function withoutSecrets(cache: Cache, sa: KObject, irsa: boolean, classified: nu
         ? `Azure Workload Identity (${AZURE_WORKLOAD_IDENTITY_ANNOTATION}; the pod is labelled ${AZURE_WORKLOAD_IDENTITY_LABEL}: "true")`
         : undefined;
   if (identity && runAsServiceAccount) {
-    return [info(cache.object, 'spec.serviceAccountName', `${describeCache(cache)}: ServiceAccount ${saRef} has no usable secret; the download pod runs as it, so ${identity} provides the credentials`)];
+    return [
+      info(
+        cache.object,
+        'spec.serviceAccountName',
+        `${describeCache(cache)}: ServiceAccount ${saRef} has no usable secret; the download pod runs as it, so ${identity} provides the credentials`,
+      ),
+    ];
   }
   if (identity) {
-    return [error(cache.object, 'spec.serviceAccountName', `${describeCache(cache)}: ServiceAccount ${saRef} gives credentials only through ${identity}, but runAsServiceAccount is false in the function config, so the download pod runs as the jobs namespace's default ServiceAccount and gets none. Set runAsServiceAccount: true, or add a secret with credentials to the ServiceAccount`)];
+    return [
+      error(
+        cache.object,
+        'spec.serviceAccountName',
+        `${describeCache(cache)}: ServiceAccount ${saRef} gives credentials only through ${identity}, but runAsServiceAccount is false in the function config, so the download pod runs as the jobs namespace's default ServiceAccount and gets none. Set runAsServiceAccount: true, or add a secret with credentials to the ServiceAccount`,
+      ),
+    ];
   }
   const why =
-    secretNamesOf(sa).length === 0 ? 'it lists no secrets' : classified === 0 ? 'none of its secrets holds a key KServe recognises' : 'its secrets give nothing; see the warnings on them';
-  const keys = classificationOrder(context.config.credentials).map((c) => c.key).join(', ');
-  return [error(cache.object, 'spec.serviceAccountName', `${describeCache(cache)}: ServiceAccount ${saRef} gives the download no credentials (${why}). Add a secret with one of the keys ${keys} to its secrets, annotate it for workload identity (${IRSA_ANNOTATION} or ${GKE_WORKLOAD_IDENTITY_ANNOTATION}), or remove spec.serviceAccountName if the model is public`)];
+    secretNamesOf(sa).length === 0
+      ? 'it lists no secrets'
+      : classified === 0
+        ? 'none of its secrets holds a key KServe recognises'
+        : 'its secrets give nothing; see the warnings on them';
+  const keys = classificationOrder(context.config.credentials)
+    .map((c) => c.key)
+    .join(', ');
+  return [
+    error(
+      cache.object,
+      'spec.serviceAccountName',
+      `${describeCache(cache)}: ServiceAccount ${saRef} gives the download no credentials (${why}). Add a secret with one of the keys ${keys} to its secrets, annotate it for workload identity (${IRSA_ANNOTATION} or ${GKE_WORKLOAD_IDENTITY_ANNOTATION}), or remove spec.serviceAccountName if the model is public`,
+    ),
+  ];
 }
 
 function unclassifiedMessage(shape: SecretShape, context: CredentialContext): string {
   const credentials = context.config.credentials;
-  const keys = classificationOrder(credentials).map((c) => c.key).join(', ');
+  const keys = classificationOrder(credentials)
+    .map((c) => c.key)
+    .join(', ');
   const s3Like = KNOWN_S3_SECRET_KEY_NAMES.find((k) => k !== credentials.s3.s3SecretAccessKeyName && shape.keys.has(k));
   const hint = s3Like
     ? ` It has ${s3Like}, an S3 key name under another KServe config: set credentials.s3.s3SecretAccessKeyName and s3AccessKeyIDName in inferenceservice-config to the names the secret uses`
@@ -236,13 +317,22 @@ function unclassifiedMessage(shape: SecretShape, context: CredentialContext): st
 
 function missingServiceAccount(cache: Cache, saName: string, namespace: string, context: CredentialContext): Result {
   const elsewhere = [...context.inputs.serviceAccounts.values()].filter((o) => nameOf(o) === saName).map(namespaceOf);
-  const hint = elsewhere.length > 0 ? `; a ServiceAccount of that name is ${elsewhere.map((ns) => (ns ? `in namespace ${ns}` : 'without metadata.namespace')).join(' and ')}, but download Jobs run in ${namespace} (localModel.jobNamespace), so move it there` : '';
+  const hint =
+    elsewhere.length > 0
+      ? `; a ServiceAccount of that name is ${elsewhere.map((ns) => (ns ? `in namespace ${ns}` : 'without metadata.namespace')).join(' and ')}, but download Jobs run in ${namespace} (localModel.jobNamespace), so move it there`
+      : '';
   const runsAs = context.runAsServiceAccount ? ', and the download pod runs as it' : '';
-  return error(cache.object, 'spec.serviceAccountName', `${describeCache(cache)} names ServiceAccount ${saName}, which is not in the input in namespace ${namespace}${hint}. The function needs its secrets list to wire credentials${runsAs}: add the ServiceAccount to the package`);
+  return error(
+    cache.object,
+    'spec.serviceAccountName',
+    `${describeCache(cache)} names ServiceAccount ${saName}, which is not in the input in namespace ${namespace}${hint}. The function needs its secrets list to wire credentials${runsAs}: add the ServiceAccount to the package`,
+  );
 }
 
 function elsewhereHint(elsewhere: SecretShape[], namespace: string): string {
   if (elsewhere.length === 0) return '';
-  const where = elsewhere.map((s) => (s.namespace ? `${describeSecret(s)}` : `${s.source} ${nameOf(s.object)} without metadata.namespace`));
+  const where = elsewhere.map((s) =>
+    s.namespace ? `${describeSecret(s)}` : `${s.source} ${nameOf(s.object)} without metadata.namespace`,
+  );
   return ` (there is ${where.join(' and ')}; it must be in ${namespace}, the jobs namespace)`;
 }

@@ -38,13 +38,26 @@ export function storageSpecOf(cache: Cache): StorageSpec {
   const spec = storage as Record<string, unknown>;
   const results: Result[] = [];
   if (spec.key !== undefined && spec.key !== null && typeof spec.key !== 'string') {
-    results.push(error(cache.object, 'spec.storage.key', 'storage.key must be a string, the name of an entry of the storage-config secret; quote it'));
+    results.push(
+      error(
+        cache.object,
+        'spec.storage.key',
+        'storage.key must be a string, the name of an entry of the storage-config secret; quote it',
+      ),
+    );
   }
   const parameters: Record<string, string> = {};
   if (isPlainObject(spec.parameters)) {
     for (const [name, value] of Object.entries(spec.parameters)) {
       if (typeof value === 'string') parameters[name] = value;
-      else results.push(error(cache.object, `spec.storage.parameters.${name}`, `storage.parameters.${name} must be a string (parameters is a map of strings); quote the value`));
+      else
+        results.push(
+          error(
+            cache.object,
+            `spec.storage.parameters.${name}`,
+            `storage.parameters.${name} must be a string (parameters is a map of strings); quote the value`,
+          ),
+        );
     }
   } else if (spec.parameters !== undefined && spec.parameters !== null) {
     results.push(error(cache.object, 'spec.storage.parameters', 'storage.parameters must be a map of strings'));
@@ -55,45 +68,94 @@ export function storageSpecOf(cache: Cache): StorageSpec {
   return { state: 'set', key, parameters };
 }
 
-export function storageSpecCredentials(cache: Cache, spec: { key?: string; parameters: Record<string, string> }, context: CredentialContext): CredentialWiring {
+export function storageSpecCredentials(
+  cache: Cache,
+  spec: { key?: string; parameters: Record<string, string> },
+  context: CredentialContext,
+): CredentialWiring {
   const { inputs, config } = context;
   const namespace = config.localModel.jobNamespace;
   const secretName = config.credentials.storageSpecSecretName;
   const { parameters } = spec;
   const paramType = Object.hasOwn(parameters, 'type') ? parameters.type : undefined;
   const entryKey = spec.key ?? (paramType ? `${DEFAULT_STORAGE_KEY}_${paramType}` : DEFAULT_STORAGE_KEY);
-  const where: Where = { cache, keyField: spec.key !== undefined ? 'spec.storage.key' : 'spec.storage', entryName: `entry ${entryKey} of secret ${namespace}/${secretName}` };
+  const where: Where = {
+    cache,
+    keyField: spec.key !== undefined ? 'spec.storage.key' : 'spec.storage',
+    entryName: `entry ${entryKey} of secret ${namespace}/${secretName}`,
+  };
 
   const refused = refusedParameters(parameters, where);
   if (refused.length > 0) return noWiring(refused);
   if (paramType === '') {
-    return noWiring([error(cache.object, 'spec.storage.parameters.type', `storage.parameters.type is empty, and the storage initializer would lay that empty type over the entry's; remove it or set one of ${STORAGE_SPEC_TYPES.join(', ')}`)]);
+    return noWiring([
+      error(
+        cache.object,
+        'spec.storage.parameters.type',
+        `storage.parameters.type is empty, and the storage initializer would lay that empty type over the entry's; remove it or set one of ${STORAGE_SPEC_TYPES.join(', ')}`,
+      ),
+    ]);
   }
 
   const results: Result[] = [];
   const { shape, others } = findSecret(inputs, namespace, secretName);
   if (shape && others.length > 0) {
-    results.push(warning(shape.object, undefined, `Secret ${namespace}/${secretName} is made by ${[shape, ...others].map(describeSecret).join(' and ')}; the function reads the first. Keep one of them`));
+    results.push(
+      warning(
+        shape.object,
+        undefined,
+        `Secret ${namespace}/${secretName} is made by ${[shape, ...others].map(describeSecret).join(' and ')}; the function reads the first. Keep one of them`,
+      ),
+    );
   }
   // undefined: the input cannot tell (no secret, or keys only the cluster knows).
   const entryExists = !shape ? undefined : shape.keys.has(entryKey) ? true : shape.keysComplete ? false : undefined;
   if (shape && entryExists === false) {
     if (spec.key !== undefined) {
-      return noWiring([error(cache.object, where.keyField, `storage.key ${entryKey} is not an entry of ${describeSecret(shape)} (its entries: ${sortedKeys(shape).join(', ') || 'none'}); add the entry to the secret or fix storage.key`)]);
+      return noWiring([
+        error(
+          cache.object,
+          where.keyField,
+          `storage.key ${entryKey} is not an entry of ${describeSecret(shape)} (its entries: ${sortedKeys(shape).join(', ') || 'none'}); add the entry to the secret or fix storage.key`,
+        ),
+      ]);
     }
     if (paramType === undefined) {
-      return noWiring([error(cache.object, where.keyField, `the storage type cannot be determined: ${describeSecret(shape)} has no entry ${entryKey} and storage.parameters has no type. Set storage.key to the entry to use, or add the entry ${DEFAULT_STORAGE_KEY} with a "type"`)]);
+      return noWiring([
+        error(
+          cache.object,
+          where.keyField,
+          `the storage type cannot be determined: ${describeSecret(shape)} has no entry ${entryKey} and storage.parameters has no type. Set storage.key to the entry to use, or add the entry ${DEFAULT_STORAGE_KEY} with a "type"`,
+        ),
+      ]);
     }
   }
 
   const entryJson = shape && entryExists ? shape.plainValues.get(entryKey) : undefined;
   const entry = entryJson !== undefined ? flatStringJson(entryJson) : undefined;
   if (shape && entryJson !== undefined && !entry) {
-    return noWiring([error(shape.object, shape.fieldOf(entryKey), `the ${where.entryName} is not a JSON object of string values, which KServe and the storage initializer both require (write "verify_ssl": "0", not false); fix the entry`)]);
+    return noWiring([
+      error(
+        shape.object,
+        shape.fieldOf(entryKey),
+        `the ${where.entryName} is not a JSON object of string values, which KServe and the storage initializer both require (write "verify_ssl": "0", not false); fix the entry`,
+      ),
+    ]);
   }
   const typeProblem = checkType(paramType, entry, where, results);
   if (typeProblem) return noWiring([typeProblem]);
-  results.push(...notVerified(shape, entryExists, entryJson !== undefined, paramType, entryKey, spec.key === undefined, where, context));
+  results.push(
+    ...notVerified(
+      shape,
+      entryExists,
+      entryJson !== undefined,
+      paramType,
+      entryKey,
+      spec.key === undefined,
+      where,
+      context,
+    ),
+  );
 
   const env: EnvVar[] = [];
   // KServe reads cabundle_configmap only from an entry whose type is not overridden by a parameter.
@@ -101,8 +163,10 @@ export function storageSpecCredentials(cache: Cache, spec: { key?: string; param
     env.push(literalEnv('AWS_CA_BUNDLE_CONFIGMAP', entry[CA_BUNDLE_ENTRY_FIELD] ?? ''));
     results.push(warning(cache.object, where.keyField, CA_BUNDLE_CONFIGMAP_IS_INERT));
   }
-  if (entryExists !== false) env.push(secretEnv(STORAGE_CONFIG, secretName, entryKey, spec.key === undefined && entryExists === undefined));
-  if (Object.keys(parameters).length > 0) env.push(literalEnv(STORAGE_OVERRIDE_CONFIG, goJsonMarshalStringMap(parameters)));
+  if (entryExists !== false)
+    env.push(secretEnv(STORAGE_CONFIG, secretName, entryKey, spec.key === undefined && entryExists === undefined));
+  if (Object.keys(parameters).length > 0)
+    env.push(literalEnv(STORAGE_OVERRIDE_CONFIG, goJsonMarshalStringMap(parameters)));
   return { env, volumes: [], volumeMounts: [], results };
 }
 
@@ -117,7 +181,13 @@ function refusedParameters(parameters: Record<string, string>, { cache, entryNam
   return Object.keys(parameters)
     .filter(looksLikeCredential)
     .sort()
-    .map((name) => error(cache.object, `spec.storage.parameters.${name}`, `storage.parameters.${name} looks like a credential. Parameters are written into the download Job in plain text (${STORAGE_OVERRIDE_CONFIG}) and so into Git: move it into the ${entryName} (or a secret of a ServiceAccount) and remove it from parameters`));
+    .map((name) =>
+      error(
+        cache.object,
+        `spec.storage.parameters.${name}`,
+        `storage.parameters.${name} looks like a credential. Parameters are written into the download Job in plain text (${STORAGE_OVERRIDE_CONFIG}) and so into Git: move it into the ${entryName} (or a secret of a ServiceAccount) and remove it from parameters`,
+      ),
+    );
 }
 
 /**
@@ -125,19 +195,44 @@ function refusedParameters(parameters: Record<string, string>, { cache, entryNam
  * is an error; hf is wired as the seed writes it, with a warning; a URI that STORAGE_CONFIG does not
  * serve gets a warning. Returns the error that stops the wiring, if any.
  */
-function checkType(paramType: string | undefined, entry: Record<string, string | null> | undefined, { cache, keyField, entryName }: Where, results: Result[]): Result | undefined {
+function checkType(
+  paramType: string | undefined,
+  entry: Record<string, string | null> | undefined,
+  { cache, keyField, entryName }: Where,
+  results: Result[],
+): Result | undefined {
   const type = paramType ?? (entry && typeof entry.type === 'string' ? entry.type : undefined);
   const typeField = paramType !== undefined ? 'spec.storage.parameters.type' : keyField;
   if (type === undefined && entry) {
-    return error(cache.object, keyField, `the storage type cannot be determined: the ${entryName} has no "type" and storage.parameters has none. Add "type" (one of ${STORAGE_SPEC_TYPES.join(', ')}) to the entry or to storage.parameters`);
+    return error(
+      cache.object,
+      keyField,
+      `the storage type cannot be determined: the ${entryName} has no "type" and storage.parameters has none. Add "type" (one of ${STORAGE_SPEC_TYPES.join(', ')}) to the entry or to storage.parameters`,
+    );
   }
   if (type !== undefined && type !== 'hf' && !STORAGE_SPEC_TYPES.includes(type)) {
-    return error(cache.object, typeField, `storage type ${type || '""'} is not one KServe knows: it must be one of ${STORAGE_SPEC_TYPES.join(', ')}${paramType === undefined ? ` ("type" in the ${entryName})` : ''}`);
+    return error(
+      cache.object,
+      typeField,
+      `storage type ${type || '""'} is not one KServe knows: it must be one of ${STORAGE_SPEC_TYPES.join(', ')}${paramType === undefined ? ` ("type" in the ${entryName})` : ''}`,
+    );
   }
   if (type === 'hf') {
-    results.push(warning(cache.object, typeField, `storage type hf is wired as written, but KServe's storage initializer reads ${STORAGE_CONFIG} only for ${STORAGE_SPEC_TYPES.join(', ')}, so this token never reaches the download (KServe's own agent rejects the entry). Use spec.serviceAccountName with a ServiceAccount whose secret holds HF_TOKEN: that is the method KServe's storage initializer honours`));
+    results.push(
+      warning(
+        cache.object,
+        typeField,
+        `storage type hf is wired as written, but KServe's storage initializer reads ${STORAGE_CONFIG} only for ${STORAGE_SPEC_TYPES.join(', ')}, so this token never reaches the download (KServe's own agent rejects the entry). Use spec.serviceAccountName with a ServiceAccount whose secret holds HF_TOKEN: that is the method KServe's storage initializer honours`,
+      ),
+    );
   } else if (!STORAGE_SPEC_TYPES.some((t) => cache.spec.sourceModelUri.startsWith(`${t}://`))) {
-    results.push(warning(cache.object, keyField, `the storage initializer applies ${STORAGE_CONFIG} only to ${STORAGE_SPEC_TYPES.map((t) => `${t}://`).join(', ')} downloads, so it gives this URI no credentials; use spec.serviceAccountName with a ServiceAccount whose secret fits the URI (HF_TOKEN for hf://), the method KServe's storage initializer honours for it`));
+    results.push(
+      warning(
+        cache.object,
+        keyField,
+        `the storage initializer applies ${STORAGE_CONFIG} only to ${STORAGE_SPEC_TYPES.map((t) => `${t}://`).join(', ')} downloads, so it gives this URI no credentials; use spec.serviceAccountName with a ServiceAccount whose secret fits the URI (HF_TOKEN for hf://), the method KServe's storage initializer honours for it`,
+      ),
+    );
   }
   return undefined;
 }
@@ -155,12 +250,41 @@ function notVerified(
 ): Result[] {
   const checked = paramType === undefined ? 'JSON and storage type' : 'JSON';
   if (!shape) {
-    const optional = defaultKey ? `; ${STORAGE_CONFIG} references it as optional, since KServe skips a default entry that does not exist` : '';
-    return [info(cache.object, keyField, `the storage-config secret ${config.localModel.jobNamespace}/${config.credentials.storageSpecSecretName} is not in the input, so its entry ${entryKey} (that it exists, its ${checked}) is not verified${optional}. Add the secret to the package (a SealedSecret, ExternalSecret or SOPS-encrypted Secret will do) to have it checked`)];
+    const optional = defaultKey
+      ? `; ${STORAGE_CONFIG} references it as optional, since KServe skips a default entry that does not exist`
+      : '';
+    return [
+      info(
+        cache.object,
+        keyField,
+        `the storage-config secret ${config.localModel.jobNamespace}/${config.credentials.storageSpecSecretName} is not in the input, so its entry ${entryKey} (that it exists, its ${checked}) is not verified${optional}. Add the secret to the package (a SealedSecret, ExternalSecret or SOPS-encrypted Secret will do) to have it checked`,
+      ),
+    ];
   }
-  if (entryExists === undefined) return [info(cache.object, keyField, `${describeSecret(shape)} takes keys from dataFrom or templateFrom, so the ${entryName} is not verified`)];
-  if (entryExists && !readable) return [info(cache.object, keyField, `the ${entryName} is encrypted in ${describeSecret(shape)}, so its ${checked} ${paramType === undefined ? 'are' : 'is'} not verified`)];
-  if (!entryExists) return [info(cache.object, keyField, `${describeSecret(shape)} has no entry ${entryKey}; the download gets only the parameters (${STORAGE_OVERRIDE_CONFIG})`)];
+  if (entryExists === undefined)
+    return [
+      info(
+        cache.object,
+        keyField,
+        `${describeSecret(shape)} takes keys from dataFrom or templateFrom, so the ${entryName} is not verified`,
+      ),
+    ];
+  if (entryExists && !readable)
+    return [
+      info(
+        cache.object,
+        keyField,
+        `the ${entryName} is encrypted in ${describeSecret(shape)}, so its ${checked} ${paramType === undefined ? 'are' : 'is'} not verified`,
+      ),
+    ];
+  if (!entryExists)
+    return [
+      info(
+        cache.object,
+        keyField,
+        `${describeSecret(shape)} has no entry ${entryKey}; the download gets only the parameters (${STORAGE_OVERRIDE_CONFIG})`,
+      ),
+    ];
   return [];
 }
 
@@ -173,5 +297,7 @@ function flatStringJson(text: string): Record<string, string | null> | undefined
     return undefined;
   }
   if (!isPlainObject(parsed)) return undefined;
-  return Object.values(parsed).every((v) => typeof v === 'string' || v === null) ? (parsed as Record<string, string | null>) : undefined;
+  return Object.values(parsed).every((v) => typeof v === 'string' || v === null)
+    ? (parsed as Record<string, string | null>)
+    : undefined;
 }

@@ -22,7 +22,12 @@ export interface CredentialWiring {
   results: Result[];
 }
 
-export const noWiring = (results: Result[] = []): CredentialWiring => ({ env: [], volumes: [], volumeMounts: [], results });
+export const noWiring = (results: Result[] = []): CredentialWiring => ({
+  env: [],
+  volumes: [],
+  volumeMounts: [],
+  results,
+});
 
 export const literalEnv = (name: string, value: string): EnvVar => ({ name, value });
 
