@@ -35,11 +35,12 @@ export function parseFiles(files: readonly SourceFile[]): ParsedResourceList {
     docs.forEach((doc, index) => {
       const root = doc.contents;
       if (root === null || (isScalar(root) && root.value === null)) return; // an empty document, e.g. after a final `---`
-      if (!isMap(root)) {
+      // A file that is not a manifest (mkdocs.yml, a chart's values.yaml) is kept out by `.krmignore`.
+      if (!isMap(root) || (!root.has('apiVersion') && !root.has('kind'))) {
         throw new InputError([
           {
             severity: 'error',
-            message: 'expected a Kubernetes resource (a YAML mapping)',
+            message: `${file.path} is not a Kubernetes resource (${isMap(root) ? 'no apiVersion and no kind' : 'not a YAML mapping'}); render reads every YAML file under the folder. If the file is not a manifest, list it in a .krmignore file (kpt's convention, written like .gitignore) in the package folder`,
             file: { path: file.path, index },
           },
         ]);
