@@ -54,7 +54,7 @@ function globToRegExp(glob: string): string {
     }
     if (c === '*') out += '[^/]*';
     else if (c === '?') out += '[^/]';
-    else if (c === '\\' && i + 1 < glob.length) out += escape(glob[++i]);
+    else if (c === '\\' && i + 1 < glob.length) out += escapeChar(glob[++i]);
     else if (c === '[') {
       const end = glob.indexOf(']', i + 2);
       if (end === -1) out += '\\[';
@@ -66,9 +66,9 @@ function globToRegExp(glob: string): string {
         out += `[${inner}]`;
         i = end;
       }
-    } else out += escape(c);
+    } else out += escapeChar(c);
   }
   return out;
 }
 
-const escape = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const escapeChar = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
