@@ -6,6 +6,7 @@ import { markGenerated, sortGenerated, sortPassThrough } from './assemble';
 import { containerFromStorageInitializer, downloadJob } from './build/jobs';
 import { downloadPvcName, downloadPvName, servingPvcName, servingPvName } from './build/names';
 import { persistentVolume, persistentVolumeClaim } from './build/volumes';
+import { strictResults } from './gitops/strict';
 import type { FnConfig } from './inputs/fn-config';
 import { parseFnConfig } from './inputs/fn-config';
 import type { Cache, Inputs } from './inputs/index-inputs';
@@ -29,6 +30,8 @@ export interface CompileOutput {
   /** Pass-through items (same objects as the input's) followed by the generated ones. */
   items: KObject[];
   results: Result[];
+  /** Strict mode was on: warnings were made errors. */
+  strict: boolean;
 }
 
 export function compile(items: readonly KObject[], functionConfig?: KObject): CompileOutput {
@@ -38,18 +41,21 @@ export function compile(items: readonly KObject[], functionConfig?: KObject): Co
   const checked = validate(items, inputs, kserve.config, functionConfig, fn.config);
   const results = [...fn.results, ...kserve.results, ...checked];
   const passThrough = sortPassThrough(items.filter((o) => !inputs.previousOutput.has(o)));
+  const { strict } = fn.config;
+  // Never partial manifests: on an error (strict mode: any warning) the input passes through and nothing is generated.
+  const finish = (generated: KObject[]): CompileOutput => {
+    const final = sortResults(strictResults(results, strict));
+    return { items: hasErrors(final) ? passThrough : [...passThrough, ...generated], results: final, strict };
+  };
   // Input that failed validation is not planned: the builders rely on what validation guarantees.
-  if (hasErrors(checked)) return { items: passThrough, results: sortResults(results) };
+  if (hasErrors(checked)) return finish([]);
 
   const thePlan = plan(inputs, kserve.config, fn.config);
   results.push(...thePlan.results, ...configNotes(inputs, kserve.config));
   const built = build(thePlan, inputs, kserve.config, fn.config);
   results.push(...built.results);
 
-  // Never partial manifests: on an error the input passes through and nothing is generated.
-  if (hasErrors(results)) return { items: passThrough, results: sortResults(results) };
-  const generated = sortGenerated(built.objects.map((o) => markGenerated(o, fn.config.outputDir)));
-  return { items: [...passThrough, ...generated], results: sortResults(results) };
+  return finish(sortGenerated(built.objects.map((o) => markGenerated(o, fn.config.outputDir))));
 }
 
 interface Built {

@@ -6,7 +6,7 @@ import { runFn } from './support/integrations';
 
 const render = (options: object) => ({
   kind: 'render',
-  options: { dir: '.', check: false, argocd: false, allowEmpty: false, ...options },
+  options: { dir: '.', check: false, argocd: false, allowEmpty: false, strict: false, ...options },
 });
 
 describe('parseCommand', () => {
@@ -26,6 +26,11 @@ describe('parseCommand', () => {
     assert.deepEqual(
       parseCommand(['render', 'pkg', '--out=out', '--allow-empty']),
       render({ dir: 'pkg', out: 'out', allowEmpty: true }),
+    );
+    assert.deepEqual(parseCommand(['render', '--strict', 'pkg']), render({ dir: 'pkg', strict: true }));
+    assert.deepEqual(
+      parseCommand(['render', 'pkg', '--out', 'out', '--check', '--strict']),
+      render({ dir: 'pkg', out: 'out', check: true, strict: true }),
     );
   });
 

@@ -382,7 +382,7 @@ describe('unknown field', () => {
       {
         path: 'spec.imagePullSecrets',
         message:
-          'unknown field (known fields: outputDir, jobTTLSecondsAfterFinished, runAsServiceAccount, servingNamespaces, nodes, tolerations)',
+          'unknown field (known fields: outputDir, jobTTLSecondsAfterFinished, runAsServiceAccount, servingNamespaces, nodes, tolerations, strict)',
       },
     ]);
   });

@@ -12,6 +12,8 @@ export interface RenderOptions {
   argocd: boolean;
   /** An empty result is a success (normally an error: Argo CD and Flux would prune everything). */
   allowEmpty: boolean;
+  /** Warnings are errors (also `strict: true` in the function config). */
+  strict: boolean;
 }
 
 export type Command =
@@ -23,10 +25,10 @@ export type Command =
 export const USAGE = `usage:
   kserve-localmodel-fn < resource-list.yaml
       KRM function (kpt, kustomize): a ResourceList on stdin, a ResourceList on stdout.
-  kserve-localmodel-fn render [DIR] [--argocd] [--allow-empty]
+  kserve-localmodel-fn render [DIR] [--argocd] [--allow-empty] [--strict]
       Reads every YAML file under DIR (default: the current folder) and prints the manifests to
       apply as one multi-document stream; results and a summary go to stderr.
-  kserve-localmodel-fn render [DIR] --out OUT [--check] [--allow-empty]
+  kserve-localmodel-fn render [DIR] --out OUT [--check] [--allow-empty] [--strict]
       Writes the manifests under OUT, one file per object, with a kustomization.yaml, and removes
       the files it wrote before that are no longer produced. --check writes nothing and exits 1
       when OUT is stale, with a summary of the differences.
@@ -36,6 +38,7 @@ options:
   --check         with --out: exit 1 if OUT differs from what a render would write
   --argocd        read ARGOCD_ENV_* and ARGOCD_APP_PARAMETERS (the Argo CD plugin sets this)
   --allow-empty   succeed with nothing to apply (otherwise an error: it would prune everything)
+  --strict        every warning is an error: exit 1, nothing printed or written (infos never fail)
   -h, --help      this text
 `;
 
@@ -73,6 +76,7 @@ export function parseCommand(argv: readonly string[]): Command {
       check: values.check,
       argocd: values.argocd,
       allowEmpty: values['allow-empty'],
+      strict: values.strict,
     },
   };
 }
@@ -87,6 +91,7 @@ function parseRenderArgs(args: readonly string[]) {
       check: { type: 'boolean', default: false },
       argocd: { type: 'boolean', default: false },
       'allow-empty': { type: 'boolean', default: false },
+      strict: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

@@ -27,6 +27,7 @@ export const ARGOCD_PARAMETERS: readonly ArgoParameter[] = [
   { name: 'servingNamespaces', env: 'SERVING_NAMESPACES', type: 'list' },
   { name: 'nodes', env: 'NODES', type: 'list' },
   { name: 'tolerations', env: 'TOLERATIONS', type: 'list' },
+  { name: 'strict', env: 'STRICT', type: 'boolean' },
 ];
 
 export const ENV_PREFIX = 'ARGOCD_ENV_';

@@ -37,6 +37,8 @@ export interface FnConfig {
   servingNamespaces: ServingNamespace[];
   nodes: InventoryNode[];
   tolerations: Toleration[];
+  /** Warnings are errors (fn/gitops/strict.ts). */
+  strict: boolean;
 }
 
 export const DEFAULT_FN_CONFIG: FnConfig = {
@@ -45,6 +47,7 @@ export const DEFAULT_FN_CONFIG: FnConfig = {
   servingNamespaces: [],
   nodes: [],
   tolerations: [],
+  strict: false,
 };
 
 /**
@@ -96,6 +99,7 @@ export function parseFnConfig(fc: KObject | undefined): { config: FnConfig; resu
         labels: isPlainObject(n.labels) ? (n.labels as Record<string, string>) : {},
       })),
       tolerations: list<Toleration>(fields.tolerations),
+      strict: fields.strict === true,
     },
     results,
   };

@@ -88,12 +88,14 @@ export function renderDir(
       { severity: 'error', message: `${options.dir} is not a folder; give the package folder to render` },
     ]);
   }
-  let fnConfigOverrides: Record<string, unknown> | undefined;
+  let fnConfigOverrides: Record<string, unknown> = {};
   if (options.argocd) {
     const argo = argocdOverrides(env);
     if (hasErrors(argo.results)) return failed(argo.results);
     fnConfigOverrides = argo.spec;
   }
+  // --strict is the function config's `strict: true`, so every mode reads strictness from one place.
+  if (options.strict) fnConfigOverrides = { ...fnConfigOverrides, strict: true };
   return renderPackage(readPackage(options.dir, skip), { fnConfigOverrides, allowEmpty: options.allowEmpty });
 }
 

@@ -9,6 +9,7 @@ import type { Result } from '../krm/results';
 import { capacityResults } from './capacity';
 import type { CheckContext } from './context';
 import { duplicateResults } from './duplicates';
+import { localConfigResults } from './local-config';
 import { nameResults } from './names-and-limits';
 import { nodeGroupResults } from './node-groups';
 import { referenceResults } from './references';
@@ -34,6 +35,7 @@ export function validate(
   };
   return [
     ...schema.results,
+    ...localConfigResults(ctx, items),
     ...referenceResults(ctx),
     ...nodeGroupResults(ctx),
     ...capacityResults(ctx),
