@@ -104,3 +104,8 @@ describe('a function config without the local-config mark', () => {
     assert.equal(run(false).status, 0);
   });
 });
+
+test("kustomize's transformer file needs no mark: kustomize consumes it, and render of that folder accepts it", () => {
+  const result = runFn(['render', join(EXAMPLES, 'kustomize')]);
+  assert.equal(result.status, 0, result.stderr);
+});

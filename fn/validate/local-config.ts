@@ -6,11 +6,12 @@ import { isFnConfig } from '../inputs/fn-config';
 import { LOCAL_CONFIG } from '../krm/annotations';
 import { isLocalConfig } from '../krm/files';
 import type { KObject } from '../krm/objects';
-import { nameOf, namespaceOf } from '../krm/objects';
+import { annotationOf, nameOf, namespaceOf } from '../krm/objects';
 import { error } from '../krm/report';
 import type { Result } from '../krm/results';
 import type { CheckContext } from './context';
 
+const KUSTOMIZE_FUNCTION = 'config.kubernetes.io/function';
 const FIX = `add metadata.annotations: {${LOCAL_CONFIG}: "true"}`;
 
 export function localConfigResults(ctx: CheckContext, items: readonly KObject[]): Result[] {
@@ -26,7 +27,8 @@ export function localConfigResults(ctx: CheckContext, items: readonly KObject[])
     );
   }
   for (const config of items.filter((o) => isFunctionConfigItem(o, ctx.fnConfigObject))) {
-    if (isLocalConfig(config)) continue;
+    // A kustomize transformer file names how to run the function: kustomize consumes it and never builds it.
+    if (isLocalConfig(config) || annotationOf(config, KUSTOMIZE_FUNCTION) !== undefined) continue;
     results.push(
       error(
         config,
