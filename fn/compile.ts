@@ -3,6 +3,7 @@
 import type { Job } from 'kubernetes-types/batch/v1';
 import type { Container, PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1';
 import { markGenerated, sortGenerated, sortPassThrough } from './assemble';
+import { STORAGE_INITIALIZER_ENTRYPOINT } from './build/download-steps';
 import { containerFromStorageInitializer, downloadJob } from './build/jobs';
 import { downloadPvcName, downloadPvName, servingPvcName, servingPvName } from './build/names';
 import { persistentVolume, persistentVolumeClaim } from './build/volumes';
@@ -104,6 +105,8 @@ function build(p: Plan, inputs: Inputs, config: KServeConfig, fnConfig: FnConfig
 /** What a cache's download container is made of: worked out once per cache, not once per node. */
 interface CacheContainer {
   base: Container;
+  /** The command the atomic download step wraps; undefined: KServe's plain form. */
+  downloader?: string[];
   credentials: CredentialWiring;
 }
 
@@ -115,7 +118,7 @@ function downloadContainers(
 ): Map<Cache, CacheContainer> {
   const containers = new Map<Cache, CacheContainer>();
   for (const cache of inputs.caches) {
-    const base = baseContainer(cache, inputs, config, results);
+    const { base, downloader } = baseContainer(cache, inputs, config, fnConfig, results);
     const credentials = credentialsFor(cache, { inputs, config, runAsServiceAccount: fnConfig.runAsServiceAccount });
     results.push(...credentials.results);
     const clashes = (base.env ?? []).filter((e) => credentials.env.some((c) => c.name === e.name)).map((e) => e.name);
@@ -128,7 +131,7 @@ function downloadContainers(
         ),
       );
     }
-    containers.set(cache, { base, credentials });
+    containers.set(cache, { base, downloader, credentials });
   }
   return containers;
 }
@@ -153,7 +156,7 @@ function buildJob(
   fnConfig: FnConfig,
 ): Job {
   const owner = job.caches[0];
-  const { base, credentials } = containers.get(owner) as CacheContainer;
+  const { base, downloader, credentials } = containers.get(owner) as CacheContainer;
   return downloadJob({
     cacheName: owner.name,
     cacheNamespace: owner.namespace,
@@ -162,6 +165,7 @@ function buildJob(
     namespace: config.localModel.jobNamespace,
     pvcName: downloadPvcName(owner, job.nodeGroup),
     baseContainer: base,
+    downloader,
     env: credentials.env,
     volumes: credentials.volumes,
     volumeMounts: credentials.volumeMounts,
@@ -169,6 +173,8 @@ function buildJob(
     serviceAccountName: fnConfig.runAsServiceAccount ? owner.spec.serviceAccountName : undefined,
     fsGroup: config.localModel.fsGroup,
     ttlSecondsAfterFinished: fnConfig.jobTTLSecondsAfterFinished,
+    activeDeadlineSeconds: fnConfig.jobActiveDeadlineSeconds,
+    backoffLimit: fnConfig.jobBackoffLimit,
     tolerations: fnConfig.tolerations,
     labels: { [OWNER_LABEL]: OWNER_VALUE },
   });
@@ -176,10 +182,23 @@ function buildJob(
 
 const credentialShape = (c: Cache): string => JSON.stringify([c.spec.serviceAccountName ?? '', c.spec.storage ?? null]);
 
-/** A matching `localModelDownloadJob` ClusterStorageContainer wins over the storageInitializer config. */
-function baseContainer(cache: Cache, inputs: Inputs, config: KServeConfig, results: Result[]): Container {
+/**
+ * A matching `localModelDownloadJob` ClusterStorageContainer wins over the storageInitializer config.
+ * The atomic step wraps the storage initializer's entrypoint, or the ClusterStorageContainer's `command`:
+ * without one, the image's entrypoint is unknown, so that cache keeps KServe's plain form.
+ */
+function baseContainer(
+  cache: Cache,
+  inputs: Inputs,
+  config: KServeConfig,
+  fnConfig: FnConfig,
+  results: Result[],
+): { base: Container; downloader?: string[] } {
   const [first, ...rest] = matchingStorageContainers(inputs.storageContainers, cache.spec.sourceModelUri);
-  if (!first) return containerFromStorageInitializer(config.storageInitializer);
+  if (!first) {
+    const base = containerFromStorageInitializer(config.storageInitializer);
+    return { base, downloader: fnConfig.atomicDownloads ? [STORAGE_INITIALIZER_ENTRYPOINT] : undefined };
+  }
   if (rest.length > 0) {
     results.push(
       warning(
@@ -190,7 +209,19 @@ function baseContainer(cache: Cache, inputs: Inputs, config: KServeConfig, resul
     );
   }
   const spec = isPlainObject(first.spec) ? first.spec : {};
-  return (isPlainObject(spec.container) ? structuredClone(spec.container) : {}) as unknown as Container;
+  const base = (isPlainObject(spec.container) ? structuredClone(spec.container) : {}) as unknown as Container;
+  if (!fnConfig.atomicDownloads) return { base };
+  if (!Array.isArray(base.command) || base.command.length === 0) {
+    results.push(
+      info(
+        cache.object,
+        'spec.sourceModelUri',
+        `ClusterStorageContainer "${nameOf(first)}" has no container.command, so its image's entrypoint is unknown: this cache is downloaded in KServe's plain form, not atomically. Set container.command to the entrypoint (its image then needs /bin/sh) for an atomic, never-repeated download`,
+      ),
+    );
+    return { base };
+  }
+  return { base, downloader: base.command };
 }
 
 /** Settings of inferenceservice-config that this function reads differently from KServe, said once. */

@@ -116,7 +116,7 @@ describe('Argo CD parameters → function config (pure)', () => {
       [
         { ARGOCD_ENV_JOB_TTL_SECONDS_AFTER_FINISHED: '1h' },
         'ARGOCD_ENV_JOB_TTL_SECONDS_AFTER_FINISHED',
-        /whole number of seconds, e\.g\. "86400"; got "1h"/,
+        /whole number \(of seconds for a time\), e\.g\. "86400"; got "1h"/,
       ],
       [
         { ARGOCD_ENV_JOB_TTL_SECONDS_AFTER_FINISHED: '99999999999' },
@@ -256,7 +256,7 @@ describe('the plugin, run the way the sidecar runs it', () => {
     assert.equal(result.stdout, '');
     assert.match(
       result.stderr,
-      /^error: ARGOCD_APP_PARAMETERS\[0\]: parameter "jobTTLSecondsAfterFinished" must be a whole number of seconds/m,
+      /^error: ARGOCD_APP_PARAMETERS\[0\]: parameter "jobTTLSecondsAfterFinished" must be a whole number/m,
     );
   });
 

@@ -29,7 +29,8 @@ describe('examples/quickstart', () => {
     assert.equal(docs.filter((d) => d.kind === 'PersistentVolumeClaim').length, 2);
     for (const job of jobs) {
       assert.equal(job.spec.template.spec.serviceAccountName, 'hf-downloader');
-      assert.equal(job.spec.template.spec.containers[0].volumeMounts[0].subPath, 'models/c277d78a31bc6624');
+      // The atomic step downloads for models/<storage key>: c277d78a31bc6624 is KServe's key of the URI.
+      assert.equal(job.spec.template.spec.containers[0].args[1], 'c277d78a31bc6624');
     }
     assert.equal(
       docs.some((d) => d.kind === 'Node' || d.kind === 'Kptfile' || d.kind === 'LocalModelFnConfig'),

@@ -52,7 +52,7 @@ describe('storage URIs', () => {
       kind: 'ClusterStorageContainer',
       metadata: { name: 'ftp' },
       spec: {
-        container: { name: 'ftp-downloader', image: 'example/ftp:1' },
+        container: { name: 'ftp-downloader', image: 'example/ftp:1', command: ['/ftp-download'] },
         supportedUriFormats: [{ prefix: 'ftp://' }],
         workloadType: 'localModelDownloadJob',
       },

@@ -1,5 +1,6 @@
 // The download Job for one (node, model folder): KServe's node agent's Job, with a fixed name
-// (kserve-behaviour.md §4) and the cache's credentials appended to its container.
+// (kserve-behaviour.md §4), the cache's credentials appended to its container, and the atomic
+// download step of build/download-steps.ts around the downloader.
 import type { Job } from 'kubernetes-types/batch/v1';
 import type {
   Container,
@@ -12,12 +13,11 @@ import type {
 import type { StorageInitializerConfig } from '../inputs/kserve-config';
 import type { InventoryEntry } from '../inputs/node-inventory';
 import { HOSTNAME_LABEL } from '../inputs/node-inventory';
-import { modelFolder } from '../kserve/storage-key';
+import { stepInvocation } from './download-steps';
 import { jobName } from './names';
 
 export const DOWNLOAD_CONTAINER_NAME = 'kserve-localmodel-download';
 export const PVC_SOURCE_VOLUME = 'kserve-pvc-source';
-export const MODEL_MOUNT_PATH = '/mnt/models';
 
 export interface JobInput {
   /** The cache the Job is named and labelled after. */
@@ -30,6 +30,8 @@ export interface JobInput {
   pvcName: string;
   /** From a matching ClusterStorageContainer, else from the storageInitializer config. */
   baseContainer: Container;
+  /** The command the atomic step wraps; undefined for KServe's plain form. */
+  downloader?: string[];
   env: EnvVar[];
   volumes: Volume[];
   volumeMounts: VolumeMount[];
@@ -37,6 +39,8 @@ export interface JobInput {
   podLabels?: Record<string, string>;
   fsGroup: number;
   ttlSecondsAfterFinished?: number;
+  activeDeadlineSeconds: number;
+  backoffLimit: number;
   tolerations: Toleration[];
   labels: Record<string, string>;
 }
@@ -64,10 +68,14 @@ export function containerFromStorageInitializer(config: StorageInitializerConfig
  * Args and the model mount are always ours (KServe overwrites them on a ClusterStorageContainer too);
  * credential env is appended, and on a name clash the credential wins (reported by the caller).
  */
-export function downloadContainer(input: JobInput): Container {
+export function downloadContainer(
+  input: Pick<JobInput, 'baseContainer' | 'downloader' | 'sourceModelUri' | 'env' | 'volumeMounts'>,
+  volumeName = PVC_SOURCE_VOLUME,
+): Container {
   const {
     name,
     image,
+    command,
     args: _args,
     env: baseEnv,
     volumeMounts: _mounts,
@@ -76,23 +84,24 @@ export function downloadContainer(input: JobInput): Container {
   } = structuredClone(input.baseContainer);
   const credentialNames = new Set(input.env.map((e) => e.name));
   const env = [...(baseEnv ?? []).filter((e) => !credentialNames.has(e.name)), ...input.env];
+  const step = stepInvocation({ downloader: input.downloader, sourceModelUri: input.sourceModelUri, env }, volumeName);
   // Field order is for the reader of the generated YAML: what runs, with what, then where it writes.
   return {
     name,
     image,
-    args: [input.sourceModelUri, MODEL_MOUNT_PATH],
+    ...(step.command ? { command: step.command } : command ? { command } : {}),
+    args: step.args,
     ...(env.length > 0 ? { env } : {}),
     ...rest,
-    volumeMounts: [
-      { name: PVC_SOURCE_VOLUME, mountPath: MODEL_MOUNT_PATH, subPath: modelFolder(input.sourceModelUri) },
-      ...input.volumeMounts,
-    ],
+    volumeMounts: [...(step.volumeMounts ?? []), ...input.volumeMounts],
     ...(terminationMessagePolicy ? { terminationMessagePolicy } : {}),
   };
 }
 
 export function downloadJob(input: JobInput): Job {
   const spec: Job['spec'] = {
+    activeDeadlineSeconds: input.activeDeadlineSeconds,
+    backoffLimit: input.backoffLimit,
     ...(input.ttlSecondsAfterFinished !== undefined ? { ttlSecondsAfterFinished: input.ttlSecondsAfterFinished } : {}),
     template: {
       ...(input.podLabels ? { metadata: { labels: input.podLabels } } : {}),

@@ -23,6 +23,9 @@ export interface ArgoParameter {
 /** outputDir is not here: Argo CD applies the stream, no file is ever written. */
 export const ARGOCD_PARAMETERS: readonly ArgoParameter[] = [
   { name: 'jobTTLSecondsAfterFinished', env: 'JOB_TTL_SECONDS_AFTER_FINISHED', type: 'integer' },
+  { name: 'jobActiveDeadlineSeconds', env: 'JOB_ACTIVE_DEADLINE_SECONDS', type: 'integer' },
+  { name: 'jobBackoffLimit', env: 'JOB_BACKOFF_LIMIT', type: 'integer' },
+  { name: 'atomicDownloads', env: 'ATOMIC_DOWNLOADS', type: 'boolean' },
   { name: 'runAsServiceAccount', env: 'RUN_AS_SERVICE_ACCOUNT', type: 'boolean' },
   { name: 'servingNamespaces', env: 'SERVING_NAMESPACES', type: 'list' },
   { name: 'nodes', env: 'NODES', type: 'list' },
@@ -33,7 +36,7 @@ export const ARGOCD_PARAMETERS: readonly ArgoParameter[] = [
 export const ENV_PREFIX = 'ARGOCD_ENV_';
 export const PARAMETERS_VARIABLE = 'ARGOCD_APP_PARAMETERS';
 
-/** Kubernetes' ttlSecondsAfterFinished is an int32. */
+/** Kubernetes' ttlSecondsAfterFinished and backoffLimit are int32s. */
 const MAX_INT32 = 2 ** 31 - 1;
 
 export interface ArgoOverrides {
@@ -132,7 +135,9 @@ function decode(parameter: ArgoParameter, entry: Record<string, unknown>, source
       const n = /^\d+$/.test(text) ? Number(text) : NaN;
       return n <= MAX_INT32
         ? { value: n }
-        : { error: `${source} must be a whole number of seconds, e.g. "86400"; got ${JSON.stringify(text)}` };
+        : {
+            error: `${source} must be a whole number (of seconds for a time), e.g. "86400"; got ${JSON.stringify(text)}`,
+          };
     }
     case 'boolean':
       return text === 'true' || text === 'false'

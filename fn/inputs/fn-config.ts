@@ -32,6 +32,11 @@ export interface FnConfig {
   /** Package-relative folder of the generated files. */
   outputDir: string;
   jobTTLSecondsAfterFinished?: number;
+  /** A Job that has not finished by then fails, e.g. one pinned to a node that is gone. */
+  jobActiveDeadlineSeconds: number;
+  jobBackoffLimit: number;
+  /** Wrap the downloader in the atomic, marker-checked step (build/download-steps.ts); false: KServe's plain form. */
+  atomicDownloads: boolean;
   /** Download pods run as the cache's serviceAccountName, so workload identity (IRSA, GKE, Azure) works. */
   runAsServiceAccount: boolean;
   servingNamespaces: ServingNamespace[];
@@ -43,6 +48,9 @@ export interface FnConfig {
 
 export const DEFAULT_FN_CONFIG: FnConfig = {
   outputDir: 'generated',
+  jobActiveDeadlineSeconds: 86400,
+  jobBackoffLimit: 6,
+  atomicDownloads: true,
   runAsServiceAccount: true,
   servingNamespaces: [],
   nodes: [],
@@ -87,12 +95,17 @@ export function parseFnConfig(fc: KObject | undefined): { config: FnConfig; resu
   const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v.filter(isPlainObject) as T[]) : []);
   const outputDir =
     typeof fields.outputDir === 'string' && fields.outputDir !== '' ? fields.outputDir : DEFAULT_FN_CONFIG.outputDir;
-  const ttl = fields.jobTTLSecondsAfterFinished;
+  const count = (v: unknown): number | undefined =>
+    typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined;
+  const flag = (v: unknown, otherwise: boolean): boolean => (typeof v === 'boolean' ? v : otherwise);
   return {
     config: {
       outputDir: outputDir.replace(/\/+$/, ''),
-      jobTTLSecondsAfterFinished: typeof ttl === 'number' && Number.isInteger(ttl) && ttl >= 0 ? ttl : undefined,
-      runAsServiceAccount: typeof fields.runAsServiceAccount === 'boolean' ? fields.runAsServiceAccount : true,
+      jobTTLSecondsAfterFinished: count(fields.jobTTLSecondsAfterFinished),
+      jobActiveDeadlineSeconds: count(fields.jobActiveDeadlineSeconds) || DEFAULT_FN_CONFIG.jobActiveDeadlineSeconds,
+      jobBackoffLimit: count(fields.jobBackoffLimit) ?? DEFAULT_FN_CONFIG.jobBackoffLimit,
+      atomicDownloads: flag(fields.atomicDownloads, true),
+      runAsServiceAccount: flag(fields.runAsServiceAccount, true),
       servingNamespaces: list<ServingNamespace>(fields.servingNamespaces),
       nodes: list<Record<string, unknown>>(fields.nodes).map((n) => ({
         name: String(n.name ?? ''),

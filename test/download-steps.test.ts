@@ -1,0 +1,135 @@
+// The generated download steps, executed: each test renders a package, takes the pod the function
+// generated, and runs its containers' commands in order under bubblewrap against a temp folder
+// standing in for the node's volume, with a stand-in downloader at the image's entrypoint.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { markerPath } from '../fn/build/download-steps';
+import type { KObject } from '../fn/krm/objects';
+import { storageKey } from '../fn/kserve/storage-key';
+import { cache, node, nodeGroup } from './support/fixtures';
+import { generated, runItems } from './support/harness';
+import { bwrapUnavailable, podSpecOf, stepWorld } from './support/pod-steps';
+
+const skip = bwrapUnavailable();
+const URI = 's3://models/llama';
+const KEY = storageKey(URI);
+
+function jobPod(functionConfig?: Record<string, unknown>) {
+  const out = runItems(
+    [nodeGroup('workers'), node('gpu-1'), cache('llama', URI)],
+    functionConfig && {
+      apiVersion: 'fn.kserve-localmodel.dev/v1alpha1',
+      kind: 'LocalModelFnConfig',
+      metadata: { name: 'fn' },
+      spec: functionConfig,
+    },
+  );
+  const job = generated(out.items).find((o: KObject) => o.kind === 'Job');
+  assert.ok(job, 'a download Job is generated');
+  return podSpecOf(job);
+}
+
+const served = (disk: string) => join(disk, 'models', KEY);
+const stagingLeftovers = (disk: string) =>
+  existsSync(join(disk, '.kserve-localmodel-fn'))
+    ? readdirSync(join(disk, '.kserve-localmodel-fn')).filter((f) => f.includes('.partial.'))
+    : [];
+
+describe('the atomic download step of a Job, run under bubblewrap', { skip }, () => {
+  it('downloads into place and writes the marker; a second run skips without calling the downloader', () => {
+    const pod = jobPod();
+    const world = stepWorld();
+    const [first] = world.run(pod, pod.containers);
+    assert.equal(first.status, 0, first.stderr);
+    assert.deepEqual(readdirSync(served(world.disk)).sort(), ['config.json', 'model.safetensors']);
+    assert.match(readFileSync(join(world.disk, markerPath(KEY)), 'utf8'), /"uri":"s3:\/\/models\/llama"/);
+    assert.deepEqual(stagingLeftovers(world.disk), []);
+    assert.equal(world.calls().length, 1);
+
+    const [second] = world.run(pod, pod.containers);
+    assert.equal(second.status, 0, second.stderr);
+    assert.match(second.stdout, /complete, nothing to download/);
+    assert.equal(world.calls().length, 1, 'the downloader was not called again');
+  });
+
+  it('a failure midway leaves nothing at the served path; the next attempt completes and clears the leftovers', () => {
+    const pod = jobPod();
+    const world = stepWorld();
+    const [failed] = world.run(pod, pod.containers, { FAIL_MIDWAY: '1' });
+    assert.notEqual(failed.status, 0);
+    assert.equal(existsSync(served(world.disk)), false, 'no folder at models/<key>');
+    assert.equal(existsSync(join(world.disk, markerPath(KEY))), false, 'no marker');
+    assert.equal(stagingLeftovers(world.disk).length, 1, 'the partial download stays in staging');
+
+    const [retried] = world.run(pod, pod.containers);
+    assert.equal(retried.status, 0, retried.stderr);
+    assert.deepEqual(readdirSync(served(world.disk)).sort(), ['config.json', 'model.safetensors']);
+    assert.deepEqual(stagingLeftovers(world.disk), []);
+  });
+
+  it('a removed marker (a wiped disk) brings a fresh download that replaces the folder', () => {
+    const pod = jobPod();
+    const world = stepWorld();
+    world.run(pod, pod.containers);
+    rmSync(join(world.disk, markerPath(KEY)));
+    const [again] = world.run(pod, pod.containers);
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(world.calls().length, 2);
+    assert.ok(existsSync(join(world.disk, markerPath(KEY))));
+    assert.deepEqual(readdirSync(served(world.disk)).sort(), ['config.json', 'model.safetensors']);
+    assert.deepEqual(stagingLeftovers(world.disk), [], 'the replaced copy is gone too');
+  });
+
+  it('a marker of other content settings (another endpoint) downloads again', () => {
+    const world = stepWorld();
+    const plain = jobPod();
+    world.run(plain, plain.containers);
+    const other = jobPod();
+    const args = other.containers[0].args as string[];
+    args[2] = JSON.stringify({ uri: URI, source: { AWS_ENDPOINT_URL: 'https://elsewhere.example' } });
+    const [run] = world.run(other, other.containers);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(world.calls().length, 2);
+    assert.equal(readFileSync(join(world.disk, markerPath(KEY)), 'utf8').trim(), args[2]);
+  });
+
+  it("atomicDownloads: false runs KServe's plain form: the downloader writes straight into models/<key>", () => {
+    const pod = jobPod({ atomicDownloads: false });
+    assert.equal(pod.containers[0].command, undefined, "the image's entrypoint runs, as in KServe");
+    const world = stepWorld();
+    const [run] = world.run(pod, pod.containers);
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(world.calls(), [`${URI} /mnt/models`]);
+    assert.deepEqual(readdirSync(served(world.disk)).sort(), ['config.json', 'model.safetensors']);
+    assert.equal(existsSync(join(world.disk, '.kserve-localmodel-fn')), false, 'no marker in the plain form');
+  });
+});
+
+describe('which form a download takes', () => {
+  const csc = (container: Record<string, unknown>) => ({
+    apiVersion: 'serving.kserve.io/v1alpha1',
+    kind: 'ClusterStorageContainer',
+    metadata: { name: 'custom' },
+    spec: { container, supportedUriFormats: [{ prefix: 's3://' }], workloadType: 'localModelDownloadJob' },
+  });
+  const jobOf = (extra: KObject[]) => {
+    const out = runItems([nodeGroup('workers'), node('gpu-1'), cache('llama', URI), ...extra]);
+    return { out, pod: podSpecOf(generated(out.items).find((o) => o.kind === 'Job') as KObject) };
+  };
+
+  it("a ClusterStorageContainer with a command: the step wraps that command, not KServe's entrypoint", () => {
+    const { pod } = jobOf([csc({ name: 'dl', image: 'example/dl:1', command: ['/bin/dl', '--quiet'] })]);
+    assert.equal(pod.containers[0].command?.[0], '/bin/sh');
+    assert.deepEqual(pod.containers[0].args?.slice(3), ['/bin/dl', '--quiet']);
+  });
+
+  it("a ClusterStorageContainer without a command: KServe's plain form, and an info that says how to get the atomic one", () => {
+    const { out, pod } = jobOf([csc({ name: 'dl', image: 'example/dl:1' })]);
+    assert.equal(pod.containers[0].command, undefined);
+    assert.deepEqual(pod.containers[0].args, [URI, '/mnt/models']);
+    assert.equal(pod.containers[0].volumeMounts?.[0].subPath, `models/${KEY}`);
+    assert.ok(out.results.some((r) => r.severity === 'info' && /Set container\.command/.test(r.message)));
+  });
+});
