@@ -5,6 +5,17 @@ import { runKrm } from './modes/krm';
 import { runRender } from './modes/render';
 import { runRenderOut } from './modes/render-out';
 
+// A reader that stops early (`render DIR | head`) closes the pipe: normal for a filter. Stop writing
+// and exit with the code already decided, without Node's trace for an unhandled 'error' event.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit();
+    if (stream !== process.stderr)
+      process.stderr.write(`kserve-localmodel-fn: cannot write the output: ${e.message}\n`);
+    process.exit(1);
+  });
+}
+
 async function main(): Promise<void> {
   const command = parseCommand(process.argv.slice(2));
   switch (command.kind) {
