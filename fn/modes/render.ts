@@ -96,7 +96,9 @@ export function renderDir(
   }
   // --strict is the function config's `strict: true`, so every mode reads strictness from one place.
   if (options.strict) fnConfigOverrides = { ...fnConfigOverrides, strict: true };
-  return renderPackage(readPackage(options.dir, skip), { fnConfigOverrides, allowEmpty: options.allowEmpty });
+  const read = readPackage(options.dir, skip);
+  if (hasErrors(read.results)) return failed(read.results);
+  return renderPackage(read.files, { fnConfigOverrides, allowEmpty: options.allowEmpty });
 }
 
 const isDirectory = (path: string): boolean => {

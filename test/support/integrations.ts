@@ -69,6 +69,8 @@ export interface RunOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   input?: string;
+  /** Milliseconds before the child is killed: for a test whose failure would be a hang. */
+  timeout?: number;
 }
 
 export function run(command: string, args: readonly string[], options: RunOptions = {}): SpawnSyncReturns<string> {
@@ -76,6 +78,7 @@ export function run(command: string, args: readonly string[], options: RunOption
     cwd: options.cwd ?? ROOT,
     env: options.env ?? process.env,
     input: options.input,
+    timeout: options.timeout,
     encoding: 'utf8',
     maxBuffer: MAX_BUFFER,
   });
