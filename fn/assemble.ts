@@ -1,5 +1,6 @@
 // Puts the output together: earlier output pruned, generated objects marked and placed in files,
 // everything in one stable order whatever the order of the input.
+import { createHash } from 'node:crypto';
 import { INDEX, OWNER_LABEL, OWNER_VALUE, PATH } from './krm/annotations';
 import type { KObject } from './krm/objects';
 import { nameOf, namespaceOf } from './krm/objects';
@@ -16,14 +17,30 @@ export function generatedPath(outputDir: string, o: KObject): string {
 /**
  * `<namespace or _cluster>/<kind>_<name>.yaml`, the layout kpt users and `render --out` share. A
  * character a file name cannot safely hold (`/`, `..` in a namespace) becomes `_`: never a path outside.
+ * A name too long for a file system is shortened (see fileName); the object inside keeps its full name.
  */
 export function objectFile(o: KObject): string {
-  const folder = safeSegment(namespaceOf(o)) || '_cluster';
-  return `${folder}/${safeSegment(`${(o.kind ?? '').toLowerCase()}_${nameOf(o)}`)}.yaml`;
+  const folder = fileName(safeSegment(namespaceOf(o)) || '_cluster', '');
+  return `${folder}/${fileName(safeSegment(`${(o.kind ?? '').toLowerCase()}_${nameOf(o)}`), '.yaml')}`;
 }
 
 const safeSegment = (s: string): string =>
   s.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, (dots) => '_'.repeat(dots.length));
+
+/** The longest file name ext4, XFS, Btrfs, APFS and NTFS accept (a valid PV name is up to 253 characters). */
+export const MAX_FILE_NAME_BYTES = 255;
+const NAME_HASH_LENGTH = 10;
+
+/**
+ * `stem + suffix`, or when that is over MAX_FILE_NAME_BYTES, the stem cut short and ended by a hash of
+ * the whole stem: the same name always gives the same file, and two long names sharing a prefix do
+ * not collide. Safe segments are ASCII, so a character is a byte.
+ */
+function fileName(stem: string, suffix: string): string {
+  if (stem.length + suffix.length <= MAX_FILE_NAME_BYTES) return stem + suffix;
+  const hash = createHash('sha256').update(stem).digest('hex').slice(0, NAME_HASH_LENGTH);
+  return `${stem.slice(0, MAX_FILE_NAME_BYTES - suffix.length - NAME_HASH_LENGTH - 1)}-${hash}${suffix}`;
+}
 
 /** Ownership label and file annotations; the object is new, so mutating it is safe. */
 export function markGenerated(o: KObject, outputDir: string): KObject {
