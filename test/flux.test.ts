@@ -87,6 +87,7 @@ describe('comparing OUT with the plan (pure)', () => {
     owned: owned && new Set(owned),
     ignoredLines: [],
     files: new Map(Object.entries(files)),
+    blocked: new Map(),
   });
 
   test('added, changed and removed files; an unchanged file is only counted', () => {

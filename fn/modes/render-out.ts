@@ -2,18 +2,8 @@
 // users see (`<namespace or _cluster>/<kind>_<name>.yaml`), with a kustomization.yaml so Flux can point
 // at OUT. A marker file lists what this tool wrote: only those files are ever replaced or removed.
 // `--check` is the CI gate in front of a merge: it writes nothing and fails when OUT is stale.
-import {
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmdirSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import type { Node as YamlNode } from 'yaml';
 import { stringify } from 'yaml';
 import { objectFile } from '../assemble';
@@ -26,7 +16,9 @@ import type { Result } from '../krm/results';
 import { compareStrings, formatResult, hasErrors } from '../krm/results';
 import { TO_STRING_OPTIONS } from '../krm/yaml-settings';
 import { shortDiff } from './line-diff';
-import { OUTPUT_MARKER } from './read-package';
+import type { OutFolder } from './out-folder';
+import { applyChanges, inspect, OutWriteError } from './out-folder';
+import { OUTPUT_MARKER, realPath } from './read-package';
 import { renderDir, reportRender } from './render';
 
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';
@@ -75,12 +67,31 @@ export function planOutput(manifests: readonly KObject[], nodes: ReadonlyMap<KOb
     owners.set(path, o);
     objectFiles.set(path, FILE_HEADER + stringifyManifests([o], nodes));
   }
+  results.push(...fileFolderClashes(owners));
   const resources = [...objectFiles.keys()].sort(compareStrings);
   const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources };
   const files = new Map<string, string>(resources.map((p) => [p, objectFiles.get(p) as string]));
   files.set(KUSTOMIZATION_FILE, FILE_HEADER + stringify(kustomization, TO_STRING_OPTIONS));
   files.set(OUTPUT_MARKER, markerText([...files.keys()]));
   return { files, results };
+}
+
+/** A namespace named like a file at OUT's top (`kustomization.yaml`) would need that file to be a folder. */
+function fileFolderClashes(owners: ReadonlyMap<string, KObject>): Result[] {
+  const results: Result[] = [];
+  for (const [path, o] of owners) {
+    const folder = path.split('/')[0];
+    if (folder === KUSTOMIZATION_FILE || folder === OUTPUT_MARKER) {
+      results.push(
+        error(
+          o,
+          'metadata.namespace',
+          `the namespace "${namespaceOf(o)}" would make ${folder} a folder of OUT, but it is the file ${folder}; a namespace must be a DNS label (lower-case letters, digits and "-"), so correct it`,
+        ),
+      );
+    }
+  }
+  return results;
 }
 
 const describe = (o: KObject): string =>
@@ -99,15 +110,19 @@ export interface OutputState {
   /** Marker lines that are not a plain relative path: ignored, so a hand-edited marker cannot reach outside OUT. */
   ignoredLines: string[];
   files: Map<string, string>;
+  /** Paths that cannot be written or removed: a link, a folder or a special file on the way, and why. */
+  blocked: Map<string, { why: string; parentFile?: boolean }>;
 }
 
 const SAFE_PATH = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*(\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*$/;
 
-function readOutput(out: string, planned: Iterable<string>): OutputState {
+function readOutput(out: OutFolder, planned: Iterable<string>): OutputState {
   const files = new Map<string, string>();
+  const blocked: OutputState['blocked'] = new Map();
   const read = (path: string) => {
-    const full = join(out, ...path.split('/'));
-    if (isFile(full)) files.set(path, readFileSync(full, 'utf8'));
+    const entry = inspect(out, path);
+    if (entry.kind === 'file') files.set(path, entry.text);
+    else if (entry.kind === 'blocked') blocked.set(path, { why: entry.why, parentFile: entry.parentFile });
   };
   read(OUTPUT_MARKER);
   const markerFile = files.get(OUTPUT_MARKER);
@@ -122,16 +137,8 @@ function readOutput(out: string, planned: Iterable<string>): OutputState {
     }
   }
   for (const path of new Set([...planned, ...(owned ?? [])])) if (path !== OUTPUT_MARKER) read(path);
-  return { owned, ignoredLines, files };
+  return { owned, ignoredLines, files, blocked };
 }
-
-const isFile = (path: string): boolean => {
-  try {
-    return lstatSync(path).isFile();
-  } catch {
-    return false;
-  }
-};
 
 export type ChangeKind = 'added' | 'changed' | 'removed' | 'conflict';
 
@@ -140,6 +147,8 @@ export interface Change {
   kind: ChangeKind;
   before?: string;
   after?: string;
+  /** For a conflict with something other than a file: what is in the way and what to do. */
+  why?: string;
 }
 
 export interface Comparison {
@@ -149,54 +158,32 @@ export interface Comparison {
 
 /**
  * Pure: how OUT differs from the plan. A planned file that exists but is not ours is a conflict
- * unless it already holds exactly the planned text (adopted, e.g. after the marker was lost).
+ * unless it already holds exactly the planned text (adopted, e.g. after the marker was lost). So is
+ * anything that is not a plain file reached through plain folders: the render never writes or
+ * deletes through a link.
  */
 export function compareOutput(plan: ReadonlyMap<string, string>, state: OutputState): Comparison {
   const changes: Change[] = [];
   let unchanged = 0;
   for (const [path, after] of plan) {
     const before = state.files.get(path);
-    if (before === undefined) changes.push({ path, kind: 'added', after });
+    const blocked = state.blocked.get(path);
+    if (blocked) changes.push({ path, kind: 'conflict', after, why: blocked.why });
+    else if (before === undefined) changes.push({ path, kind: 'added', after });
     else if (before === after) unchanged++;
     else if (path === OUTPUT_MARKER || state.owned?.has(path)) changes.push({ path, kind: 'changed', before, after });
     else changes.push({ path, kind: 'conflict', before, after });
   }
   for (const path of state.owned ?? []) {
+    if (plan.has(path)) continue;
     const before = state.files.get(path);
-    if (!plan.has(path) && before !== undefined) changes.push({ path, kind: 'removed', before });
+    const blocked = state.blocked.get(path);
+    // A file where our folder was: nothing of ours is left there to remove.
+    if (blocked && !blocked.parentFile) changes.push({ path, kind: 'conflict', why: blocked.why });
+    else if (before !== undefined) changes.push({ path, kind: 'removed', before });
   }
   changes.sort((a, b) => compareStrings(a.path, b.path));
   return { changes, unchanged };
-}
-
-/**
- * Applies the changes. The marker first lists old and new files together, so an interrupted run
- * still knows every file it may have written; it is cut down to the plan at the end.
- */
-function writeOutput(out: string, plan: ReadonlyMap<string, string>, comparison: Comparison, state: OutputState): void {
-  const full = (path: string) => join(out, ...path.split('/'));
-  const write = (path: string, text: string) => {
-    mkdirSync(dirname(full(path)), { recursive: true });
-    writeFileSync(full(path), text);
-  };
-  write(OUTPUT_MARKER, markerText([...(state.owned ?? []), ...plan.keys()]));
-  for (const c of comparison.changes) {
-    if ((c.kind === 'added' || c.kind === 'changed') && c.path !== OUTPUT_MARKER) write(c.path, c.after as string);
-  }
-  for (const c of comparison.changes) {
-    if (c.kind !== 'removed') continue;
-    unlinkSync(full(c.path));
-    removeEmptyFolders(out, dirname(full(c.path)));
-  }
-  write(OUTPUT_MARKER, plan.get(OUTPUT_MARKER) as string);
-}
-
-function removeEmptyFolders(out: string, from: string): void {
-  const root = resolve(out);
-  for (let dir = resolve(from); dir !== root && dir.startsWith(root + sep); dir = dirname(dir)) {
-    if (readdirSync(dir).length > 0) return;
-    rmdirSync(dir);
-  }
 }
 
 const count = (comparison: Comparison, kind: ChangeKind) => comparison.changes.filter((c) => c.kind === kind).length;
@@ -221,26 +208,28 @@ export function runRenderOut(
   stderr: NodeJS.WritableStream,
 ): number {
   const { dir, out } = options;
-  const fromOut = relative(resolve(out), resolve(dir));
-  if (fromOut === '' || (fromOut !== '..' && !fromOut.startsWith(`..${sep}`) && !isAbsolute(fromOut))) {
+  // Real paths: an OUT that is a link to the package (or to a folder holding it) is the package.
+  const folder: OutFolder = { real: realPath(out), shown: out };
+  const fromOut = relative(folder.real, realPath(dir));
+  if (fromOut === '' || (fromOut !== '..' && !fromOut.startsWith(`..${sep}`))) {
     stderr.write(
-      `kserve-localmodel-fn: --out ${out} is the package folder ${dir} or contains it; choose a folder of its own, e.g. --out rendered\n`,
+      `kserve-localmodel-fn: --out ${out} is the package folder ${dir} or contains it (links followed); choose a folder of its own, e.g. --out rendered\n`,
     );
     return 2;
   }
-  if (existsSync(out) && !statSync(out).isDirectory()) {
+  if (exists(folder.real) && !statSync(folder.real).isDirectory()) {
     stderr.write(`error: --out ${out} exists and is not a folder; give a folder\n`);
     return 1;
   }
 
-  const rendered = renderDir(options, env, [out]);
+  const rendered = renderDir(options, env, [folder.real]);
   reportRender(rendered, stderr);
   if (hasErrors(rendered.results)) return 1;
   const plan = planOutput(rendered.manifests, rendered.nodes);
   for (const r of plan.results) stderr.write(`${formatResult(r)}\n`);
   if (hasErrors(plan.results)) return 1;
 
-  const state = readOutput(out, plan.files.keys());
+  const state = readOutput(folder, plan.files.keys());
   for (const line of state.ignoredLines) {
     stderr.write(
       `warning: ${join(out, OUTPUT_MARKER)} lists "${line}", which is not a relative path inside ${out}; ignored\n`,
@@ -250,7 +239,7 @@ export function runRenderOut(
   const conflicts = comparison.changes.filter((c) => c.kind === 'conflict');
   for (const c of conflicts) {
     stderr.write(
-      `error: ${join(out, c.path)} exists and was not written by kserve-localmodel-fn (${join(out, OUTPUT_MARKER)} does not list it); move it away or choose another --out folder\n`,
+      `error: ${c.why ?? `${join(out, c.path)} exists and was not written by kserve-localmodel-fn (${join(out, OUTPUT_MARKER)} does not list it); move it away or choose another --out folder`}\n`,
     );
   }
   if (conflicts.length > 0) return 1;
@@ -266,7 +255,30 @@ export function runRenderOut(
     stderr.write(`${describeStale(comparison, out).join('\n')}\n`);
     return 1;
   }
-  writeOutput(out, plan.files, comparison, state);
+  const writes = new Map(
+    comparison.changes
+      .filter((c) => (c.kind === 'added' || c.kind === 'changed') && c.path !== OUTPUT_MARKER)
+      .map((c) => [c.path, c.after as string]),
+  );
+  const removals = comparison.changes.filter((c) => c.kind === 'removed').map((c) => c.path);
+  try {
+    applyChanges(folder, { writes, removals, ledger: [OUTPUT_MARKER, plan.files.get(OUTPUT_MARKER) as string] });
+  } catch (e) {
+    if (!(e instanceof OutWriteError)) throw e;
+    stderr.write(
+      `error: ${e.message}\n${e.restored ? `${out} is as it was` : `${out} is partly written; fix the cause and render again`}\n`,
+    );
+    return 1;
+  }
   stderr.write(`wrote ${out}: ${summaryCounts(comparison)}, ${comparison.unchanged} unchanged\n`);
   return 0;
 }
+
+const exists = (path: string): boolean => {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+};

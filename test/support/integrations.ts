@@ -5,10 +5,12 @@ import {
   accessSync,
   constants,
   cpSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -102,6 +104,28 @@ export function snapshot(dir: string): Map<string, string> {
   };
   walk(dir);
   return files;
+}
+
+/**
+ * Everything under dir, links not followed: each path with `dir`, `link -> target`, or the file's
+ * text. Two equal trees mean nothing was written, replaced or deleted there.
+ */
+export function fileTree(dir: string): Map<string, string> {
+  const tree = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d).sort()) {
+      const full = join(d, entry);
+      const path = relative(dir, full).split(sep).join('/');
+      const stats = lstatSync(full);
+      if (stats.isSymbolicLink()) tree.set(path, `link -> ${readlinkSync(full)}`);
+      else if (stats.isDirectory()) {
+        tree.set(path, 'dir');
+        walk(full);
+      } else tree.set(path, readFileSync(full, 'utf8'));
+    }
+  };
+  walk(dir);
+  return tree;
 }
 
 export type Manifest = {

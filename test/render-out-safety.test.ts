@@ -1,0 +1,174 @@
+// `render --out` writes only plain files it owns, under plain folders of the real OUT, and plans every
+// write before the first one: a link, a file where a folder is needed (or the reverse) or a name
+// clash stops it with OUT exactly as it was. Every case runs the built binary on real folders.
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { OUTPUT_MARKER } from '../fn/modes/read-package';
+import { KUSTOMIZATION_FILE } from '../fn/modes/render-out';
+import { DIST, fileTree, findOnPath, run, runFn, tempDir } from './support/integrations';
+
+const configMap = (name: string, namespace: string) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: ${namespace}\ndata:\n  key: value\n`;
+
+/** A package of two ConfigMaps (team-a/settings, team-b/other), OUT beside it, and a folder outside both. */
+function setup(prefix: string) {
+  const root = tempDir(prefix);
+  const source = join(root, 'source');
+  mkdirSync(source);
+  writeFileSync(join(source, 'a.yaml'), configMap('settings', 'team-a'));
+  writeFileSync(join(source, 'b.yaml'), configMap('other', 'team-b'));
+  const outside = join(root, 'outside');
+  mkdirSync(outside);
+  writeFileSync(join(outside, 'precious.yaml'), 'keep me\n');
+  const out = join(root, 'rendered');
+  const render = (...extra: string[]) => runFn(['render', source, '--out', out, ...extra]);
+  return { root, source, out, outside, render };
+}
+
+type Setup = ReturnType<typeof setup>;
+
+/** Renders after `arrange`, expecting a refusal that matches `message` and no change anywhere. */
+function assertRefusedUnchanged(s: Setup, message: RegExp, status = 1) {
+  const before = fileTree(s.root);
+  const result = s.render();
+  assert.equal(result.status, status, result.stderr);
+  assert.match(result.stderr, message);
+  assert.doesNotMatch(result.stderr, /internal error|\n\s+at /);
+  assert.deepEqual(fileTree(s.root), before, 'nothing in OUT, the package or outside changed');
+  return result;
+}
+
+describe('render --out and symbolic links (built binary)', () => {
+  test('a link at a manifest path, to a file outside OUT: exit 1, the file outside untouched', () => {
+    const s = setup('link-manifest');
+    mkdirSync(join(s.out, 'team-a'), { recursive: true });
+    symlinkSync(join(s.outside, 'precious.yaml'), join(s.out, 'team-a', 'configmap_settings.yaml'));
+    assertRefusedUnchanged(
+      s,
+      /team-a\/configmap_settings\.yaml is a symbolic link; render --out never writes or deletes through a link/,
+    );
+  });
+
+  test('a link where a file of the last render was (listed in the ledger): exit 1, nothing written through it', () => {
+    const s = setup('link-owned');
+    assert.equal(s.render().status, 0);
+    const file = join(s.out, 'team-a', 'configmap_settings.yaml');
+    rmSync(file);
+    symlinkSync(join(s.outside, 'precious.yaml'), file);
+    writeFileSync(join(s.source, 'a.yaml'), configMap('settings', 'team-a').replace('value', 'changed'));
+    assertRefusedUnchanged(s, /configmap_settings\.yaml is a symbolic link/);
+  });
+
+  test('a link at the ledger or at kustomization.yaml: exit 1, the target untouched', () => {
+    for (const name of [OUTPUT_MARKER, KUSTOMIZATION_FILE]) {
+      const s = setup('link-ledger');
+      mkdirSync(s.out);
+      symlinkSync(join(s.outside, 'precious.yaml'), join(s.out, name));
+      assertRefusedUnchanged(s, new RegExp(`${name.replaceAll('.', '\\.')} is a symbolic link`));
+    }
+  });
+
+  test('a folder of OUT replaced by a link: no write into it, no file deleted through it', () => {
+    const s = setup('link-folder');
+    assert.equal(s.render().status, 0);
+    // team-b/ becomes a link to a folder outside that holds a file of the same name as the one to remove.
+    rmSync(join(s.out, 'team-b'), { recursive: true });
+    writeFileSync(join(s.outside, 'configmap_other.yaml'), 'a user file\n');
+    symlinkSync(s.outside, join(s.out, 'team-b'));
+    rmSync(join(s.source, 'b.yaml'));
+    assertRefusedUnchanged(s, /team-b is a symbolic link; render --out never writes or deletes through a link/);
+    // The same with the link pointing inside OUT: a link is never followed, wherever it leads.
+    rmSync(join(s.out, 'team-b'));
+    mkdirSync(join(s.out, 'elsewhere'));
+    writeFileSync(join(s.out, 'elsewhere', 'configmap_other.yaml'), 'a user file\n');
+    symlinkSync('elsewhere', join(s.out, 'team-b'));
+    assertRefusedUnchanged(s, /team-b is a symbolic link/);
+  });
+
+  test('OUT a link to the package, or to a folder holding it: exit 2, nothing written into the package', () => {
+    const s = setup('link-out');
+    symlinkSync(s.source, s.out);
+    assertRefusedUnchanged(s, /--out .*rendered is the package folder .* or contains it \(links followed\)/, 2);
+    rmSync(s.out);
+    symlinkSync(s.root, s.out);
+    assertRefusedUnchanged(s, /is the package folder .* or contains it/, 2);
+  });
+
+  test('OUT a link to a folder of its own: the render writes in the real folder', () => {
+    const s = setup('link-out-ok');
+    const real = join(s.root, 'real-out');
+    mkdirSync(real);
+    symlinkSync(real, s.out);
+    const result = s.render();
+    assert.equal(result.status, 0, result.stderr);
+    assert.ok(existsSync(join(real, 'team-a', 'configmap_settings.yaml')));
+    assert.equal(s.render('--check').status, 0);
+  });
+});
+
+describe('render --out plans every write before the first (built binary)', () => {
+  test('a file where OUT needs a folder: exit 1 naming it, OUT as it was, no ledger', () => {
+    const s = setup('file-for-folder');
+    mkdirSync(s.out);
+    writeFileSync(join(s.out, 'team-b'), 'my notes\n');
+    assertRefusedUnchanged(
+      s,
+      /team-b is a file where OUT needs a folder \(for team-b\/configmap_other\.yaml\); move it away/,
+    );
+    assert.ok(!existsSync(join(s.out, OUTPUT_MARKER)));
+  });
+
+  test('a folder where OUT needs a file: exit 1 naming it, OUT as it was', () => {
+    const s = setup('folder-for-file');
+    mkdirSync(join(s.out, KUSTOMIZATION_FILE), { recursive: true });
+    assertRefusedUnchanged(s, /kustomization\.yaml is a folder where OUT needs a file; move it away/);
+  });
+
+  test('after a render, a conflict in a later one leaves the earlier output and its ledger as they were', () => {
+    const s = setup('later-conflict');
+    assert.equal(s.render().status, 0);
+    writeFileSync(join(s.source, 'c.yaml'), configMap('third', 'team-c'));
+    writeFileSync(join(s.source, 'a.yaml'), configMap('settings', 'team-a').replace('value', 'changed'));
+    writeFileSync(join(s.out, 'team-c'), 'my notes\n');
+    assertRefusedUnchanged(s, /team-c is a file where OUT needs a folder/);
+  });
+
+  test('a namespace named kustomization.yaml: exit 1 naming the object and the field, OUT as it was', () => {
+    const s = setup('namespace-clash');
+    assert.equal(s.render().status, 0);
+    writeFileSync(join(s.source, 'c.yaml'), configMap('x', 'kustomization.yaml'));
+    assertRefusedUnchanged(
+      s,
+      /ConfigMap kustomization\.yaml\/x metadata\.namespace: the namespace "kustomization\.yaml" would make kustomization\.yaml a folder of OUT, but it is the file kustomization\.yaml; a namespace must be a DNS label/,
+    );
+  });
+
+  test('a failure while writing (a folder the user cannot write): every file written is taken back', (t) => {
+    const s = setup('write-fails');
+    mkdirSync(join(s.out, 'team-b'), { recursive: true });
+    // An unprivileged user may write OUT but not OUT/team-b; the render writes team-a/ first.
+    chmodSync(s.root, 0o755);
+    chmodSync(join(s.root, 'source'), 0o755);
+    chmodSync(s.out, 0o777);
+    chmodSync(join(s.out, 'team-b'), 0o555);
+    const args = ['render', s.source, '--out', s.out];
+    let command: [string, string[]] = [process.execPath, [DIST, ...args]];
+    if (process.getuid?.() === 0) {
+      const setpriv = findOnPath('setpriv');
+      if (!setpriv)
+        return t.skip('running as root and setpriv (util-linux) is absent: no way to make a folder unwritable');
+      command = [setpriv, ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, DIST, ...args]];
+    }
+    const before = fileTree(s.root);
+    const result = run(...command);
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(
+      result.stderr,
+      /error: cannot write .*team-b.*: permission denied; give the user running kserve-localmodel-fn access/,
+    );
+    assert.match(result.stderr, /rendered is as it was/);
+    assert.deepEqual(fileTree(s.root), before, 'team-a/ and its file, written first, are gone again');
+  });
+});
