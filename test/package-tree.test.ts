@@ -47,6 +47,14 @@ describe('the package tree (built binary, real files)', () => {
     }
   });
 
+  test('a dangling link that .krmignore lists is no concern of the render', () => {
+    const dir = packageDir('tree-ignored');
+    symlinkSync(join(dir, 'gone'), join(dir, 'scratch'));
+    writeFileSync(join(dir, '.krmignore'), 'scratch/\n');
+    const result = runFn(['render', dir]);
+    assert.equal(result.status, 0, result.stderr);
+  });
+
   test('a link that loops, or leads back to a folder above it: exit 1 naming the link', () => {
     const dir = packageDir('tree-loop');
     symlinkSync('b.yaml', join(dir, 'a.yaml'));
