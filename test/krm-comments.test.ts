@@ -37,3 +37,58 @@ test('sequences print as kpt prints them, so a comment after a list keeps its co
     /\n {4}list:\n {4}- a\n {4}# before a key that follows a list\n {4}after: true\n {4}flow: \[x, y\]\n/,
   );
 });
+
+test('comments above the first item and after the last item stay, next to those items', () => {
+  const input = `apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+items:
+# above the first item
+- apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: a
+# between the items
+- apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: b
+# after the last item
+functionConfig:
+  apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: fn
+# at the end of the list
+`;
+  const { text, exitCode } = krm(input);
+  assert.equal(exitCode, 0);
+  assert.ok(
+    text.includes(`items:
+- # above the first item
+  apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: a
+- # between the items
+  apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: b
+  # after the last item
+functionConfig:
+  apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: fn
+  # at the end of the list
+`),
+    text,
+  );
+});
+
+test('a comment after the last item at the end of the list stays after it', () => {
+  const { text } = krm(
+    'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n# commented: setting\n',
+  );
+  assert.match(text, /\n {4}name: a\n {2}# commented: setting\n/);
+});

@@ -16,14 +16,14 @@ import { keepLeadingCommentInside } from '../fn/krm/item-comments';
 import type { KObject } from '../fn/krm/objects';
 import type { ResourceListOutput } from '../fn/krm/resource-list';
 import { parseResourceList, printResourceList, RESOURCE_LIST_API_VERSION } from '../fn/krm/resource-list';
-import { CREATE_NODE_OPTIONS, TO_STRING_OPTIONS } from '../fn/krm/yaml-settings';
+import { CREATE_NODE_OPTIONS, OUTPUT_DOCUMENT_OPTIONS, TO_STRING_OPTIONS } from '../fn/krm/yaml-settings';
 import { krm } from '../fn/modes/krm';
 import { goldenCases } from './support/golden';
 
 const BUNDLE = join(__dirname, '..', 'dist', 'kserve-localmodel-fn.js');
 
 function printedWhole(out: ResourceListOutput, nodes: ReadonlyMap<KObject, YamlNode>): string {
-  const doc = new Document(null, { version: '1.1' });
+  const doc = new Document(null, OUTPUT_DOCUMENT_OPTIONS);
   const node = (o: KObject) => nodes.get(o) ?? doc.createNode(o, CREATE_NODE_OPTIONS);
   const list: Record<string, unknown> = {
     apiVersion: RESOURCE_LIST_API_VERSION,

@@ -2,12 +2,11 @@
 // `ARGOCD_ENV_<NAME>` (the Application's `plugin.env`, prefixed by Argo CD) and `ARGOCD_APP_PARAMETERS`
 // (JSON: [{name, string | array | map}]). Both map onto function config fields; parameters win over
 // env, and both win over the package's own LocalModelFnConfig.
-import { parse as parseYaml } from 'yaml';
 import { LOCAL_CONFIG } from '../krm/annotations';
 import type { KObject } from '../krm/objects';
 import { isPlainObject } from '../krm/objects';
 import type { Result } from '../krm/results';
-import { MAX_ALIAS_COUNT } from '../krm/yaml-settings';
+import { readYamlValue } from '../krm/yaml-read';
 import { FN_CONFIG_API_VERSION, FN_CONFIG_KIND } from './fn-config';
 
 type ValueType = 'integer' | 'boolean' | 'list';
@@ -118,7 +117,9 @@ function decode(parameter: ArgoParameter, entry: Record<string, unknown>, source
     if (!Array.isArray(entry.array)) return { error: `${source}: "array" must be a list of strings` };
     const items: unknown[] = [];
     for (const [i, text] of entry.array.entries()) {
-      const item = parseText(String(text));
+      const read = readYamlValue(String(text));
+      if ('problem' in read) return { error: `${source} item ${i}: ${read.problem}` };
+      const item = read.value;
       if (!isPlainObject(item))
         return {
           error: `${source} item ${i} must be a YAML or JSON mapping, e.g. {namespace: team-a, cache: llama3}; got ${JSON.stringify(text)}`,
@@ -144,21 +145,14 @@ function decode(parameter: ArgoParameter, entry: Record<string, unknown>, source
         ? { value: text === 'true' }
         : { error: `${source} must be "true" or "false"; got ${JSON.stringify(text)}` };
     case 'list': {
-      const list = parseText(text);
+      const read = readYamlValue(text);
+      if ('problem' in read) return { error: `${source}: ${read.problem}` };
+      const list = read.value;
       if (Array.isArray(list) && list.every(isPlainObject)) return { value: list };
       return {
         error: `${source} must be a YAML or JSON list of mappings, e.g. [{namespace: team-a, cache: llama3}]; got ${JSON.stringify(text)}`,
       };
     }
-  }
-}
-
-/** YAML 1.1 as everywhere else; text that is not YAML decodes to undefined, reported by the caller. */
-function parseText(text: string): unknown {
-  try {
-    return parseYaml(text, { version: '1.1', maxAliasCount: MAX_ALIAS_COUNT });
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,10 +1,9 @@
 // The function's own configuration: kpt's ConfigMap form (`configMap:` arrives as ConfigMap
 // `function-input`) or the typed kind LocalModelFnConfig (schemas/function-config.json).
-import { parse as parseYaml } from 'yaml';
 import type { KObject } from '../krm/objects';
 import { isPlainObject, ref } from '../krm/objects';
 import type { Result } from '../krm/results';
-import { MAX_ALIAS_COUNT } from '../krm/yaml-settings';
+import { readYamlValue } from '../krm/yaml-read';
 
 export const FN_CONFIG_API_VERSION = 'fn.kserve-localmodel.dev/v1alpha1';
 export const FN_CONFIG_KIND = 'LocalModelFnConfig';
@@ -67,12 +66,12 @@ export function decodeConfigMapData(fc: KObject): { fields: Record<string, unkno
   const results: Result[] = [];
   const data = isPlainObject(fc.data) ? fc.data : {};
   for (const [key, raw] of Object.entries(data)) {
-    try {
-      fields[key] = typeof raw === 'string' ? parseYaml(raw, { version: '1.1', maxAliasCount: MAX_ALIAS_COUNT }) : raw;
-    } catch (e) {
+    const read = typeof raw === 'string' ? readYamlValue(raw) : { value: raw };
+    if ('value' in read) fields[key] = read.value;
+    else {
       results.push({
         severity: 'error',
-        message: `data.${key} is not valid YAML or JSON (${(e as Error).message.split('\n')[0]})`,
+        message: `data.${key} is not a value this function can read: ${read.problem}`,
         resourceRef: ref(fc),
         field: { path: `data.${key}` },
       });

@@ -1,6 +1,7 @@
 // The node inventory: Node objects in the input (usually local-config) plus the function config's list.
 import type { KObject } from '../krm/objects';
 import { isPlainObject, nameOf } from '../krm/objects';
+import { asStringField } from '../krm/yaml-scalars';
 import type { NodeFacts } from '../kserve/node-affinity';
 import type { InventoryNode } from './fn-config';
 
@@ -22,8 +23,8 @@ export function nodeInventory(nodes: readonly KObject[], configured: readonly In
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** Label values are strings in Kubernetes; a YAML `true` or `4` in an inventory still means its text. */
+/** Label values are strings: an unquoted `true`, `4` or `1.10` reads as Kubernetes reads it into one. */
 function stringLabels(labels: unknown): Record<string, string> {
   if (!isPlainObject(labels)) return {};
-  return Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, asStringField(v)]));
 }

@@ -3,13 +3,14 @@
 import type { Node as YamlNode } from 'yaml';
 import { Document, isMap, isScalar } from 'yaml';
 import { INDEX, LEGACY_INDEX, LEGACY_PATH, LOCAL_CONFIG, PATH } from './annotations';
+import { keepDocumentComments } from './item-comments';
 import type { KObject } from './objects';
 import { annotationOf, groupOf, isPlainObject } from './objects';
 import type { ParsedResourceList } from './resource-list';
 import { InputError, MAX_INPUT_BYTES, tooLargeMessage } from './resource-list';
 import { removeServerFields } from './server-fields';
 import { formatYamlProblem, readYamlStream, toPlainObject } from './yaml-read';
-import { CREATE_NODE_OPTIONS, TO_STRING_OPTIONS } from './yaml-settings';
+import { CREATE_NODE_OPTIONS, OUTPUT_DOCUMENT_OPTIONS, TO_STRING_OPTIONS } from './yaml-settings';
 
 export interface SourceFile {
   /** Slash-separated, relative to the package root. */
@@ -46,6 +47,7 @@ export function parseFiles(files: readonly SourceFile[]): ParsedResourceList {
         ]);
       }
       removeServerFields(root);
+      keepDocumentComments(doc, root);
       const plain = toPlainObject(root, doc);
       if ('problem' in plain)
         throw new InputError([{ severity: 'error', message: plain.problem, file: { path: file.path, index } }]);
@@ -86,7 +88,7 @@ const FILE_ANNOTATIONS = [
 export function stringifyManifests(items: readonly KObject[], nodes: ReadonlyMap<KObject, YamlNode>): string {
   return items
     .map((o) => {
-      const doc = new Document(null, { version: '1.1' });
+      const doc = new Document(null, OUTPUT_DOCUMENT_OPTIONS);
       const node = (nodes.get(o) ?? doc.createNode(o, CREATE_NODE_OPTIONS)).clone() as YamlNode;
       doc.contents = node;
       const annotations = doc.getIn(['metadata', 'annotations']);

@@ -3,11 +3,12 @@
 // comments, quoting and key order survive; the core only ever sees plain objects.
 import type { YAMLMap, Node as YamlNode } from 'yaml';
 import { Document, isMap, isNode, isSeq, visit } from 'yaml';
+import { keepListComments } from './item-comments';
 import type { KObject } from './objects';
 import type { Result } from './results';
 import { removeServerFields } from './server-fields';
 import { formatYamlProblem, readYamlStream, toPlainObject } from './yaml-read';
-import { CREATE_NODE_OPTIONS, TO_STRING_OPTIONS } from './yaml-settings';
+import { CREATE_NODE_OPTIONS, OUTPUT_DOCUMENT_OPTIONS, TO_STRING_OPTIONS } from './yaml-settings';
 
 export const RESOURCE_LIST_API_VERSION = 'config.kubernetes.io/v1';
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
@@ -74,6 +75,7 @@ export function parseResourceList(text: string): ParsedResourceList {
     return object;
   };
 
+  if (isSeq(itemsNode)) keepListComments(doc, root, itemsNode);
   const items = isSeq(itemsNode) ? itemsNode.items.map((node, i) => toObject(node, `items[${i}]`)) : [];
   const fcNode = root.get('functionConfig', true);
   const functionConfig = fcNode === undefined || isScalarNull(fcNode) ? undefined : toObject(fcNode, 'functionConfig');
@@ -135,7 +137,7 @@ export function stringifyResourceList(out: ResourceListOutput, nodes: ReadonlyMa
 export function printResourceList(out: ResourceListOutput, nodes: ReadonlyMap<KObject, YamlNode>): Iterable<string> {
   const plainFrom = trailingPlainItemsStart(out.items, nodes);
   const plainItems = out.items.slice(plainFrom);
-  const doc = new Document(null, { version: '1.1' });
+  const doc = new Document(null, OUTPUT_DOCUMENT_OPTIONS);
   const node = (o: KObject) => nodes.get(o) ?? doc.createNode(o, CREATE_NODE_OPTIONS);
   const items: unknown[] = out.items.slice(0, plainFrom).map(node);
   if (plainItems.length > 0) items.push(PLAIN_ITEMS_PLACEHOLDER);
@@ -184,7 +186,7 @@ const ITEMS_KEY_LINE = 'items:\n';
  * fresh document never has.
  */
 function itemPrinter(): (item: unknown) => string {
-  const doc = new Document(null, { version: '1.1' });
+  const doc = new Document(null, OUTPUT_DOCUMENT_OPTIONS);
   return (item) => {
     doc.contents = doc.createNode({ items: [item] }, CREATE_NODE_OPTIONS);
     return doc.toString({ ...TO_STRING_OPTIONS, directives: false }).slice(ITEMS_KEY_LINE.length);

@@ -118,6 +118,8 @@ function checkStructure(doc: Document.Parsed): Found | undefined {
     }
     const { node, depth } = step;
     if (isPair(node)) {
+      const keyProblem = badKey(node.key);
+      if (keyProblem) return { message: keyProblem, offset: (node.key as { range?: number[] } | null)?.range?.[0] };
       stack.push({ node: node.value, depth }, { node: node.key, depth });
       continue;
     }
@@ -153,13 +155,24 @@ function checkStructure(doc: Document.Parsed): Found | undefined {
   return undefined;
 }
 
+/** Keys JSON, and so Kubernetes, cannot have: a mapping or list (`? [a, b]`), or null (`~:`). */
+function badKey(key: unknown): string | undefined {
+  if (isCollection(key)) {
+    return 'a mapping key that is itself a mapping or a list (`? [a, b]`) has no form in JSON, and so none in Kubernetes; use a string key';
+  }
+  if (key === null || (isScalar(key) && key.value === null)) {
+    return 'a null mapping key (`~`, `null` or nothing before the colon) has no form in JSON, and so none in Kubernetes; quote it if it is meant as text';
+  }
+  return undefined;
+}
+
 /**
- * The plain object of a parsed mapping, or the reason it has none, in words: the library's own
+ * The plain value of a parsed node, or the reason it has none, in words: the library's own
  * "Excessive alias count" becomes what it means.
  */
-export function toPlainObject(node: YAMLMap, doc: Document): { object: KObject } | { problem: string } {
+function toPlain(node: YamlNode, doc: Document): { value: unknown } | { problem: string } {
   try {
-    return { object: node.toJS(doc, TO_JS_OPTIONS) as KObject };
+    return { value: node.toJS(doc, TO_JS_OPTIONS) };
   } catch (e) {
     const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
     return {
@@ -168,4 +181,22 @@ export function toPlainObject(node: YAMLMap, doc: Document): { object: KObject }
         : message,
     };
   }
+}
+
+/** The plain object of a parsed mapping, or the reason it has none. */
+export function toPlainObject(node: YAMLMap, doc: Document): { object: KObject } | { problem: string } {
+  const plain = toPlain(node, doc);
+  return 'problem' in plain ? plain : { object: plain.value as KObject };
+}
+
+/**
+ * One YAML value held in a string (a ConfigMap-form config value, an Argo CD variable), read exactly
+ * as a file is: the same types and the same refusals (`!!binary`, `? [a, b]`, duplicate keys).
+ */
+export function readYamlValue(text: string): { value: unknown } | { problem: string } {
+  const { docs, problem } = readYamlStream(text);
+  if (problem) return { problem: formatYamlProblem(problem) };
+  if (docs.length > 1) return { problem: `holds ${docs.length} YAML documents; give one value` };
+  const doc = docs[0];
+  return doc?.contents ? toPlain(doc.contents, doc) : { value: null };
 }

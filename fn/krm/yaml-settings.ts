@@ -7,13 +7,29 @@ import type {
   ToJSOptions,
   ToStringOptions,
 } from 'yaml';
+import { kubernetesTags } from './yaml-scalars';
 
-/** Input is read the way Kubernetes reads it: YAML 1.1 (`0644` is octal, `yes` is a boolean). */
+/**
+ * Input is read the way Kubernetes reads it (yaml-scalars.ts: `0644` is octal, `yes` is a boolean, `e3`
+ * is a string), and every scalar keeps its source text so that it prints as written.
+ */
 export const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.1',
+  customTags: kubernetesTags,
+  keepSourceTokens: true,
   uniqueKeys: true,
   prettyErrors: true,
   strict: true,
+};
+
+/**
+ * Every document printed: the same scalars; a string made here is quoted when Kubernetes or any YAML 1.1
+ * reader would take it for something else (`yes`, `on`, `0755`, `1:20`, `e3`).
+ */
+export const OUTPUT_DOCUMENT_OPTIONS: DocumentOptions & SchemaOptions = {
+  version: '1.1',
+  customTags: kubernetesTags,
+  compat: 'yaml-1.1',
 };
 
 /** A small ResourceList never needs more; an alias bomb needs millions. */
@@ -24,8 +40,7 @@ export const TO_JS_OPTIONS: ToJSOptions = { maxAliasCount: MAX_ALIAS_COUNT };
 export const CREATE_NODE_OPTIONS: CreateNodeOptions = { aliasDuplicateObjects: false };
 
 /**
- * Block style, no folding; the 1.1 schema of the output document quotes every string a YAML 1.1
- * reader would take for something else (`yes`, `on`, `0755`, `1:20`). Sequences print the way kpt
+ * Block style, no folding. Sequences print the way kpt
  * and kubectl print them (`- ` under the key, `[a, b]` unpadded): kpt places a comment by its column,
  * and a comment after a nested list moved by our indentation is one kpt writes back twice.
  */
