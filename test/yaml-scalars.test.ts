@@ -157,7 +157,7 @@ describe('where the function reads a scalar', () => {
       );
       const out = run(
         `${HEADER}- ${group}\n- ${JSON.stringify(cache('m', 'gs://bucket/model'))}\n` +
-          `- {apiVersion: v1, kind: Node, metadata: {name: gpu-1, labels: {${label}: e2}}}\n`,
+          `- {apiVersion: v1, kind: Node, metadata: {name: gpu-1, labels: {${label}: e2}, annotations: {config.kubernetes.io/local-config: "true"}}}\n`,
       );
       assert.deepEqual(errors(out), []);
       assert.equal(ofKind(generated(out.items), 'Job').length, 1);
