@@ -13,7 +13,7 @@ import { parseFnConfig } from './inputs/fn-config';
 import type { Cache, Inputs } from './inputs/index-inputs';
 import { describeCache, indexInputs } from './inputs/index-inputs';
 import type { KServeConfig } from './inputs/kserve-config';
-import { parseKServeConfig } from './inputs/kserve-config';
+import { FALLBACK_IMAGE, parseKServeConfig } from './inputs/kserve-config';
 import { OWNER_LABEL, OWNER_VALUE } from './krm/annotations';
 import type { KObject } from './krm/objects';
 import { isPlainObject, nameOf, namespaceOf } from './krm/objects';
@@ -52,7 +52,7 @@ export function compile(items: readonly KObject[], functionConfig?: KObject): Co
   if (hasErrors(checked)) return finish([]);
 
   const thePlan = plan(inputs, kserve.config, fn.config);
-  results.push(...thePlan.results, ...configNotes(inputs, kserve.config));
+  results.push(...thePlan.results, ...configNotes(inputs, kserve.config, thePlan));
   const built = build(thePlan, inputs, kserve.config, fn.config);
   results.push(...built.results);
 
@@ -95,8 +95,14 @@ function build(p: Plan, inputs: Inputs, config: KServeConfig, fnConfig: FnConfig
     emit(persistentVolumeClaim(servingPvcName(s.cache, s.nodeGroup), s.namespace, pv, s.nodeGroupObject), source);
   }
   const containers = downloadContainers(inputs, config, fnConfig, results);
+  const sharers = new Set<Cache>();
   for (const job of p.jobs) {
     results.push(...sharedJobNotes(job));
+    for (const other of job.caches.slice(1)) {
+      if (sharers.has(other)) continue;
+      sharers.add(other);
+      results.push(agentNote(job.caches[0], other));
+    }
     emit(buildJob(job, containers, config, fnConfig), `${describeCache(job.caches[0])} on node ${job.node.name}`);
   }
   return { objects: [...byId.values()].map((e) => e.object), results };
@@ -147,6 +153,18 @@ function sharedJobNotes(job: JobPlan): Result[] {
         `${describeCache(other)} caches the same model as ${describeCache(owner)} with other credentials; where both are on one node, one Job downloads it, with ${describeCache(owner)}'s credentials. Give both caches the same serviceAccountName and storage`,
       ),
     );
+}
+
+/**
+ * KServe's node agent looks up, for a model folder, only the Job of the first cache its LocalModelNode
+ * lists, in the order its manager first reconciled the caches (docs/kserve-rules.md, "KServe's agent").
+ */
+function agentNote(owner: Cache, other: Cache): Result {
+  return info(
+    other.object,
+    'spec.sourceModelUri',
+    `${describeCache(other)} shares its model folder with ${describeCache(owner)}, so the download Jobs are labelled model: ${owner.name} only. If KServe's node agent runs too and its LocalModelNode lists ${describeCache(other)} first (it was reconciled first, usually because it was created first), the agent finds no Job with its labels and starts a second download into the same folder. Create ${describeCache(owner)} first, or keep one cache for this model`,
+  );
 }
 
 function buildJob(
@@ -224,11 +242,30 @@ function baseContainer(
   return { base, downloader: base.command };
 }
 
-/** Settings of inferenceservice-config that this function reads differently from KServe, said once. */
-function configNotes(inputs: Inputs, config: KServeConfig): Result[] {
+/** What inferenceservice-config (or its absence) means for these caches, said once. */
+function configNotes(inputs: Inputs, config: KServeConfig, thePlan: Plan): Result[] {
   const cm = inputs.kserveConfigMap;
-  if (!cm) return [];
   const notes: Result[] = [];
+  const about = (severity: 'info' | 'warning', message: string): Result =>
+    cm ? (severity === 'info' ? info : warning)(cm, 'data.localModel', message) : { severity, message };
+  if (inputs.caches.length > 0 && !config.localModel.enabled) {
+    const why = !cm
+      ? 'there is no ConfigMap kserve/inferenceservice-config in the input, and KServe ships it with "enabled": false'
+      : 'localModel.enabled is false or missing in inferenceservice-config, and a missing key is false in KServe';
+    notes.push(
+      about(
+        'warning',
+        `${why}: KServe's InferenceService webhook then labels no InferenceService, so none will use these caches. In ConfigMap kserve/inferenceservice-config set data.localModel to {"enabled": true, "jobNamespace": "${config.localModel.jobNamespace}", "fsGroup": ${config.localModel.fsGroup}} (Helm chart kserve-resources: kserve.localmodel.enabled=true), and add that ConfigMap to the package, marked config.kubernetes.io/local-config: "true" if another tool applies it`,
+      ),
+    );
+  }
+  if (!cm && thePlan.jobs.length > 0) {
+    notes.push({
+      severity: 'info',
+      message: `there is no ConfigMap kserve/inferenceservice-config in the input: download containers that no ClusterStorageContainer supplies get the image ${config.storageInitializer.image} and no cpu or memory requests or limits, so a ResourceQuota in ${config.localModel.jobNamespace} that requires limits refuses the Jobs. Add the cluster's ConfigMap (storageInitializer's cpuRequest, cpuLimit, memoryRequest, memoryLimit are applied)`,
+    });
+  }
+  if (!cm) return notes;
   if (config.localModel.jobTTLSecondsAfterFinished !== undefined) {
     notes.push(
       info(
@@ -238,12 +275,13 @@ function configNotes(inputs: Inputs, config: KServeConfig): Result[] {
       ),
     );
   }
-  if (!config.localModel.enabled) {
+  const { defaultJobImage } = config.localModel;
+  if (defaultJobImage !== undefined && defaultJobImage !== config.storageInitializer.image) {
     notes.push(
-      warning(
+      info(
         cm,
         'data.localModel',
-        'localModel.enabled is false: KServe\'s InferenceService webhook strips the local-model labels, so no InferenceService will use these caches. Set "enabled": true',
+        `localModel.defaultJobImage (${defaultJobImage}) is not used: KServe's node agent reads it but downloads with storageInitializer.image, else ${FALLBACK_IMAGE}, and so does this function (${config.storageInitializer.image}). Set storageInitializer.image to choose the download image`,
       ),
     );
   }

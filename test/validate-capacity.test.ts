@@ -2,9 +2,9 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cache, node, nodeGroup } from './support/fixtures';
+import { cache, enabledKServeConfig, node, nodeGroup } from './support/fixtures';
 import { runItems } from './support/harness';
-import { expectClean, expectResult } from './support/results';
+import { expectClean, expectCleanButSharedFolder, expectResult } from './support/results';
 
 const sized = (name: string, uri: string, modelSize: unknown) => cache(name, uri, ['workers'], { modelSize });
 
@@ -29,7 +29,13 @@ describe('capacity', () => {
 
   it('exactly filling the storageLimit is fine', () => {
     expectClean(
-      runItems([nodeGroup('workers'), sized('a', 's3://m/a', '60Gi'), sized('b', 's3://m/b', '40Gi'), node('gpu-1')]),
+      runItems([
+        nodeGroup('workers'),
+        sized('a', 's3://m/a', '60Gi'),
+        sized('b', 's3://m/b', '40Gi'),
+        node('gpu-1'),
+        enabledKServeConfig(),
+      ]),
     );
   });
 
@@ -43,7 +49,7 @@ describe('capacity', () => {
         metadata: { name: 'b', namespace: 'team' },
       },
     ];
-    expectClean(runItems([group, ...caches, node('gpu-1')]));
+    expectCleanButSharedFolder(runItems([group, ...caches, node('gpu-1'), enabledKServeConfig()]), 'b');
   });
 
   it('a modelSize above the volume capacity is an error on the cache', () => {

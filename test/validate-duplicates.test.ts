@@ -2,9 +2,9 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cache, namespacedCache, node, nodeGroup } from './support/fixtures';
+import { cache, enabledKServeConfig, namespacedCache, node, nodeGroup } from './support/fixtures';
 import { runItems } from './support/harness';
-import { expectClean, expectResult } from './support/results';
+import { expectCleanButSharedFolder, expectResult } from './support/results';
 
 describe('duplicates', () => {
   it('two resources with one group, kind, namespace and name are an error naming both files', () => {
@@ -24,8 +24,9 @@ describe('duplicates', () => {
       namespacedCache('llama', 'team-a', 's3://m/llama'),
       namespacedCache('llama', 'team-b', 's3://m/llama'),
       node('gpu-1'),
+      enabledKServeConfig(),
     ]);
-    expectClean(out);
+    expectCleanButSharedFolder(out, 'llama');
   });
 
   it("two cluster caches with the same sourceModelUri are an error (KServe's webhook refuses the second)", () => {
@@ -35,13 +36,15 @@ describe('duplicates', () => {
   });
 
   it('namespaced caches may share a URI (KServe allows it; one Job downloads it)', () => {
-    expectClean(
+    expectCleanButSharedFolder(
       runItems([
         nodeGroup('workers'),
         cache('a', 's3://m/llama'),
         namespacedCache('b', 'team', 's3://m/llama'),
         node('gpu-1'),
+        enabledKServeConfig(),
       ]),
+      'b',
     );
   });
 

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cache, isvc, node, nodeGroup } from './support/fixtures';
+import { cache, enabledKServeConfig, isvc, node, nodeGroup } from './support/fixtures';
 import { generated, runItems } from './support/harness';
 import { expectClean, expectResult } from './support/results';
 
@@ -21,7 +21,12 @@ describe('names and limits', () => {
   });
 
   it('a cache name of exactly 63 characters is fine, and its Job name still fits', () => {
-    const out = runItems([nodeGroup('workers'), cache('m'.repeat(63), 's3://m/x'), node('gpu-1')]);
+    const out = runItems([
+      nodeGroup('workers'),
+      cache('m'.repeat(63), 's3://m/x'),
+      node('gpu-1'),
+      enabledKServeConfig(),
+    ]);
     expectClean(out);
     const job = generated(out.items).find((o) => o.kind === 'Job');
     assert.ok(job && (job.metadata?.name ?? '').length <= 63);
@@ -71,6 +76,7 @@ describe('names and limits', () => {
       cache('llama', 's3://m/x'),
       node('gpu-1'),
       node(`cpu-${'n'.repeat(60)}`, { 'node-type': 'cpu' }),
+      enabledKServeConfig(),
     ]);
     expectClean(out);
   });

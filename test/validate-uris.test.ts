@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { uriProblem } from '../fn/validate/uris';
-import { cache, node, nodeGroup } from './support/fixtures';
+import { cache, enabledKServeConfig, node, nodeGroup } from './support/fixtures';
 import { runItems } from './support/harness';
 import { expectClean, expectResult } from './support/results';
 
 const withUri = (uri: string, extra: unknown[] = []) =>
-  runItems([nodeGroup('workers'), cache('llama', uri), node('gpu-1'), ...extra]);
+  runItems([nodeGroup('workers'), cache('llama', uri), node('gpu-1'), enabledKServeConfig(), ...extra]);
 
 describe('storage URIs', () => {
   const good = [

@@ -9,9 +9,11 @@ export const KSERVE_NAMESPACE = 'kserve';
 export const FALLBACK_IMAGE = 'kserve/storage-initializer:latest';
 
 export interface LocalModelConfig {
+  /** KServe's Go default: a missing key is false, and the shipped ConfigMap says false too. */
   enabled: boolean;
   jobNamespace: string;
-  defaultJobImage: string;
+  /** Read, as KServe reads it, only to say that KServe's node agent never uses it (docs/kserve-rules.md). */
+  defaultJobImage?: string;
   fsGroup: number;
   /** Only when the ConfigMap sets it: KServe's shipped 3600 is never applied (kserve-behaviour.md §4). */
   jobTTLSecondsAfterFinished?: number;
@@ -54,9 +56,8 @@ export interface KServeConfig {
 
 export const SHIPPED_CONFIG: KServeConfig = {
   localModel: {
-    enabled: true,
+    enabled: false,
     jobNamespace: 'kserve-localmodel-jobs',
-    defaultJobImage: FALLBACK_IMAGE,
     fsGroup: 1000,
     disableVolumeManagement: false,
   },
@@ -107,16 +108,16 @@ export function parseKServeConfig(configMap: KObject | undefined): { config: KSe
 
   const config: KServeConfig = {
     localModel: {
-      enabled: bool(localModel.enabled, shipped.localModel.enabled),
+      enabled: bool(localModel.enabled, false),
       jobNamespace: str(localModel.jobNamespace) ?? shipped.localModel.jobNamespace,
-      defaultJobImage: str(localModel.defaultJobImage) ?? shipped.localModel.defaultJobImage,
+      defaultJobImage: str(localModel.defaultJobImage),
       fsGroup: num(localModel.fsGroup) ?? shipped.localModel.fsGroup,
       jobTTLSecondsAfterFinished: num(localModel.jobTTLSecondsAfterFinished),
       disableVolumeManagement: bool(localModel.disableVolumeManagement, false),
     },
     storageInitializer: {
-      // kserve-behaviour.md §7: storageInitializer.image, else localModel.defaultJobImage, else the fallback.
-      image: str(storageInitializer.image) ?? str(localModel.defaultJobImage) ?? FALLBACK_IMAGE,
+      // As KServe's node agent: storageInitializer.image, else the hard-coded fallback (never defaultJobImage).
+      image: str(storageInitializer.image) ?? FALLBACK_IMAGE,
       cpuRequest: str(storageInitializer.cpuRequest),
       cpuLimit: str(storageInitializer.cpuLimit),
       memoryRequest: str(storageInitializer.memoryRequest),

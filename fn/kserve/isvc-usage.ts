@@ -15,38 +15,64 @@ export interface CacheUse {
   namespace: string;
 }
 
-/** The model URI of a v1beta1 InferenceService (model or framework form) or of an LLMInferenceService. */
+/** KServe's order of a predictor's implementations (PredictorSpec.GetImplementations); the first present counts. */
+const PREDICTOR_IMPLEMENTATIONS = [
+  'xgboost',
+  'pytorch',
+  'triton',
+  'sklearn',
+  'tensorflow',
+  'onnx',
+  'pmml',
+  'lightgbm',
+  'paddle',
+  'huggingface',
+  'model',
+];
+/** A custom predictor's serving container, and the env that carries its model URI (CustomPredictor.GetStorageUri). */
+const CUSTOM_CONTAINER = 'kserve-container';
+const CUSTOM_STORAGE_URI_ENV = 'STORAGE_URI';
+
+/**
+ * The model URI of a v1beta1 InferenceService (model, framework or custom-container form) or of an
+ * LLMInferenceService, read as KServe's InferenceService webhook reads it.
+ */
 export function storageUriOf(isvc: KObject): string | undefined {
   const spec = isPlainObject(isvc.spec) ? isvc.spec : {};
   if (isvc.kind === 'LLMInferenceService') {
     const model = isPlainObject(spec.model) ? spec.model : {};
-    return typeof model.uri === 'string' ? model.uri : undefined;
+    return nonEmpty(model.uri);
   }
   const predictor = isPlainObject(spec.predictor) ? spec.predictor : {};
-  const model = isPlainObject(predictor.model) ? predictor.model : undefined;
-  if (model && typeof model.storageUri === 'string') return model.storageUri;
-  for (const framework of Object.keys(predictor).sort()) {
-    const component = predictor[framework];
-    if (isPlainObject(component) && typeof component.storageUri === 'string') return component.storageUri;
-  }
-  return undefined;
+  const implementation = PREDICTOR_IMPLEMENTATIONS.find((name) => isPlainObject(predictor[name]));
+  if (implementation) return nonEmpty((predictor[implementation] as Record<string, unknown>).storageUri);
+  const containers = Array.isArray(predictor.containers) ? predictor.containers : [];
+  const serving = containers.find((c: unknown) => isPlainObject(c) && c.name === CUSTOM_CONTAINER);
+  const env: unknown[] = isPlainObject(serving) && Array.isArray(serving.env) ? serving.env : [];
+  const uri = env.find((e) => isPlainObject(e) && e.name === CUSTOM_STORAGE_URI_ENV);
+  return isPlainObject(uri) ? nonEmpty(uri.value) : undefined;
 }
+
+const nonEmpty = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 export const isvcNamespace = (isvc: KObject): string => namespaceOf(isvc) || 'default';
 
 /**
  * KServe's search: namespaced caches of the ISVC's namespace, then cluster caches, each by name; the
- * first whose URI matches and which has the annotated node group (if any) wins.
+ * first whose URI matches and which has the annotated node group (if any) wins. An annotation that is
+ * present but empty names a group no cache has, so nothing matches (as in KServe).
+ * `anyNodeGroup` leaves the annotation out, to tell a missing group from a missing cache.
  */
 export function cacheUseOf(
   isvc: KObject,
   caches: readonly Cache[],
-  wanted: string | undefined = annotationOf(isvc, NODEGROUP_ANNOTATION),
+  { anyNodeGroup = false }: { anyNodeGroup?: boolean } = {},
 ): CacheUse | undefined {
   // KServe looks at the key only: any value, even "false", turns the local model off.
   if (annotationOf(isvc, DISABLE_LOCALMODEL_ANNOTATION) !== undefined) return undefined;
   const uri = storageUriOf(isvc);
   if (!uri) return undefined;
+  const wanted = anyNodeGroup ? undefined : annotationOf(isvc, NODEGROUP_ANNOTATION);
   const namespace = isvcNamespace(isvc);
   const candidates = [
     ...caches.filter((c) => c.kind === 'LocalModelNamespaceCache' && c.namespace === namespace),
@@ -54,8 +80,8 @@ export function cacheUseOf(
   ];
   for (const cache of candidates) {
     if (!uriUsesCache(uri, cache.spec.sourceModelUri)) continue;
-    if (wanted && !cache.spec.nodeGroups.includes(wanted)) continue;
-    const nodeGroup = wanted || cache.spec.nodeGroups[0];
+    if (wanted !== undefined && !cache.spec.nodeGroups.includes(wanted)) continue;
+    const nodeGroup = wanted ?? cache.spec.nodeGroups[0];
     if (!nodeGroup) continue;
     return { cache, nodeGroup, namespace };
   }

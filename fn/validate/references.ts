@@ -40,9 +40,19 @@ function isvcNodeGroupsMissingFromCache({ inputs }: CheckContext): Result[] {
   const results: Result[] = [];
   for (const isvc of inputs.inferenceServices) {
     const wanted = annotationOf(isvc, NODEGROUP_ANNOTATION);
-    if (!wanted || cacheUseOf(isvc, inputs.caches)) continue;
-    const lacking = cacheUseOf(isvc, inputs.caches, '');
+    if (wanted === undefined || cacheUseOf(isvc, inputs.caches)) continue;
+    const lacking = cacheUseOf(isvc, inputs.caches, { anyNodeGroup: true });
     if (!lacking) continue;
+    if (wanted === '') {
+      results.push(
+        warning(
+          isvc,
+          `metadata.annotations[${NODEGROUP_ANNOTATION}]`,
+          `${isvcLabel(isvc)} has an empty ${NODEGROUP_ANNOTATION} annotation; KServe reads it as a node group named "", which ${describeCache(lacking.cache)} (same model) does not list, so the InferenceService will not use the local copy. Remove the annotation to use the cache's first node group, or name a group`,
+        ),
+      );
+      continue;
+    }
     results.push(
       warning(
         isvc,

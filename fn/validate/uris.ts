@@ -2,7 +2,7 @@
 // the Job on every node of every group, so it is caught here. A URI that a ClusterStorageContainer for
 // download Jobs claims is that container's business and is not second-guessed.
 import { isPlainObject } from '../krm/objects';
-import { error } from '../krm/report';
+import { error, warning } from '../krm/report';
 import type { Result } from '../krm/results';
 import { goRegExp, isDownloadJobContainer, matchingStorageContainers } from '../kserve/storage-container';
 import type { CheckContext } from './context';
@@ -19,6 +19,8 @@ const SCHEMES: Record<string, { shape: RegExp; expected: string }> = {
   oci: { shape: /^[^/]+\/.+$/, expected: 'oci://<registry>/<repository>[:<tag>]' },
   modelscope: { shape: /^[^/:]+\/[^/:]+(:[^/]+)?$/, expected: 'modelscope://<owner>/<model>[:<revision>]' },
 };
+/** Schemes the storage initializer reads on KServe's master only: in no release up to v0.20.0. */
+const UNRELEASED_SCHEMES = new Set(['oci', 'modelscope']);
 const KNOWN = Object.keys(SCHEMES)
   .map((s) => `${s}://`)
   .join(', ');
@@ -36,6 +38,16 @@ function sourceModelUris({ inputs, sound }: CheckContext): Result[] {
     if (matchingStorageContainers(inputs.storageContainers.filter(sound), uri).length > 0) continue;
     const problem = uriProblem(uri);
     if (problem) results.push(error(cache.object, 'spec.sourceModelUri', problem));
+    const scheme = /^([a-z]+):\/\//.exec(uri)?.[1] ?? '';
+    if (!problem && UNRELEASED_SCHEMES.has(scheme)) {
+      results.push(
+        warning(
+          cache.object,
+          'spec.sourceModelUri',
+          `${scheme}:// is downloaded only by KServe's storage initializer built from master after v0.20.0; the images of v0.20.0 and earlier releases fail on it on every node. Set storageInitializer.image in inferenceservice-config to an image that has it, or add a ClusterStorageContainer with workloadType: localModelDownloadJob for this URI`,
+        ),
+      );
+    }
   }
   return results;
 }

@@ -65,3 +65,13 @@ export function isvc(
     spec: { predictor: { model: { modelFormat: { name: 'huggingface' }, storageUri } } },
   };
 }
+
+/** KServe's inferenceservice-config with local models turned on: without it, every cache gets a warning. */
+export function enabledKServeConfig() {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'inferenceservice-config', namespace: 'kserve' },
+    data: { localModel: '{"enabled": true}' },
+  };
+}

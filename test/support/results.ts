@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import type { Result, Severity } from '../../fn/krm/results';
 import { formatResult } from '../../fn/krm/results';
-import { cache, node, nodeGroup } from './fixtures';
+import { cache, enabledKServeConfig, node, nodeGroup } from './fixtures';
 import type { Output } from './harness';
 import { generated } from './harness';
 
@@ -11,6 +11,7 @@ export const validPackage = (): Record<string, unknown>[] => [
   nodeGroup('workers'),
   cache('llama', 's3://models/llama'),
   node('gpu-1'),
+  enabledKServeConfig(),
 ];
 
 const describeAll = (out: Output) => out.results.map((r) => `  ${formatResult(r)}`).join('\n') || '  (no results)';
@@ -40,5 +41,16 @@ export function expectNothingAt(out: Output, path: string): void {
 
 export function expectClean(out: Output): void {
   assert.equal(out.results.length, 0, `expected no results; got:\n${describeAll(out)}`);
+  assert.equal(out.exitCode, 0);
+}
+
+/** Caches of one model folder: clean but for the info on each later cache about KServe's agent. */
+export function expectCleanButSharedFolder(out: Output, ...sharing: string[]): void {
+  const others = out.results.filter((r) => !(r.severity === 'info' && r.message.includes('shares its model folder')));
+  assert.equal(others.length, 0, `expected only shared-folder infos; got:\n${describeAll(out)}`);
+  assert.deepEqual(
+    out.results.map((r) => r.resourceRef?.name),
+    sharing,
+  );
   assert.equal(out.exitCode, 0);
 }

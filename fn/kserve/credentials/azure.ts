@@ -2,7 +2,7 @@
 // AZURE_ACCESS_TOKEN) gives every AZURE_* variable whose key the secret has, a legacy AZ_* key
 // standing in for its AZURE_* name; a storage-key secret (AZURE_STORAGE_ACCESS_KEY) gives that one.
 import type { EnvVar } from 'kubernetes-types/core/v1';
-import { warning } from '../../krm/report';
+import { info, warning } from '../../krm/report';
 import type { Result } from '../../krm/results';
 import type { KindBuilder } from './kind';
 import { tokenByReference } from './kind';
@@ -56,7 +56,26 @@ export const azureCredentials: KindBuilder = (secret) => {
       ),
     );
   }
+  const unread = env.map((e) => e.name).filter((name) => !AZURE_ENV_READ.has(name));
+  if (unread.length > 0) {
+    const usable = keyFor('AZURE_CLIENT_ID') || keyFor('AZURE_STORAGE_ACCESS_KEY');
+    results.push(
+      info(
+        secret.object,
+        'data',
+        `${describeSecret(secret)} gives ${unread.join(', ')}, wired as KServe wires them, but KServe's storage initializer (v0.20.0) never reads them: an Azure download signs in with AZURE_CLIENT_ID (with AZURE_TENANT_ID and AZURE_CLIENT_SECRET, through DefaultAzureCredential) or uses AZURE_STORAGE_ACCESS_KEY${usable ? '' : '. This secret has neither, so the download is anonymous'}`,
+      ),
+    );
+  }
   return { env, volumes: [], volumeMounts: [], results };
 };
+
+/** The variables KServe's storage initializer (python/storage, v0.20.0) reads for Azure; the rest are wired only. */
+const AZURE_ENV_READ = new Set([
+  'AZURE_TENANT_ID',
+  'AZURE_CLIENT_ID',
+  'AZURE_CLIENT_SECRET',
+  'AZURE_STORAGE_ACCESS_KEY',
+]);
 
 export const azureStorageKeyCredentials = tokenByReference('AZURE_STORAGE_ACCESS_KEY');
