@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cache, node, nodeGroup } from './support/fixtures';
+import { cache, enabledKServeConfig, node, nodeGroup } from './support/fixtures';
 import { generated, runItems } from './support/harness';
 import { expectResult } from './support/results';
 
@@ -52,6 +52,7 @@ describe('node groups', () => {
       nodeGroup('spare', { 'node-type': ['tpu'] }),
       cache('llama', 's3://m/llama'),
       node('gpu-1'),
+      enabledKServeConfig(),
     ]);
     assert.deepEqual(out.results, []);
   });
