@@ -147,7 +147,7 @@ describe('render DIR --out OUT (built binary, real files)', () => {
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stderr, /wrote .*rendered: 16 added, 0 changed, 0 removed, 0 unchanged/);
     const written = snapshot(out);
-    assert.ok(written.has('kserve-localmodel-jobs/job_qwen2-5-7b-instruct-gpu-1-dc93ce04ff.yaml'));
+    assert.ok(written.has('kserve-localmodel-jobs/job_qwen2-5-7b-instruct-gpu-1-5c3c54c0ed.yaml'));
     assert.ok(written.has('team-a/inferenceservice_qwen.yaml'));
     assert.ok(
       ![...written.keys()].some((p) => p.includes('node_') || p.includes('localmodelfnconfig')),
@@ -198,7 +198,7 @@ describe('render DIR --out OUT (built binary, real files)', () => {
       stale.stderr,
       /changed: .*_cluster\/localmodelcache_qwen2-5-7b-instruct\.yaml\n {6}@@ -\d+,1 \+\d+,1 @@\n {6}- {2}modelSize: 16Gi\n {6}\+ {2}modelSize: 18Gi/,
     );
-    assert.match(stale.stderr, /removed: .*kserve-localmodel-jobs\/job_qwen2-5-7b-instruct-gpu-2-0e76aad192\.yaml/);
+    assert.match(stale.stderr, /removed: .*kserve-localmodel-jobs\/job_qwen2-5-7b-instruct-gpu-2-aa5ff5f6cf\.yaml/);
     assert.match(stale.stderr, /changed: .*kustomization\.yaml/);
   });
 
