@@ -141,7 +141,7 @@ describe('render --out plans every write before the first (built binary)', () =>
     writeFileSync(join(s.source, 'c.yaml'), configMap('x', 'kustomization.yaml'));
     assertRefusedUnchanged(
       s,
-      /ConfigMap kustomization\.yaml\/x metadata\.namespace: the namespace "kustomization\.yaml" would make kustomization\.yaml a folder of OUT, but it is the file kustomization\.yaml; a namespace must be a DNS label/,
+      /ConfigMap kustomization\.yaml\/x metadata\.namespace: the namespace "kustomization\.yaml" would make kustomization\.yaml a folder of OUT, but it is the kustomization file; a namespace must be a DNS label/,
     );
   });
 

@@ -221,7 +221,7 @@ function makeFolder(full: string): boolean {
 }
 
 /** The full path of `path` under `out`, refusing any that would leave it. */
-export function inside(out: string, path: string): string {
+function inside(out: string, path: string): string {
   const full = join(out, ...path.split('/'));
   const rel = relative(out, full);
   if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`))

@@ -76,22 +76,17 @@ export function planOutput(manifests: readonly KObject[], nodes: ReadonlyMap<KOb
   return { files, results };
 }
 
-/** A namespace named like a file at OUT's top (`kustomization.yaml`) would need that file to be a folder. */
+/** A namespace named `kustomization.yaml` would need OUT's kustomization file to be a folder. */
 function fileFolderClashes(owners: ReadonlyMap<string, KObject>): Result[] {
-  const results: Result[] = [];
-  for (const [path, o] of owners) {
-    const folder = path.split('/')[0];
-    if (folder === KUSTOMIZATION_FILE || folder === OUTPUT_MARKER) {
-      results.push(
-        error(
-          o,
-          'metadata.namespace',
-          `the namespace "${namespaceOf(o)}" would make ${folder} a folder of OUT, but it is the file ${folder}; a namespace must be a DNS label (lower-case letters, digits and "-"), so correct it`,
-        ),
-      );
-    }
-  }
-  return results;
+  return [...owners]
+    .filter(([path]) => path.startsWith(`${KUSTOMIZATION_FILE}/`))
+    .map(([, o]) =>
+      error(
+        o,
+        'metadata.namespace',
+        `the namespace "${namespaceOf(o)}" would make ${KUSTOMIZATION_FILE} a folder of OUT, but it is the kustomization file; a namespace must be a DNS label (lower-case letters, digits and "-"), so correct it`,
+      ),
+    );
 }
 
 const describe = (o: KObject): string =>
