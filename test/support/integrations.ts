@@ -57,12 +57,15 @@ export function findOnPath(name: string): string | undefined {
 
 /**
  * PATH with `kserve-localmodel-fn` (the built bundle) first, as after `npm link`: the examples name
- * the function the way a user who installed it does. `extra` adds more executables by name.
+ * the function the way a user who installed it does. `node` beside it is the Node running the tests,
+ * so the bundle's `#!/usr/bin/env node` runs on the Node under test (CI runs these tests on each
+ * supported Node). `extra` adds more executables by name.
  */
 export function pathWithFunction(extra: Record<string, string> = {}): string {
   const bin = tempDir('bin');
   mkdirSync(bin, { recursive: true });
   symlinkSync(DIST, join(bin, 'kserve-localmodel-fn'));
+  symlinkSync(process.execPath, join(bin, 'node'));
   for (const [name, target] of Object.entries(extra)) symlinkSync(target, join(bin, name));
   return `${bin}${delimiter}${process.env.PATH ?? ''}`;
 }
