@@ -2,12 +2,13 @@
 // Every measured process is a real `node` spawned with its input on stdin from a file and its output
 // to a file, as kpt and Argo CD run it. Figures are medians; every sample lands in bench/out/latest.json.
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { constants, cpus, setPriority } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { parse } from 'yaml';
 import { CREATE_NODE_OPTIONS, PARSE_OPTIONS, TO_JS_OPTIONS, TO_STRING_OPTIONS } from '../fn/krm/yaml-settings';
+import { IMAGE_NODE_VERSION, installedNodes } from '../scripts/nodes';
 import type { FleetSize } from './generate';
 import { expectedJobs, generateResourceList } from './generate';
 
@@ -16,6 +17,7 @@ const OUT = join(ROOT, 'bench', 'out');
 const FUNCTION = join(ROOT, 'dist', 'kserve-localmodel-fn.js');
 const FLOOR = join(OUT, 'floor.cjs');
 const MAXRSS = join(ROOT, 'bench', 'maxrss.cjs');
+const COMPILE_CACHE = join(OUT, 'compile-cache');
 
 const SMALL: FleetSize = { caches: 1, nodes: 3 };
 const LARGE: FleetSize = { caches: 50, nodes: 200 };
@@ -24,7 +26,35 @@ const COLD_RUNS = 11;
 const LARGE_RUNS = 7;
 const DOUBLE_RUNS = 5;
 
-const TARGETS = { coldStart: 1.3, large: 1.2, growth: 2.1, memory: 1.5 };
+const TARGETS = { coldVsFloor: 1.15, coldCachedVsNode: 1.3, large: 1.2, growth: 2.1, memory: 1.5 };
+
+/** A Node to measure on, and the environment of the process (the compile cache, or none). */
+interface Runtime {
+  version: string;
+  path: string;
+  env?: NodeJS.ProcessEnv;
+}
+const THIS_NODE: Runtime = { version: process.versions.node, path: process.execPath };
+
+/** The same Node with its compile cache in COMPILE_CACHE (a folder per Node version inside it). */
+const withCompileCache = (r: Runtime): Runtime => ({
+  ...r,
+  env: { ...process.env, NODE_COMPILE_CACHE: COMPILE_CACHE },
+});
+
+/** Node ≥ 22.1 has a compile cache; older Nodes ignore NODE_COMPILE_CACHE. */
+const hasCompileCache = (r: Runtime): boolean =>
+  spawnSync(r.path, ['-p', "typeof require('node:module').enableCompileCache"], { encoding: 'utf8' }).stdout.trim() ===
+  'function';
+
+/** Cold start: `node -e 0`, the YAML floor and the function, the last two also with a warm compile cache. */
+interface ColdFigure {
+  ms: number;
+  cpuMs: number;
+  samples: number[];
+}
+type ColdStart = { version: string; image: boolean } & Record<'node' | 'floor' | 'ours', ColdFigure> &
+  Partial<Record<'cachedFloor' | 'cachedOurs', ColdFigure>>;
 
 interface Run {
   ms: number;
@@ -35,19 +65,22 @@ interface Run {
 }
 
 /** One process, stdin from `input`, stdout to `output`; wall time as the parent sees it. */
-function run(args: string[], input: string, output: string, measureMemory = false): Run {
+function run(args: string[], input: string, output: string, measureMemory = false, on: Runtime = THIS_NODE): Run {
   const stdin = openSync(input, 'r');
   const stdout = openSync(output, 'w');
   try {
     const nodeArgs = measureMemory ? ['--require', MAXRSS, ...args] : args;
     const started = process.hrtime.bigint();
-    const child = spawnSync(process.execPath, nodeArgs, {
+    const child = spawnSync(on.path, nodeArgs, {
       stdio: [stdin, stdout, 'pipe', 'pipe'],
       maxBuffer: 64 << 20,
+      env: on.env ?? process.env,
     });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const stderr = child.stderr.toString();
-    if (child.status !== 0) throw new Error(`node ${args.join(' ')} exited ${child.status}: ${stderr.slice(0, 500)}`);
+    if (child.status !== 0) {
+      throw new Error(`node ${on.version} ${args.join(' ')} exited ${child.status}: ${stderr.slice(0, 500)}`);
+    }
     const [rssKiB, cpuMs] = measureMemory ? String(child.output[3]).trim().split(' ').map(Number) : [];
     return { ms, rssMiB: rssKiB === undefined ? undefined : rssKiB / 1024, cpuMs, stderr };
   } finally {
@@ -68,7 +101,6 @@ const excludedMs = (r: Run): number => {
   if (!excluded) throw new Error(`the floor did not report its excluded time: ${r.stderr}`);
   return Number(excluded[1]);
 };
-const floorMs = (r: Run): number => r.ms - excludedMs(r);
 
 interface Package {
   name: string;
@@ -135,17 +167,50 @@ async function main(): Promise<void> {
   run(floorArgs(large), large.input, join(OUT, 'large.floor.yaml'));
   const sameOutput = readFileSync(join(OUT, 'large.floor.yaml')).equals(readFileSync(large.output));
 
-  // Interleaved, so a busy moment of the machine hits all three alike; the first round warms the disk cache.
-  const cold = { node: [] as number[], floor: [] as number[], ours: [] as number[] };
+  // Cold start on each Node, with and without its compile cache, interleaved across all of them, so a busy
+  // moment of the machine hits every column alike; the first round warms the disk cache. CPU time is
+  // measured beside wall time: on a shared machine it is far less disturbed.
+  const runtimes = [THIS_NODE, ...installedNodes().filter((n) => n.version !== THIS_NODE.version)];
+  rmSync(COMPILE_CACHE, { recursive: true, force: true });
+  const colds = runtimes.map((runtime) => {
+    const cached = hasCompileCache(runtime) ? withCompileCache(runtime) : undefined;
+    // One run of each bundle fills the cache, as the image build does (Dockerfile).
+    if (cached) for (const args of [[FUNCTION], floorArgs(small)]) run(args, small.input, discard, false, cached);
+    const columns = (
+      [
+        ['node', ['-e', '0'], runtime],
+        ['floor', floorArgs(small), runtime],
+        ['ours', [FUNCTION], runtime],
+        ['cachedFloor', floorArgs(small), cached],
+        ['cachedOurs', [FUNCTION], cached],
+      ] as const
+    ).flatMap(([column, args, on]) => (on ? [{ column, args: [...args], on, runs: [] as Run[] }] : []));
+    return { runtime, columns };
+  });
   for (let i = 0; i <= COLD_RUNS; i++) {
-    const node = run(['-e', '0'], small.input, discard).ms;
-    const floor = floorMs(run(floorArgs(small), small.input, discard));
-    const ours = run([FUNCTION], small.input, discard).ms;
-    if (i === 0) continue;
-    cold.node.push(node);
-    cold.floor.push(floor);
-    cold.ours.push(ours);
+    for (const { columns } of colds) {
+      for (const { args, on, runs } of columns) {
+        const r = run(args, small.input, discard, true, on);
+        const excluded = args[0] === FLOOR ? excludedMs(r) : 0;
+        if (i > 0) runs.push({ ...r, ms: r.ms - excluded, cpuMs: (r.cpuMs as number) - excluded });
+      }
+    }
   }
+  const coldStart = colds.map((c) => ({
+    version: c.runtime.version,
+    image: c.runtime.version === IMAGE_NODE_VERSION,
+    ...Object.fromEntries(
+      c.columns.map(({ column, runs }) => [
+        column,
+        {
+          ms: median(runs.map((r) => r.ms)),
+          cpuMs: median(runs.map((r) => r.cpuMs as number)),
+          samples: runs.map((r) => r.ms),
+        },
+      ]),
+    ),
+  })) as ColdStart[];
+  const here = coldStart[0];
 
   // Large and double interleaved too, so that a change of load between them cannot fake a growth.
   const sampled = {
@@ -174,8 +239,8 @@ async function main(): Promise<void> {
   // Growth is a property of the code, so it is measured in CPU time, which a busy machine disturbs far
   // less than wall time (start-up included: it pulls a linear growth a little under 2.0). Wall-time
   // growth, net of each process's start-up on the small package, is printed beside it.
-  const coldOurs = median(cold.ours);
-  const coldFloor = median(cold.floor);
+  const coldOurs = here.ours.ms;
+  const coldFloor = here.floor.ms;
   const growth = { ours: twice.ours.cpuMs / big.ours.cpuMs, floor: twice.floor.cpuMs / big.floor.cpuMs };
   const wallGrowth = {
     ours: (twice.ours.ms - coldOurs) / (big.ours.ms - coldOurs),
@@ -183,14 +248,24 @@ async function main(): Promise<void> {
   };
 
   const rows = [
-    {
-      measure: 'cold start, small package (ms)',
-      ours: coldOurs,
-      baseline: median(cold.node),
-      baselineName: 'node -e 0',
-      ratio: coldOurs / median(cold.node),
-      target: TARGETS.coldStart,
-    },
+    ...coldStart.map((c) => ({
+      measure: `cold start, Node ${c.version} (ms)`,
+      ours: c.ours.ms,
+      baseline: c.floor.ms,
+      baselineName: 'YAML floor',
+      ratio: c.ours.ms / c.floor.ms,
+      target: TARGETS.coldVsFloor,
+    })),
+    ...coldStart
+      .filter((c) => c.image && c.cachedOurs)
+      .map((c) => ({
+        measure: `cold start, Node ${c.version} (the image's), warm compile cache (ms)`,
+        ours: (c.cachedOurs as ColdFigure).ms,
+        baseline: c.node.ms,
+        baselineName: 'node -e 0',
+        ratio: (c.cachedOurs as ColdFigure).ms / c.node.ms,
+        target: TARGETS.coldCachedVsNode,
+      })),
     {
       measure: `large package, ${large.jobs} Jobs (ms)`,
       ours: big.ours.ms,
@@ -238,9 +313,43 @@ async function main(): Promise<void> {
   print(table[0]);
   for (const row of table.slice(1)) print(row);
   console.log();
-  console.log(
-    `floor of the YAML-only work on a small package: ${fmt(coldFloor)} ms (node -e 0: ${fmt(median(cold.node))} ms)`,
-  );
+  for (const measure of ['ms', 'cpuMs'] as const) {
+    const cell = (f: ColdFigure | undefined) => (f ? fmt(f[measure]) : '');
+    const ratio = (a: ColdFigure | undefined, b: ColdFigure) => (a ? (a[measure] / b[measure]).toFixed(2) : '');
+    const coldTable = [
+      [
+        `cold start, ${measure === 'ms' ? 'wall' : 'CPU'} ms`,
+        'node -e 0',
+        'floor',
+        'ours',
+        '/floor',
+        '/node',
+        '| cached: floor',
+        'ours',
+        '/floor',
+        '/node',
+      ],
+      ...coldStart.map((c) => [
+        `Node ${c.version}${c.image ? ' (image)' : ''}`,
+        cell(c.node),
+        cell(c.floor),
+        cell(c.ours),
+        ratio(c.ours, c.floor),
+        ratio(c.ours, c.node),
+        c.cachedFloor ? `| ${cell(c.cachedFloor)}` : '| no compile cache',
+        cell(c.cachedOurs),
+        c.cachedFloor ? ratio(c.cachedOurs, c.cachedFloor) : '',
+        ratio(c.cachedOurs, c.node),
+      ]),
+    ];
+    const coldWidths = coldTable[0].map((_, c) => Math.max(...coldTable.map((row) => row[c].length)));
+    for (const row of coldTable) {
+      console.log(
+        row.map((cell, c) => (c === 0 ? cell.padEnd(coldWidths[c]) : cell.padStart(coldWidths[c]))).join('  '),
+      );
+    }
+    console.log();
+  }
   console.log(
     `CPU time (user + system): ${large.jobs} Jobs ours ${fmt(big.ours.cpuMs)} ms, floor ${fmt(big.floor.cpuMs)} ms (${(big.ours.cpuMs / big.floor.cpuMs).toFixed(2)}); ${double.jobs} Jobs ours ${fmt(twice.ours.cpuMs)} ms, floor ${fmt(twice.floor.cpuMs)} ms (${(twice.ours.cpuMs / twice.floor.cpuMs).toFixed(2)})`,
   );
@@ -271,8 +380,9 @@ async function main(): Promise<void> {
         floorOutputIdentical: sameOutput,
         raisedPriority: prioritized,
         rows,
+        coldStart,
         wallGrowth,
-        samples: { cold, large: big, double: twice },
+        samples: { large: big, double: twice },
       },
       null,
       2,
