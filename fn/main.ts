@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // argv → mode. The only place that reads stdin, writes stdout and sets the exit code.
 import { parseCommand, USAGE } from './cli/args';
+import { readStdinUpTo } from './krm/stdin';
 import { runKrm } from './modes/krm';
 import { runRender } from './modes/render';
 import { runRenderOut } from './modes/render-out';
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   const command = parseCommand(process.argv.slice(2));
   switch (command.kind) {
     case 'krm':
-      process.exitCode = await runKrm(process.stdin, process.stdout, process.stderr);
+      process.exitCode = await runKrm(readStdinUpTo, process.stdout, process.stderr);
       return;
     case 'render': {
       const { options } = command;

@@ -62,11 +62,11 @@ function failed(results: Result[]): KrmPieces {
 }
 
 export async function runKrm(
-  stdin: NodeJS.ReadableStream,
+  readInput: (limit: number) => string | undefined,
   stdout: NodeJS.WritableStream,
   stderr: NodeJS.WritableStream,
 ): Promise<number> {
-  const input = await readUpTo(stdin, MAX_INPUT_BYTES);
+  const input = readInput(MAX_INPUT_BYTES);
   const outcome =
     input === undefined
       ? failed([{ severity: 'error', message: tooLargeMessage(`more than ${MAX_INPUT_BYTES} bytes`) }])
@@ -74,19 +74,6 @@ export async function runKrm(
   for (const r of outcome.results) stderr.write(`${formatResult(r)}\n`);
   await writeInBatches(stdout, outcome.pieces);
   return outcome.exitCode;
-}
-
-/** The whole stream as text, or undefined as soon as it passes `limit` bytes (an endless pipe must not hang us). */
-async function readUpTo(stream: NodeJS.ReadableStream, limit: number): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    size += buffer.length;
-    if (size > limit) return undefined;
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 const WRITE_BATCH = 64 * 1024;
