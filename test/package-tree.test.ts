@@ -41,7 +41,7 @@ describe('the package tree (built binary, real files)', () => {
       assertRefused(
         runFn(['render', dir]),
         new RegExp(
-          `${name} is a symbolic link to .*gone, which does not exist .*; remove the link or restore its target`,
+          `${name} is a symbolic link to .*gone, which does not exist; remove the link or restore its target, or list it in \\.krmignore`,
         ),
       );
     }

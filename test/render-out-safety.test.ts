@@ -96,6 +96,22 @@ describe('render --out and symbolic links (built binary)', () => {
     assertRefusedUnchanged(s, /is the package folder .* or contains it/, 2);
   });
 
+  test('an OUT that cannot be made (a file, a dangling link on its path): exit 1 naming it, nothing written', () => {
+    const s = setup('out-unusable');
+    writeFileSync(s.out, 'a file\n');
+    const underFile = runFn(['render', s.source, '--out', join(s.out, 'sub')]);
+    assert.equal(underFile.status, 1);
+    assert.match(underFile.stderr, /cannot use --out .*rendered\/sub: part of that path is a file, not a folder/);
+    rmSync(s.out);
+    symlinkSync(join(s.root, 'nowhere'), s.out);
+    const before = fileTree(s.root);
+    const dangling = runFn(['render', s.source, '--out', join(s.out, 'sub')]);
+    assert.equal(dangling.status, 1);
+    assert.match(dangling.stderr, /rendered is a symbolic link to .*nowhere, which does not exist; remove the link/);
+    assert.doesNotMatch(`${underFile.stderr}${dangling.stderr}`, /internal error/);
+    assert.deepEqual(fileTree(s.root), before);
+  });
+
   test('OUT a link to a folder of its own: the render writes in the real folder', () => {
     const s = setup('link-out-ok');
     const real = join(s.root, 'real-out');

@@ -12,7 +12,7 @@ export function fileProblem(e: unknown, path: string, doing: string): string {
       const target = linkTarget(path);
       return target === undefined
         ? `${doing} ${path}: it disappeared while ${PROGRAM} was running; run it again`
-        : `${path} is a symbolic link to ${target}, which does not exist (${PROGRAM} cannot tell whether it was a file or a folder of the package); remove the link or restore its target`;
+        : `${path} is a symbolic link to ${target}, which does not exist; remove the link or restore its target`;
     }
     case 'ELOOP':
       return `${path} is a symbolic link in a loop (following it never reaches a file or folder); remove the link or point it at a real file or folder`;

@@ -2,8 +2,8 @@
 // users see (`<namespace or _cluster>/<kind>_<name>.yaml`), with a kustomization.yaml so Flux can point
 // at OUT. A marker file lists what this tool wrote: only those files are ever replaced or removed.
 // `--check` is the CI gate in front of a merge: it writes nothing and fails when OUT is stale.
-import { statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { lstatSync, statSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import type { Node as YamlNode } from 'yaml';
 import { stringify } from 'yaml';
 import { objectFile } from '../assemble';
@@ -15,6 +15,7 @@ import { error } from '../krm/report';
 import type { Result } from '../krm/results';
 import { compareStrings, formatResult, hasErrors } from '../krm/results';
 import { TO_STRING_OPTIONS } from '../krm/yaml-settings';
+import { fileProblem } from './file-problems';
 import { shortDiff } from './line-diff';
 import type { OutFolder } from './out-folder';
 import { applyChanges, inspect, OutWriteError } from './out-folder';
@@ -212,8 +213,9 @@ export function runRenderOut(
     );
     return 2;
   }
-  if (exists(folder.real) && !statSync(folder.real).isDirectory()) {
-    stderr.write(`error: --out ${out} exists and is not a folder; give a folder\n`);
+  const unusable = outFolderProblem(out);
+  if (unusable) {
+    stderr.write(`error: ${unusable}\n`);
     return 1;
   }
 
@@ -269,10 +271,20 @@ export function runRenderOut(
   return 0;
 }
 
-const exists = (path: string): boolean => {
+/** Why OUT cannot be used or created (a file on its path, a dangling link), or undefined when it can. */
+function outFolderProblem(out: string): string | undefined {
   try {
-    statSync(path);
-    return true;
+    return statSync(out).isDirectory() ? undefined : `--out ${out} exists and is not a folder; give a folder`;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || isLink(out)) return fileProblem(e, out, 'cannot use --out');
+    const parent = dirname(out);
+    return parent === out ? undefined : outFolderProblem(parent);
+  }
+}
+
+const isLink = (path: string): boolean => {
+  try {
+    return lstatSync(path).isSymbolicLink();
   } catch {
     return false;
   }
