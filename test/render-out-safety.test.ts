@@ -49,6 +49,9 @@ describe('render --out and symbolic links (built binary)', () => {
       s,
       /team-a\/configmap_settings\.yaml is a symbolic link; render --out never writes or deletes through a link/,
     );
+    const check = s.render('--check');
+    assert.equal(check.status, 1, '--check reads no file through a link either');
+    assert.match(check.stderr, /configmap_settings\.yaml is a symbolic link/);
   });
 
   test('a link where a file of the last render was (listed in the ledger): exit 1, nothing written through it', () => {
