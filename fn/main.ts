@@ -2,6 +2,7 @@
 // argv → mode. The only place that reads stdin, writes stdout and sets the exit code.
 import { parseCommand, USAGE } from './cli/args';
 import { readStdinUpTo } from './krm/stdin';
+import { runInventory } from './modes/inventory';
 import { runKrm } from './modes/krm';
 import { runRender } from './modes/render';
 import { runRenderOut } from './modes/render-out';
@@ -31,6 +32,9 @@ async function main(): Promise<void> {
           : runRender(options, process.env, process.stdout, process.stderr);
       return;
     }
+    case 'inventory':
+      process.exitCode = runInventory(command.options, readStdinUpTo, process.stdout, process.stderr);
+      return;
     case 'help':
       process.stdout.write(USAGE);
       return;

@@ -34,6 +34,18 @@ describe('parseCommand', () => {
     );
   });
 
+  test('inventory: a dump file or stdin (none, or -), and --for DIR', () => {
+    assert.deepEqual(parseCommand(['inventory']), { kind: 'inventory', options: {} });
+    assert.deepEqual(parseCommand(['inventory', '-']), { kind: 'inventory', options: {} });
+    assert.deepEqual(parseCommand(['inventory', 'nodes.json', '--for', 'pkg']), {
+      kind: 'inventory',
+      options: { file: 'nodes.json', forDir: 'pkg' },
+    });
+    assert.equal(parseCommand(['inventory', 'a.json', 'b.json']).kind, 'usage-error');
+    assert.equal(parseCommand(['inventory', '--for']).kind, 'usage-error');
+    assert.equal(parseCommand(['inventory', '--out', 'x']).kind, 'usage-error');
+  });
+
   test('help', () => {
     for (const argv of [['--help'], ['-h'], ['help'], ['render', '--help']])
       assert.deepEqual(parseCommand(argv), { kind: 'help' }, argv.join(' '));

@@ -16,9 +16,17 @@ export interface RenderOptions {
   strict: boolean;
 }
 
+export interface InventoryOptions {
+  /** The `kubectl get nodes -o json|yaml` dump; stdin when absent. */
+  file?: string;
+  /** Keep only the nodes some LocalModelNodeGroup of this package selects. */
+  forDir?: string;
+}
+
 export type Command =
   | { kind: 'krm' }
   | { kind: 'render'; options: RenderOptions }
+  | { kind: 'inventory'; options: InventoryOptions }
   | { kind: 'help' }
   | { kind: 'usage-error'; message: string };
 
@@ -32,6 +40,10 @@ export const USAGE = `usage:
       Writes the manifests under OUT, one file per object, with a kustomization.yaml, and removes
       the files it wrote before that are no longer produced. --check writes nothing and exits 1
       when OUT is stale, with a summary of the differences.
+  kubectl get nodes -o json | kserve-localmodel-fn inventory [FILE] [--for DIR]
+      Reads a kubectl get nodes dump (-o json or -o yaml; FILE, or stdin) and prints the node
+      inventory to commit: Nodes with name and labels only, marked local-config, sorted by name.
+      --for DIR keeps only the nodes a LocalModelNodeGroup of the package DIR selects.
 
 options:
   --out OUT       write files instead of printing (OUT must not be DIR or contain it)
@@ -50,6 +62,7 @@ export function parseCommand(argv: readonly string[]): Command {
       : { kind: 'usage-error', message: `KRM mode takes no arguments, got "${rest.join(' ')}"` };
   }
   if (first === '-h' || first === '--help' || first === 'help') return { kind: 'help' };
+  if (first === 'inventory') return parseInventory(rest);
   if (first !== 'render') return { kind: 'usage-error', message: `unknown command "${first}"` };
 
   let parsed: ReturnType<typeof parseRenderArgs>;
@@ -94,5 +107,36 @@ function parseRenderArgs(args: readonly string[]) {
       strict: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
+  });
+}
+
+function parseInventory(args: readonly string[]): Command {
+  let parsed: ReturnType<typeof parseInventoryArgs>;
+  try {
+    parsed = parseInventoryArgs(args);
+  } catch (e) {
+    return { kind: 'usage-error', message: (e as Error).message };
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  if (positionals.length > 1)
+    return {
+      kind: 'usage-error',
+      message: `inventory reads one dump, got ${positionals.length}: ${positionals.join(' ')}`,
+    };
+  if (values.for === '') return { kind: 'usage-error', message: '--for needs the package folder' };
+  const file = positionals[0] === '-' ? undefined : positionals[0];
+  return {
+    kind: 'inventory',
+    options: { ...(file !== undefined ? { file } : {}), ...(values.for !== undefined ? { forDir: values.for } : {}) },
+  };
+}
+
+function parseInventoryArgs(args: readonly string[]) {
+  return parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: { for: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
   });
 }
