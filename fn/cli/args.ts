@@ -14,6 +14,8 @@ export interface RenderOptions {
   allowEmpty: boolean;
   /** Warnings are errors (also `strict: true` in the function config). */
   strict: boolean;
+  /** A `kubectl get nodes -o json` dump of the cluster: report node drift against it. */
+  nodes?: string;
 }
 
 export interface InventoryOptions {
@@ -33,10 +35,10 @@ export type Command =
 export const USAGE = `usage:
   kserve-localmodel-fn < resource-list.yaml
       KRM function (kpt, kustomize): a ResourceList on stdin, a ResourceList on stdout.
-  kserve-localmodel-fn render [DIR] [--argocd] [--allow-empty] [--strict]
+  kserve-localmodel-fn render [DIR] [--argocd] [--allow-empty] [--strict] [--nodes LIVE]
       Reads every YAML file under DIR (default: the current folder) and prints the manifests to
       apply as one multi-document stream; results and a summary go to stderr.
-  kserve-localmodel-fn render [DIR] --out OUT [--check] [--allow-empty] [--strict]
+  kserve-localmodel-fn render [DIR] --out OUT [--check] [--allow-empty] [--strict] [--nodes LIVE]
       Writes the manifests under OUT, one file per object, with a kustomization.yaml, and removes
       the files it wrote before that are no longer produced. --check writes nothing and exits 1
       when OUT is stale, with a summary of the differences.
@@ -51,6 +53,8 @@ options:
   --argocd        read ARGOCD_ENV_* and ARGOCD_APP_PARAMETERS (the Argo CD plugin sets this)
   --allow-empty   succeed with nothing to apply (otherwise an error: it would prune everything)
   --strict        every warning is an error: exit 1, nothing printed or written (infos never fail)
+  --nodes LIVE    compare the node inventory with a kubectl get nodes -o json dump: node drift is a
+                  warning (an error under --strict or --check)
   -h, --help      this text
 `;
 
@@ -79,6 +83,7 @@ export function parseCommand(argv: readonly string[]): Command {
       message: `render takes one folder, got ${positionals.length}: ${positionals.join(' ')}`,
     };
   if (values.out === '') return { kind: 'usage-error', message: '--out needs a folder' };
+  if (values.nodes === '') return { kind: 'usage-error', message: '--nodes needs a kubectl get nodes -o json file' };
   if (values.check && values.out === undefined)
     return { kind: 'usage-error', message: '--check compares a folder written by --out; add --out OUT' };
   return {
@@ -90,6 +95,7 @@ export function parseCommand(argv: readonly string[]): Command {
       argocd: values.argocd,
       allowEmpty: values['allow-empty'],
       strict: values.strict,
+      ...(values.nodes !== undefined ? { nodes: values.nodes } : {}),
     },
   };
 }
@@ -105,6 +111,7 @@ function parseRenderArgs(args: readonly string[]) {
       argocd: { type: 'boolean', default: false },
       'allow-empty': { type: 'boolean', default: false },
       strict: { type: 'boolean', default: false },
+      nodes: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

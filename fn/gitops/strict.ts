@@ -5,9 +5,12 @@ import type { Result } from '../krm/results';
 
 export const STRICT_NOTE = 'strict mode makes this warning an error';
 
-export function strictResults(results: readonly Result[], strict: boolean): Result[] {
-  if (!strict) return [...results];
+export const strictResults = (results: readonly Result[], strict: boolean): Result[] =>
+  strict ? warningsAsErrors(results, STRICT_NOTE) : [...results];
+
+/** Each warning becomes an error that says why; errors and infos stay as they are. */
+export function warningsAsErrors(results: readonly Result[], why: string): Result[] {
   return results.map((r) =>
-    r.severity === 'warning' ? { ...r, severity: 'error', message: `${r.message} (${STRICT_NOTE})` } : r,
+    r.severity === 'warning' ? { ...r, severity: 'error', message: `${r.message} (${why})` } : r,
   );
 }

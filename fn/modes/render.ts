@@ -1,9 +1,13 @@
 // `render [DIR]`: reads every YAML file under DIR and prints the manifests to apply, as one plain
 // multi-document stream: what Argo CD's plugin prints, and what anyone can read without kpt.
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Node as YamlNode } from 'yaml';
 import type { RenderOptions } from '../cli/args';
 import { compile } from '../compile';
+import { packageDrift } from '../gitops/drift';
+import type { NodeDump } from '../gitops/node-dump';
+import { readNodeDump } from '../gitops/node-dump';
+import { strictResults, warningsAsErrors } from '../gitops/strict';
 import { argocdOverrides, withOverrides } from '../inputs/argocd-parameters';
 import { isFnConfig } from '../inputs/fn-config';
 import { indexInputs } from '../inputs/index-inputs';
@@ -13,6 +17,7 @@ import type { KObject } from '../krm/objects';
 import { InputError } from '../krm/resource-list';
 import type { Result } from '../krm/results';
 import { formatResult, hasErrors, sortResults } from '../krm/results';
+import type { NodeFacts } from '../kserve/node-affinity';
 import { readPackage } from './read-package';
 import { renderSummary } from './render-summary';
 
@@ -30,6 +35,10 @@ export interface RenderSettings {
   /** Function config fields over the package's own (Argo CD parameters). */
   fnConfigOverrides?: Record<string, unknown>;
   allowEmpty: boolean;
+  /** The cluster's nodes (`--nodes LIVE`): node drift is reported against them. */
+  liveNodes?: readonly NodeFacts[];
+  /** `--check`: drift fails the gate, as in strict mode. */
+  check?: boolean;
 }
 
 const failed = (results: Result[]): Rendered => ({
@@ -53,8 +62,14 @@ export function renderPackage(files: readonly SourceFile[], settings: RenderSett
     overrides && Object.keys(overrides).length > 0
       ? withOverrides(indexInputs(parsed.items).fnConfigItem, overrides)
       : undefined;
-  const { items, results } = compile(parsed.items, functionConfig);
+  const { items, results, strict } = compile(parsed.items, functionConfig);
   if (hasErrors(results)) return failed(results);
+  if (settings.liveNodes) {
+    const drift = packageDrift(parsed.items, functionConfig, settings.liveNodes);
+    results.push(
+      ...(strict || !settings.check ? strictResults(drift, strict) : warningsAsErrors(drift, 'drift fails --check')),
+    );
+  }
   // The function config is never applied, even when its author forgot the local-config annotation.
   const manifests = items.filter((o) => !isLocalConfig(o) && !isFnConfig(o));
   if (manifests.length === 0) results.push(nothingToApply(settings.allowEmpty));
@@ -96,9 +111,28 @@ export function renderDir(
   }
   // --strict is the function config's `strict: true`, so every mode reads strictness from one place.
   if (options.strict) fnConfigOverrides = { ...fnConfigOverrides, strict: true };
+  let liveNodes: NodeFacts[] | undefined;
+  if (options.nodes !== undefined) {
+    const dump = readLiveNodes(options.nodes);
+    if ('problem' in dump) return failed([{ severity: 'error', message: `--nodes ${options.nodes}: ${dump.problem}` }]);
+    liveNodes = dump.nodes;
+  }
   const read = readPackage(options.dir, skip);
   if (hasErrors(read.results)) return failed(read.results);
-  return renderPackage(read.files, { fnConfigOverrides, allowEmpty: options.allowEmpty });
+  return renderPackage(read.files, {
+    fnConfigOverrides,
+    allowEmpty: options.allowEmpty,
+    liveNodes,
+    check: options.check,
+  });
+}
+
+function readLiveNodes(path: string): NodeDump {
+  try {
+    return readNodeDump(readFileSync(path, 'utf8'));
+  } catch (e) {
+    return { problem: `cannot read it (${(e as Error).message}); give a file written by kubectl get nodes -o json` };
+  }
 }
 
 const isDirectory = (path: string): boolean => {
