@@ -7,6 +7,7 @@ import { STORAGE_INITIALIZER_ENTRYPOINT } from './build/download-steps';
 import { containerFromStorageInitializer, downloadJob } from './build/jobs';
 import { downloadPvcName, downloadPvName, servingPvcName, servingPvName } from './build/names';
 import { persistentVolume, persistentVolumeClaim } from './build/volumes';
+import { immutableChanges } from './gitops/immutable';
 import { strictResults } from './gitops/strict';
 import type { FnConfig } from './inputs/fn-config';
 import { parseFnConfig } from './inputs/fn-config';
@@ -45,7 +46,8 @@ export function compile(items: readonly KObject[], functionConfig?: KObject): Co
   const { strict } = fn.config;
   // Never partial manifests: on an error (strict mode: any warning) the input passes through and nothing is generated.
   const finish = (generated: KObject[]): CompileOutput => {
-    const final = sortResults(strictResults(results, strict));
+    const refused = immutableChanges([...inputs.previousOutput], generated);
+    const final = sortResults(strictResults([...results, ...refused], strict));
     return { items: hasErrors(final) ? passThrough : [...passThrough, ...generated], results: final, strict };
   };
   // Input that failed validation is not planned: the builders rely on what validation guarantees.

@@ -8,6 +8,9 @@ import type { Node as YamlNode } from 'yaml';
 import { stringify } from 'yaml';
 import { objectFile } from '../assemble';
 import type { RenderOptions } from '../cli/args';
+import { committedGenerated } from '../gitops/committed';
+import { immutableChanges } from '../gitops/immutable';
+import { strictResults } from '../gitops/strict';
 import { stringifyManifests } from '../krm/files';
 import type { KObject } from '../krm/objects';
 import { nameOf, namespaceOf } from '../krm/objects';
@@ -227,6 +230,13 @@ export function runRenderOut(
   if (hasErrors(plan.results)) return 1;
 
   const state = readOutput(folder, plan.files.keys());
+  // The committed files are what the cluster was given: an update the API server refuses shows here.
+  const refused = strictResults(
+    immutableChanges(committedGenerated(state.files, out), rendered.manifests),
+    rendered.strict,
+  );
+  for (const r of refused) stderr.write(`${formatResult(r)}\n`);
+  if (hasErrors(refused)) return 1;
   for (const line of state.ignoredLines) {
     stderr.write(
       `warning: ${join(out, OUTPUT_MARKER)} lists "${line}", which is not a relative path inside ${out}; ignored\n`,

@@ -29,6 +29,8 @@ export interface Rendered {
   /** Every output item, local-config included: what the summary reads. */
   items: KObject[];
   results: Result[];
+  /** Strict mode is on: a warning found later (render --out's immutable fields) is an error too. */
+  strict: boolean;
 }
 
 export interface RenderSettings {
@@ -46,6 +48,7 @@ const failed = (results: Result[]): Rendered => ({
   nodes: new Map(),
   items: [],
   results: sortResults(results),
+  strict: false,
 });
 
 /** Files in, manifests out; pure. Nothing to apply is an error unless asked for. */
@@ -74,7 +77,7 @@ export function renderPackage(files: readonly SourceFile[], settings: RenderSett
   const manifests = items.filter((o) => !isLocalConfig(o) && !isFnConfig(o));
   if (manifests.length === 0) results.push(nothingToApply(settings.allowEmpty));
   if (hasErrors(results)) return failed(results);
-  return { manifests, nodes: parsed.nodes, items, results: sortResults(results) };
+  return { manifests, nodes: parsed.nodes, items, results: sortResults(results), strict };
 }
 
 /** Argo CD and Flux both prune what disappears: an empty render would delete every object they manage. */
