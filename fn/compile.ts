@@ -32,8 +32,8 @@ export interface CompileOutput {
   /** Pass-through items (same objects as the input's) followed by the generated ones. */
   items: KObject[];
   results: Result[];
-  /** Strict mode was on: warnings were made errors. */
-  strict: boolean;
+  /** The function config as read (strict mode, the render-only settings). */
+  fnConfig: FnConfig;
 }
 
 export function compile(items: readonly KObject[], functionConfig?: KObject): CompileOutput {
@@ -48,7 +48,11 @@ export function compile(items: readonly KObject[], functionConfig?: KObject): Co
   const finish = (generated: KObject[]): CompileOutput => {
     const refused = immutableChanges([...inputs.previousOutput], generated);
     const final = sortResults(strictResults([...results, ...refused], strict));
-    return { items: hasErrors(final) ? passThrough : [...passThrough, ...generated], results: final, strict };
+    return {
+      items: hasErrors(final) ? passThrough : [...passThrough, ...generated],
+      results: final,
+      fnConfig: fn.config,
+    };
   };
   // Input that failed validation is not planned: the builders rely on what validation guarantees.
   if (hasErrors(checked)) return finish([]);

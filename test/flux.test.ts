@@ -145,10 +145,11 @@ describe('render DIR --out OUT (built binary, real files)', () => {
     const out = join(tempDir('flux'), 'rendered');
     const first = render(SOURCE, out);
     assert.equal(first.status, 0, first.stderr);
-    assert.match(first.stderr, /wrote .*rendered: 16 added, 0 changed, 0 removed, 0 unchanged/);
+    assert.match(first.stderr, /wrote .*rendered: 15 added, 0 changed, 0 removed, 0 unchanged/);
     const written = snapshot(out);
     assert.ok(written.has('kserve-localmodel-jobs/job_qwen2-5-7b-instruct-gpu-1-5c3c54c0ed.yaml'));
-    assert.ok(written.has('team-a/inferenceservice_qwen.yaml'));
+    assert.ok(written.has('team-a/persistentvolumeclaim_qwen2-5-7b-instruct-gpu.yaml'), 'servingNamespaces');
+    assert.ok(![...written.keys()].some((p) => p.includes('inferenceservice_')), 'InferenceServices are in serving/');
     assert.ok(
       ![...written.keys()].some((p) => p.includes('node_') || p.includes('localmodelfnconfig')),
       'no local-config object is written',
@@ -156,7 +157,7 @@ describe('render DIR --out OUT (built binary, real files)', () => {
 
     const second = render(SOURCE, out);
     assert.equal(second.status, 0, second.stderr);
-    assert.match(second.stderr, /0 added, 0 changed, 0 removed, 16 unchanged/);
+    assert.match(second.stderr, /0 added, 0 changed, 0 removed, 15 unchanged/);
     assert.deepEqual(snapshot(out), written);
   });
 
@@ -175,7 +176,7 @@ describe('render DIR --out OUT (built binary, real files)', () => {
     assert.equal(render(source, out).status, 0);
     const fresh = render(source, out, '--check');
     assert.equal(fresh.status, 0, fresh.stderr);
-    assert.match(fresh.stderr, /rendered is up to date \(16 files\)/);
+    assert.match(fresh.stderr, /rendered is up to date \(15 files\)/);
 
     const models = join(source, 'models.yaml');
     writeFileSync(models, readFileSync(models, 'utf8').replace('modelSize: 16Gi', 'modelSize: 18Gi'));
@@ -210,11 +211,15 @@ describe('render DIR --out OUT (built binary, real files)', () => {
     writeFileSync(join(out, '_cluster', 'extra.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n');
     assert.equal(render(source, out).status, 0);
 
-    writeFileSync(join(source, 'inferenceservice.yaml'), '');
+    const fnConfig = join(source, 'fn-config.yaml');
+    writeFileSync(
+      fnConfig,
+      readFileSync(fnConfig, 'utf8').replace(/servingNamespaces:[\s\S]*$/, 'servingNamespaces: []\n'),
+    );
     const result = render(source, out);
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stderr, /0 added, 2 changed, 3 removed/);
-    assert.ok(!existsSync(join(out, 'team-a')), 'team-a/ held only the serving claim and the InferenceService');
+    assert.match(result.stderr, /0 added, 2 changed, 2 removed/);
+    assert.ok(!existsSync(join(out, 'team-a')), 'team-a/ held only the serving claim');
     assert.ok(!existsSync(join(out, '_cluster', 'persistentvolume_qwen2-5-7b-instruct-gpu-team-a.yaml')));
     assert.equal(readFileSync(join(out, 'README.md'), 'utf8'), 'hand-written\n');
     assert.ok(existsSync(join(out, '_cluster', 'extra.yaml')), 'a file it did not write stays');
@@ -224,14 +229,17 @@ describe('render DIR --out OUT (built binary, real files)', () => {
   test('a file it did not write at a path it needs: exit 1, the file untouched', () => {
     const out = join(tempDir('flux-conflict'), 'rendered');
     mkdirSync(join(out, 'team-a'), { recursive: true });
-    writeFileSync(join(out, 'team-a', 'inferenceservice_qwen.yaml'), '# mine\n');
+    writeFileSync(join(out, 'team-a', 'persistentvolumeclaim_qwen2-5-7b-instruct-gpu.yaml'), '# mine\n');
     const result = render(SOURCE, out);
     assert.equal(result.status, 1);
     assert.match(
       result.stderr,
-      /inferenceservice_qwen\.yaml exists and was not written by kserve-localmodel-fn .*; move it away or choose another --out folder/,
+      /persistentvolumeclaim_qwen2-5-7b-instruct-gpu\.yaml exists and was not written by kserve-localmodel-fn .*; move it away or choose another --out folder/,
     );
-    assert.equal(readFileSync(join(out, 'team-a', 'inferenceservice_qwen.yaml'), 'utf8'), '# mine\n');
+    assert.equal(
+      readFileSync(join(out, 'team-a', 'persistentvolumeclaim_qwen2-5-7b-instruct-gpu.yaml'), 'utf8'),
+      '# mine\n',
+    );
     assert.ok(!existsSync(join(out, OUTPUT_MARKER)));
   });
 

@@ -43,6 +43,8 @@ export interface FnConfig {
   tolerations: Toleration[];
   /** Warnings are errors (fn/gitops/strict.ts). */
   strict: boolean;
+  /** Argo CD sync wave for caches and node groups in `render`'s output (fn/gitops/sync-wave.ts). */
+  argocdSyncWave?: number;
 }
 
 export const DEFAULT_FN_CONFIG: FnConfig = {
@@ -112,6 +114,7 @@ export function parseFnConfig(fc: KObject | undefined): { config: FnConfig; resu
       })),
       tolerations: list<Toleration>(fields.tolerations),
       strict: fields.strict === true,
+      ...(Number.isInteger(fields.argocdSyncWave) ? { argocdSyncWave: fields.argocdSyncWave as number } : {}),
     },
     results,
   };

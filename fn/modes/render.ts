@@ -8,6 +8,7 @@ import { packageDrift } from '../gitops/drift';
 import type { NodeDump } from '../gitops/node-dump';
 import { readNodeDump } from '../gitops/node-dump';
 import { strictResults, warningsAsErrors } from '../gitops/strict';
+import { syncWaveResults, withSyncWave } from '../gitops/sync-wave';
 import { argocdOverrides, withOverrides } from '../inputs/argocd-parameters';
 import { isFnConfig } from '../inputs/fn-config';
 import { indexInputs } from '../inputs/index-inputs';
@@ -65,7 +66,8 @@ export function renderPackage(files: readonly SourceFile[], settings: RenderSett
     overrides && Object.keys(overrides).length > 0
       ? withOverrides(indexInputs(parsed.items).fnConfigItem, overrides)
       : undefined;
-  const { items, results, strict } = compile(parsed.items, functionConfig);
+  const { items, results, fnConfig } = compile(parsed.items, functionConfig);
+  const { strict } = fnConfig;
   if (hasErrors(results)) return failed(results);
   if (settings.liveNodes) {
     const drift = packageDrift(parsed.items, functionConfig, settings.liveNodes);
@@ -73,11 +75,17 @@ export function renderPackage(files: readonly SourceFile[], settings: RenderSett
       ...(strict || !settings.check ? strictResults(drift, strict) : warningsAsErrors(drift, 'drift fails --check')),
     );
   }
-  // The function config is never applied, even when its author forgot the local-config annotation.
-  const manifests = items.filter((o) => !isLocalConfig(o) && !isFnConfig(o));
+  // The function config is never applied (a kustomize transformer file carries no local-config mark).
+  let manifests = items.filter((o) => !isLocalConfig(o) && !isFnConfig(o));
+  let nodes: ReadonlyMap<KObject, YamlNode> = parsed.nodes;
+  const wave = fnConfig.argocdSyncWave;
+  if (wave !== undefined) {
+    results.push(...strictResults(syncWaveResults(manifests, wave), strict));
+    ({ manifests, nodes } = withSyncWave(manifests, parsed.nodes, wave));
+  }
   if (manifests.length === 0) results.push(nothingToApply(settings.allowEmpty));
   if (hasErrors(results)) return failed(results);
-  return { manifests, nodes: parsed.nodes, items, results: sortResults(results), strict };
+  return { manifests, nodes, items, results: sortResults(results), strict };
 }
 
 /** Argo CD and Flux both prune what disappears: an empty render would delete every object they manage. */
