@@ -69,19 +69,9 @@ export function parseCommand(argv: readonly string[]): Command {
   if (first === 'inventory') return parseInventory(rest);
   if (first !== 'render') return { kind: 'usage-error', message: `unknown command "${first}"` };
 
-  let parsed: ReturnType<typeof parseRenderArgs>;
-  try {
-    parsed = parseRenderArgs(rest);
-  } catch (e) {
-    return { kind: 'usage-error', message: (e as Error).message };
-  }
+  const parsed = parseOrExplain(parseRenderArgs, rest, 'render takes one folder');
+  if ('kind' in parsed) return parsed;
   const { values, positionals } = parsed;
-  if (values.help) return { kind: 'help' };
-  if (positionals.length > 1)
-    return {
-      kind: 'usage-error',
-      message: `render takes one folder, got ${positionals.length}: ${positionals.join(' ')}`,
-    };
   if (values.out === '') return { kind: 'usage-error', message: '--out needs a folder' };
   if (values.nodes === '') return { kind: 'usage-error', message: '--nodes needs a kubectl get nodes -o json file' };
   if (values.check && values.out === undefined)
@@ -118,19 +108,9 @@ function parseRenderArgs(args: readonly string[]) {
 }
 
 function parseInventory(args: readonly string[]): Command {
-  let parsed: ReturnType<typeof parseInventoryArgs>;
-  try {
-    parsed = parseInventoryArgs(args);
-  } catch (e) {
-    return { kind: 'usage-error', message: (e as Error).message };
-  }
+  const parsed = parseOrExplain(parseInventoryArgs, args, 'inventory reads one dump');
+  if ('kind' in parsed) return parsed;
   const { values, positionals } = parsed;
-  if (values.help) return { kind: 'help' };
-  if (positionals.length > 1)
-    return {
-      kind: 'usage-error',
-      message: `inventory reads one dump, got ${positionals.length}: ${positionals.join(' ')}`,
-    };
   if (values.for === '') return { kind: 'usage-error', message: '--for needs the package folder' };
   const file = positionals[0] === '-' ? undefined : positionals[0];
   return {
@@ -146,4 +126,23 @@ function parseInventoryArgs(args: readonly string[]) {
     strict: true,
     options: { for: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
   });
+}
+
+/** node's parseArgs, with what it throws, `--help` and a second positional turned into the Command to return. */
+function parseOrExplain<T extends { values: { help?: boolean }; positionals: string[] }>(
+  parse: (args: readonly string[]) => T,
+  args: readonly string[],
+  takesOne: string,
+): T | Command {
+  let parsed: T;
+  try {
+    parsed = parse(args);
+  } catch (e) {
+    return { kind: 'usage-error', message: (e as Error).message };
+  }
+  if (parsed.values.help) return { kind: 'help' };
+  const { positionals } = parsed;
+  if (positionals.length > 1)
+    return { kind: 'usage-error', message: `${takesOne}, got ${positionals.length}: ${positionals.join(' ')}` };
+  return parsed;
 }

@@ -9,32 +9,7 @@ import { warning } from '../krm/report';
 import type { Result } from '../krm/results';
 import { compareStrings } from '../krm/results';
 import { parseQuantity } from '../kserve/quantity';
-
-/** core/v1 PersistentVolumeSource: together they are the volume source, immutable after creation. */
-const PV_SOURCES = [
-  'awsElasticBlockStore',
-  'azureDisk',
-  'azureFile',
-  'cephfs',
-  'cinder',
-  'csi',
-  'fc',
-  'flexVolume',
-  'flocker',
-  'gcePersistentDisk',
-  'glusterfs',
-  'hostPath',
-  'iscsi',
-  'local',
-  'nfs',
-  'photonPersistentDisk',
-  'portworxVolume',
-  'quobyte',
-  'rbd',
-  'scaleIO',
-  'storageos',
-  'vsphereVolume',
-];
+import { PV_SOURCES } from '../validate/node-groups';
 
 /** One refused field: where, and why the API server refuses it. */
 interface Refusal {

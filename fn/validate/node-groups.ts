@@ -8,8 +8,8 @@ import type { Result } from '../krm/results';
 import { nodeMatchesTerms, requiredNodeSelectorTerms } from '../kserve/node-affinity';
 import type { CheckContext } from './context';
 
-/** core/v1 PersistentVolumeSource: a PV needs exactly one. KServe's examples use local or hostPath. */
-const PV_SOURCES = [
+/** core/v1 PersistentVolumeSource: a PV needs exactly one, fixed at creation. KServe's examples use local or hostPath. */
+export const PV_SOURCES = [
   'awsElasticBlockStore',
   'azureDisk',
   'azureFile',
