@@ -8,7 +8,16 @@ import { describe, test } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { immutableChanges } from '../fn/gitops/immutable';
 import type { KObject } from '../fn/krm/objects';
-import { copyToTemp, EXAMPLES, runFn, snapshot, tempDir } from './support/integrations';
+import {
+  copyToTemp,
+  EXAMPLES,
+  findOnPath,
+  pathWithFunction,
+  run,
+  runFn,
+  snapshot,
+  tempDir,
+} from './support/integrations';
 
 const QUICKSTART = join(EXAMPLES, 'quickstart');
 const PV = 'meta-llama3-8b-instruct-workers-download';
@@ -160,6 +169,43 @@ describe('KRM mode compares with the previous output kpt passes back in', () => 
       !kinds.includes('Job') && kinds.includes('LocalModelCache'),
       'nothing generated, the input passes through',
     );
+  });
+});
+
+describe('kpt (real binary) passes the previous output back in', () => {
+  const KPT = findOnPath('kpt');
+  test('fn render after a second value in the node affinity: the warning names the generated file; strict=true stops kpt and writes nothing', (t) => {
+    if (!KPT)
+      return t.skip(
+        'kpt not found on PATH: the kpt end-to-end tests need the real kpt, which cannot be installed from npm',
+      );
+    const dir = copyToTemp(join(EXAMPLES, 'kpt'), 'immutable-kpt');
+    const env = { ...process.env, PATH: pathWithFunction() };
+    const kpt = (...args: string[]) => run(KPT, args, { cwd: dir, env });
+    assert.equal(kpt('fn', 'render', '--allow-exec').status, 0);
+    const group = join(dir, 'nodegroup.yaml');
+    writeFileSync(
+      group,
+      readFileSync(group, 'utf8').replace(
+        'values: ["gpu-a100", "gpu-l4"]',
+        'values: ["gpu-a100", "gpu-l4", "gpu-h100"]',
+      ),
+    );
+
+    const before = snapshot(dir);
+    const strict = kpt('fn', 'eval', '.', '--exec', 'kserve-localmodel-fn', '--', 'strict=true');
+    assert.notEqual(strict.status, 0);
+    assert.match(strict.stderr + strict.stdout, /spec\.nodeAffinity changes, and the API server refuses the update/);
+    assert.deepEqual(snapshot(dir), before, 'nothing written');
+
+    const result = kpt('fn', 'render', '--allow-exec');
+    assert.equal(result.status, 0, result.stderr);
+    const output = result.stderr + result.stdout;
+    assert.match(
+      output,
+      /PersistentVolume llama3-8b-instruct-gpu-download spec\.nodeAffinity: spec\.nodeAffinity changes, and the API server refuses the update/,
+    );
+    assert.match(output, /generated\/_cluster\/persistentvolume_llama3-8b-instruct-gpu-download\.yaml/);
   });
 });
 
