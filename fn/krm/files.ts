@@ -3,7 +3,7 @@
 import type { Node as YamlNode } from 'yaml';
 import { Document, isMap, isScalar } from 'yaml';
 import { INDEX, LEGACY_INDEX, LEGACY_PATH, LOCAL_CONFIG, PATH } from './annotations';
-import { keepDocumentComments } from './item-comments';
+import { keepDocumentComments, keepKeyLineComments } from './item-comments';
 import type { KObject } from './objects';
 import { annotationOf, groupOf, isPlainObject } from './objects';
 import type { ParsedResourceList } from './resource-list';
@@ -46,6 +46,7 @@ export function parseFiles(files: readonly SourceFile[]): ParsedResourceList {
           },
         ]);
       }
+      keepKeyLineComments(root);
       removeServerFields(root);
       keepDocumentComments(doc, root);
       const plain = toPlainObject(root, doc);

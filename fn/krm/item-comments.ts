@@ -1,7 +1,7 @@
 // Comments that the yaml library keeps on a document or on the item list, not on an item, and that a
 // re-printed item would lose: each goes onto the item it is next to. And the one kpt expects inside.
 import type { Document, YAMLMap, YAMLSeq, Node as YamlNode } from 'yaml';
-import { isMap, isNode } from 'yaml';
+import { isCollection, isMap, isNode, isPair } from 'yaml';
 
 const joined = (...comments: (string | null | undefined)[]): string | undefined =>
   comments.filter((c): c is string => !!c).join('\n') || undefined;
@@ -49,4 +49,34 @@ export function keepLeadingCommentInside(node: YamlNode): void {
   if (!isNode(first)) return;
   first.commentBefore = first.commentBefore ? `${node.commentBefore}\n${first.commentBefore}` : node.commentBefore;
   node.commentBefore = undefined;
+}
+
+/**
+ * A comment on a key's own line before a block value (`containers: # the main one`) is held by the
+ * parser before the value and printed on a line of its own; kpt keeps it on the key's line. Moving it
+ * onto the key prints it where it was written. Runs before any pair is removed: it pairs each key with
+ * its source token by position.
+ */
+export function keepKeyLineComments(root: YamlNode): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (!isCollection(node)) continue;
+    const tokens = isMap(node) && node.srcToken?.type === 'block-map' ? node.srcToken.items : [];
+    node.items.forEach((item, i) => {
+      if (!isPair(item)) {
+        stack.push(item);
+        return;
+      }
+      const { key, value } = item;
+      stack.push(value);
+      if (!isCollection(value) || !value.commentBefore || !isNode(key)) return;
+      const sep = tokens[i]?.sep ?? [];
+      const lineEnd = sep.findIndex((t) => t.type === 'newline');
+      if (!sep.slice(0, lineEnd).some((t) => t.type === 'comment')) return;
+      const [onKeyLine, ...below] = value.commentBefore.split('\n');
+      key.comment = joined(key.comment, onKeyLine);
+      value.commentBefore = joined(...below);
+    });
+  }
 }

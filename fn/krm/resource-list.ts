@@ -3,7 +3,7 @@
 // comments, quoting and key order survive; the core only ever sees plain objects.
 import type { YAMLMap, Node as YamlNode } from 'yaml';
 import { Document, isMap, isNode, isSeq, visit } from 'yaml';
-import { keepListComments } from './item-comments';
+import { keepKeyLineComments, keepListComments } from './item-comments';
 import type { KObject } from './objects';
 import type { Result } from './results';
 import { removeServerFields } from './server-fields';
@@ -12,6 +12,12 @@ import { CREATE_NODE_OPTIONS, OUTPUT_DOCUMENT_OPTIONS, TO_STRING_OPTIONS } from 
 
 export const RESOURCE_LIST_API_VERSION = 'config.kubernetes.io/v1';
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+/**
+ * The output is the next render's input, with the annotations kpt adds to every item (three short
+ * lines: a tenth more for a fleet, test/idempotence-limit.test.ts): at half the input limit, f(f(x))
+ * can always read f(x).
+ */
+export const MAX_OUTPUT_BYTES = MAX_INPUT_BYTES / 2;
 
 /** Input that cannot be read at all: no items to pass through, only a message. */
 export class InputError extends Error {
@@ -31,17 +37,21 @@ const inputError = (message: string, path?: string): InputError =>
   new InputError([{ severity: 'error', message, ...(path ? { field: { path } } : {}) }]);
 
 /** Input over the size limit, said the same way whether it was measured on stdin or in memory. */
-export const tooLargeMessage = (bytes: string): string =>
-  `input is ${bytes}, over the limit of ${MAX_INPUT_BYTES} bytes (${MAX_INPUT_BYTES / 1024 / 1024} MiB); split the package into smaller ones`;
+export const tooLargeMessage = (bytes: string, limit = MAX_INPUT_BYTES): string =>
+  `input is ${bytes}, over the limit of ${limit} bytes (${limit / 1024 / 1024} MiB); split the package into smaller ones`;
+
+/** Output over its limit: nothing is printed but this. */
+export const outputTooLargeMessage = (inputLimit = MAX_INPUT_BYTES, outputLimit = MAX_OUTPUT_BYTES): string =>
+  `the output would be over ${outputLimit} bytes (${outputLimit / 1024 / 1024} MiB), half the ${inputLimit / 1024 / 1024} MiB this function reads: the next render reads this output back, with what kpt adds to it, and would refuse it. Split the package into smaller ones (fewer caches or nodes in each)`;
 
 const EMPTY_INPUT =
   'empty input: expected a ResourceList (apiVersion: config.kubernetes.io/v1, kind: ResourceList) on stdin';
 const NOT_A_RESOURCE_LIST =
   'KRM mode reads one ResourceList (apiVersion: config.kubernetes.io/v1, kind: ResourceList, items: [...]) on stdin, as kpt and kustomize send it; to render a folder of manifests, run `kserve-localmodel-fn render DIR`';
 
-export function parseResourceList(text: string): ParsedResourceList {
+export function parseResourceList(text: string, maxBytes = MAX_INPUT_BYTES): ParsedResourceList {
   const bytes = Buffer.byteLength(text);
-  if (bytes > MAX_INPUT_BYTES) throw inputError(tooLargeMessage(`${bytes} bytes`));
+  if (bytes > maxBytes) throw inputError(tooLargeMessage(`${bytes} bytes`, maxBytes));
   if (text.trim() === '') throw inputError(EMPTY_INPUT);
   const stream = readYamlStream(text);
   if (stream.problem) throw inputError(formatYamlProblem(stream.problem));
@@ -67,6 +77,7 @@ export function parseResourceList(text: string): ParsedResourceList {
   const nodes = new Map<KObject, YamlNode>();
   const toObject = (node: unknown, where: string): KObject => {
     if (!isMap(node)) throw inputError('expected a resource (a mapping with apiVersion, kind, metadata)', where);
+    keepKeyLineComments(node);
     removeServerFields(node);
     const object = toPlain(node, doc, where);
     // An item with aliases is printed from its plain form: its anchor may live in another item, and

@@ -7,8 +7,11 @@ import { readSync } from 'node:fs';
 
 const CHUNK = 64 * 1024;
 
-/** stdin as text, or undefined as soon as it passes `limit` bytes (an endless pipe must not hang us). */
-export function readStdinUpTo(limit: number): string | undefined {
+/**
+ * stdin's bytes, or undefined as soon as they pass `limit` (an endless pipe must not hang us). Bytes,
+ * not text: the caller refuses what is not UTF-8 (utf8.ts) instead of decoding it to U+FFFD.
+ */
+export function readStdinUpTo(limit: number): Buffer | undefined {
   const chunks: Buffer[] = [];
   let size = 0;
   for (;;) {
@@ -25,5 +28,5 @@ export function readStdinUpTo(limit: number): string | undefined {
     if (size > limit) return undefined;
     chunks.push(chunk.subarray(0, read));
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

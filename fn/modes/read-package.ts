@@ -9,6 +9,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { SourceFile } from '../krm/files';
 import type { Result } from '../krm/results';
 import { compareStrings } from '../krm/results';
+import { decodeUtf8 } from '../krm/utf8';
 import { fileProblem, fileTypeName } from './file-problems';
 import type { IgnoreTest } from './krmignore';
 import { KRMIGNORE, parseKrmignore } from './krmignore';
@@ -75,7 +76,9 @@ export function readPackage(root: string, skip: readonly string[] = []): Package
         problem(`${full} is ${fileTypeName(stats)}, not a file; move it out of the package${OR_IGNORE}`);
       else {
         try {
-          files.push({ path: relative(root, full).split(sep).join('/'), text: readFileSync(full, 'utf8') });
+          const decoded = decodeUtf8(readFileSync(full));
+          if ('problem' in decoded) problem(`${full} ${decoded.problem}`);
+          else files.push({ path: relative(root, full).split(sep).join('/'), text: decoded.text });
         } catch (e) {
           problem(fileProblem(e, full, 'cannot read') + OR_IGNORE);
         }
