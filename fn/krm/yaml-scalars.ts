@@ -202,10 +202,27 @@ const SCALAR_TAGS: ScalarTag[] = [
   },
 ];
 
+/**
+ * Text that a YAML 1.1 reader (this library's own, PyYAML) takes for a number or a date, though
+ * Kubernetes takes it for a string: `e3`, `.`, `1:20`, `2024-05-01`. A string made here that looks like
+ * this is quoted, so that every reader reads a string; a first-character check keeps it cheap.
+ */
+const YAML_11_NUMBER =
+  /^(?:[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[-+]?0[bx][0-9a-fA-F_]+|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*)$/;
+const looksLikeYaml11Number = {
+  test: (text: string) => /^[-+0-9.eE]/.test(text) && YAML_11_NUMBER.test(text),
+} as unknown as RegExp;
+
 const REPLACED = new Set(['str', 'null', 'bool', 'int', 'float', 'timestamp'].map((t) => `${TAG}${t}`));
 
 /** The library's YAML 1.1 tags (mappings, sequences, merge keys, `!!binary`…) with these scalars. */
 export const kubernetesTags = (defaults: Tags): Tags => [
   ...defaults.filter((t) => typeof t !== 'string' && !REPLACED.has(t.tag)),
   ...SCALAR_TAGS,
+];
+
+/** For printing only (never parsing): the same, and strings that look like YAML 1.1 numbers are quoted. */
+export const outputTags = (defaults: Tags): Tags => [
+  ...kubernetesTags(defaults),
+  { tag: 'tag:kserve-localmodel-fn:quote', default: true, test: looksLikeYaml11Number, resolve: (text) => text },
 ];

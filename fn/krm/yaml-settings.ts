@@ -7,7 +7,7 @@ import type {
   ToJSOptions,
   ToStringOptions,
 } from 'yaml';
-import { kubernetesTags } from './yaml-scalars';
+import { kubernetesTags, outputTags } from './yaml-scalars';
 
 /**
  * Input is read the way Kubernetes reads it (yaml-scalars.ts: `0644` is octal, `yes` is a boolean, `e3`
@@ -28,8 +28,7 @@ export const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
  */
 export const OUTPUT_DOCUMENT_OPTIONS: DocumentOptions & SchemaOptions = {
   version: '1.1',
-  customTags: kubernetesTags,
-  compat: 'yaml-1.1',
+  customTags: outputTags,
 };
 
 /** A small ResourceList never needs more; an alias bomb needs millions. */

@@ -22,9 +22,9 @@ export interface KrmOutcome {
   exitCode: number;
 }
 
-export interface KrmPieces {
-  /** The output in consecutive pieces, as printResourceList printed them. */
-  pieces: readonly string[];
+export interface KrmChunks {
+  /** The whole output, in chunks of about 64 KiB ready to write. */
+  chunks: readonly Buffer[];
   results: Result[];
   exitCode: number;
 }
@@ -38,11 +38,11 @@ const LIMITS: SizeLimits = { input: MAX_INPUT_BYTES, output: MAX_OUTPUT_BYTES };
 
 /** Pure text → text, so tests and benchmarks run exactly what the binary runs. */
 export function krm(input: string, limits = LIMITS): KrmOutcome {
-  const { pieces, results, exitCode } = krmPieces(input, limits);
-  return { text: pieces.join(''), results, exitCode };
+  const { chunks, results, exitCode } = krmChunks(input, limits);
+  return { text: Buffer.concat(chunks).toString('utf8'), results, exitCode };
 }
 
-export function krmPieces(input: string, limits = LIMITS): KrmPieces {
+export function krmChunks(input: string, limits = LIMITS): KrmChunks {
   let parsed: ReturnType<typeof parseResourceList>;
   try {
     parsed = parseResourceList(input, limits.input);
@@ -54,9 +54,9 @@ export function krmPieces(input: string, limits = LIMITS): KrmPieces {
     const { items, results } = compile(parsed.items, parsed.functionConfig);
     for (const node of parsed.nodes.values()) keepLeadingCommentInside(node);
     const printed = printResourceList({ items, functionConfig: parsed.functionConfig, results }, parsed.nodes);
-    const pieces = upTo(printed, limits.output);
-    if (!pieces) return failed([{ severity: 'error', message: outputTooLargeMessage(limits.input, limits.output) }]);
-    return { pieces, results, exitCode: hasErrors(results) ? 1 : 0 };
+    const chunks = inChunks(printed, limits.output);
+    if (!chunks) return failed([{ severity: 'error', message: outputTooLargeMessage(limits.input, limits.output) }]);
+    return { chunks, results, exitCode: hasErrors(results) ? 1 : 0 };
   } catch (e) {
     // A bug of ours, not the user's input: still a ResourceList with an error result, so kpt shows it.
     return failed([
@@ -69,20 +69,34 @@ export function krmPieces(input: string, limits = LIMITS): KrmPieces {
 }
 
 /** No items at all: nothing can be passed through or generated when the input cannot be read. */
-function failed(results: Result[]): KrmPieces {
-  return { pieces: [...printResourceList({ items: [], results }, new Map<KObject, never>())], results, exitCode: 1 };
+function failed(results: Result[]): KrmChunks {
+  const chunks = inChunks(printResourceList({ items: [], results }, new Map<KObject, never>()), Infinity) as Buffer[];
+  return { chunks, results, exitCode: 1 };
 }
 
-/** The pieces, or undefined as soon as they pass `limit` bytes: all of the output or none of it. */
-function upTo(pieces: Iterable<string>, limit: number): string[] | undefined {
-  const held: string[] = [];
+const CHUNK = 64 * 1024;
+
+/**
+ * The printed pieces as UTF-8 chunks of about 64 KiB (one write per item would be thousands of system
+ * calls), or undefined as soon as they pass `limit` bytes: all of the output or none of it. Held as
+ * bytes, the output takes a byte a character and never exists as YAML nodes all at once.
+ */
+function inChunks(pieces: Iterable<string>, limit: number): Buffer[] | undefined {
+  const chunks: Buffer[] = [];
   let size = 0;
+  let batch = '';
+  const flush = (): boolean => {
+    const chunk = Buffer.from(batch);
+    chunks.push(chunk);
+    size += chunk.length;
+    batch = '';
+    return size <= limit;
+  };
   for (const piece of pieces) {
-    size += Buffer.byteLength(piece);
-    if (size > limit) return undefined;
-    held.push(piece);
+    batch += piece;
+    if (batch.length >= CHUNK && !flush()) return undefined;
   }
-  return held;
+  return batch === '' || flush() ? chunks : undefined;
 }
 
 export async function runKrm(
@@ -97,22 +111,8 @@ export async function runKrm(
       ? failed([{ severity: 'error', message: tooLargeMessage(`more than ${MAX_INPUT_BYTES} bytes`) }])
       : 'problem' in decoded
         ? failed([{ severity: 'error', message: `the input on stdin ${decoded.problem}` }])
-        : krmPieces(decoded.text);
+        : krmChunks(decoded.text);
   for (const r of outcome.results) stderr.write(`${formatResult(r)}\n`);
-  await writeInBatches(stdout, outcome.pieces);
+  for (const chunk of outcome.chunks) if (!stdout.write(chunk)) await once(stdout, 'drain');
   return outcome.exitCode;
-}
-
-const WRITE_BATCH = 64 * 1024;
-
-/** About 64 KiB a write (one write per item would be thousands of system calls), waiting for a reader that lags. */
-async function writeInBatches(out: NodeJS.WritableStream, pieces: Iterable<string>): Promise<void> {
-  let batch = '';
-  for (const piece of pieces) {
-    batch += piece;
-    if (batch.length < WRITE_BATCH) continue;
-    if (!out.write(batch)) await once(out, 'drain');
-    batch = '';
-  }
-  if (batch !== '') out.write(batch);
 }
