@@ -10,11 +10,12 @@ import type { KObject } from '../krm/objects';
 import { InputError, MAX_INPUT_BYTES, tooLargeMessage } from '../krm/resource-list';
 import type { Result } from '../krm/results';
 import { formatResult, hasErrors } from '../krm/results';
+import { decodeUtf8 } from '../krm/utf8';
 import { readPackage } from './read-package';
 
 export function runInventory(
   options: InventoryOptions,
-  readStdin: (limit: number) => string | undefined,
+  readStdin: (limit: number) => Buffer | undefined,
   stdout: NodeJS.WritableStream,
   stderr: NodeJS.WritableStream,
 ): number {
@@ -23,15 +24,17 @@ export function runInventory(
     return 1;
   };
   const source = options.file ?? 'stdin';
-  let text: string | undefined;
+  let bytes: Buffer | undefined;
   try {
-    text = options.file === undefined ? readStdin(MAX_INPUT_BYTES) : readFileSync(options.file, 'utf8');
+    bytes = options.file === undefined ? readStdin(MAX_INPUT_BYTES) : readFileSync(options.file);
   } catch (e) {
     return fail(`cannot read ${source}: ${(e as Error).message}`);
   }
-  if (text === undefined || Buffer.byteLength(text) > MAX_INPUT_BYTES)
+  if (bytes === undefined || bytes.length > MAX_INPUT_BYTES)
     return fail(tooLargeMessage(`more than ${MAX_INPUT_BYTES} bytes`));
-  const dump = readNodeDump(text);
+  const decoded = decodeUtf8(bytes);
+  if ('problem' in decoded) return fail(`${source} ${decoded.problem}`);
+  const dump = readNodeDump(decoded.text);
   if ('problem' in dump) return fail(`${source}: ${dump.problem}`);
 
   let nodes = dump.nodes;
