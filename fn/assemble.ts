@@ -7,7 +7,7 @@ import { nameOf, namespaceOf } from './krm/objects';
 import { fileOf } from './krm/report';
 import { compareStrings } from './krm/results';
 
-const GENERATED_KIND_ORDER = ['PersistentVolume', 'PersistentVolumeClaim', 'Job'];
+const GENERATED_KIND_ORDER = ['PersistentVolume', 'PersistentVolumeClaim', 'Job', 'DaemonSet'];
 
 /** `<outputDir>/<namespace or _cluster>/<kind>_<name>.yaml`: one object a file, so diffs stay small. */
 export function generatedPath(outputDir: string, o: KObject): string {

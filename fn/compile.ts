@@ -1,11 +1,20 @@
 // The pure core: input items and function config in, output items and results out. No I/O, no clock,
 // no randomness, nothing that depends on the order of the input.
+import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import type { Job } from 'kubernetes-types/batch/v1';
-import type { Container, PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1';
+import type {
+  Container,
+  NodeSelectorTerm,
+  PersistentVolume,
+  PersistentVolumeClaim,
+  Volume,
+} from 'kubernetes-types/core/v1';
 import { markGenerated, sortGenerated, sortPassThrough } from './assemble';
-import { STORAGE_INITIALIZER_ENTRYPOINT } from './build/download-steps';
-import { containerFromStorageInitializer, downloadJob } from './build/jobs';
-import { downloadPvcName, downloadPvName, servingPvcName, servingPvName } from './build/names';
+import type { DaemonSetStep } from './build/daemonsets';
+import { daemonSet, renameVolumes } from './build/daemonsets';
+import { cleanupStep, STORAGE_INITIALIZER_ENTRYPOINT } from './build/download-steps';
+import { containerFromStorageInitializer, downloadContainer, downloadJob, PVC_SOURCE_VOLUME } from './build/jobs';
+import { daemonSetName, downloadPvcName, downloadPvName, servingPvcName, servingPvName } from './build/names';
 import { persistentVolume, persistentVolumeClaim } from './build/volumes';
 import { immutableChanges } from './gitops/immutable';
 import { strictResults } from './gitops/strict';
@@ -23,9 +32,11 @@ import type { Result } from './krm/results';
 import { hasErrors, sortResults } from './krm/results';
 import type { CredentialWiring } from './kserve/credentials';
 import { credentialsFor } from './kserve/credentials';
+import { requiredNodeSelectorTerms } from './kserve/node-affinity';
 import { matchingStorageContainers } from './kserve/storage-container';
 import type { JobPlan, Plan } from './plan';
 import { plan } from './plan';
+import type { DaemonSetPlan } from './plan-daemonsets';
 import { validate } from './validate';
 
 export interface CompileOutput {
@@ -73,7 +84,7 @@ interface Built {
 function build(p: Plan, inputs: Inputs, config: KServeConfig, fnConfig: FnConfig): Built {
   const results: Result[] = [];
   const byId = new Map<string, { object: KObject; source: string }>();
-  const emit = (made: PersistentVolume | PersistentVolumeClaim | Job, source: string) => {
+  const emit = (made: PersistentVolume | PersistentVolumeClaim | Job | DaemonSet, source: string) => {
     const object = made as KObject;
     const id = `${object.kind}/${namespaceOf(object)}/${nameOf(object)}`;
     const other = byId.get(id);
@@ -103,13 +114,18 @@ function build(p: Plan, inputs: Inputs, config: KServeConfig, fnConfig: FnConfig
   const containers = downloadContainers(inputs, config, fnConfig, results);
   const sharers = new Set<Cache>();
   for (const job of p.jobs) {
-    results.push(...sharedJobNotes(job));
+    results.push(...sharedFolderNotes(job.caches));
     for (const other of job.caches.slice(1)) {
       if (sharers.has(other)) continue;
       sharers.add(other);
       results.push(agentNote(job.caches[0], other));
     }
     emit(buildJob(job, containers, config, fnConfig), `${describeCache(job.caches[0])} on node ${job.node.name}`);
+  }
+  for (const ds of p.daemonSets) {
+    for (const step of ds.steps) results.push(...sharedFolderNotes(step.caches));
+    const owner = ds.serviceAccountName ? ` running as ${ds.serviceAccountName}` : '';
+    emit(buildDaemonSet(ds, containers, config, fnConfig), `node group ${ds.nodeGroup}${owner}`);
   }
   return { objects: [...byId.values()].map((e) => e.object), results };
 }
@@ -148,8 +164,8 @@ function downloadContainers(
   return containers;
 }
 
-function sharedJobNotes(job: JobPlan): Result[] {
-  const [owner, ...others] = job.caches;
+function sharedFolderNotes(caches: readonly Cache[]): Result[] {
+  const [owner, ...others] = caches;
   return others
     .filter((other) => credentialShape(other) !== credentialShape(owner))
     .map((other) =>
@@ -200,6 +216,51 @@ function buildJob(
     activeDeadlineSeconds: fnConfig.jobActiveDeadlineSeconds,
     backoffLimit: fnConfig.jobBackoffLimit,
     tolerations: fnConfig.tolerations,
+    labels: { [OWNER_LABEL]: OWNER_VALUE },
+  });
+}
+
+/** One init container per model folder, each exactly its owning cache's download container, then the cleanup. */
+function buildDaemonSet(
+  ds: DaemonSetPlan,
+  containers: ReadonlyMap<Cache, CacheContainer>,
+  config: KServeConfig,
+  fnConfig: FnConfig,
+): DaemonSet {
+  const steps = ds.steps.map((step): DaemonSetStep => {
+    const owner = step.caches[0];
+    const { base, downloader, credentials } = containers.get(owner) as CacheContainer;
+    const container = downloadContainer({
+      baseContainer: base,
+      downloader,
+      sourceModelUri: owner.spec.sourceModelUri,
+      env: credentials.env,
+      volumeMounts: credentials.volumeMounts,
+    });
+    const claim: Volume = {
+      name: PVC_SOURCE_VOLUME,
+      persistentVolumeClaim: { claimName: downloadPvcName(owner, ds.nodeGroup) },
+    };
+    const named = { ...container, name: `download-${step.storageKey}` };
+    return {
+      ...renameVolumes(named, [claim, ...credentials.volumes], step.storageKey),
+      podLabels: credentials.podLabels,
+    };
+  });
+  const modelsVolume = steps[0].volumes[0].name;
+  return daemonSet({
+    name: daemonSetName(ds.nodeGroup, ds.serviceAccountName),
+    namespace: config.localModel.jobNamespace,
+    nodeSelectorTerms: (requiredNodeSelectorTerms(ds.nodeGroupObject) ?? []) as NodeSelectorTerm[],
+    steps,
+    cleanup: fnConfig.cleanupRemovedModels
+      ? cleanupStep(config.storageInitializer.image, modelsVolume, ds.keep)
+      : undefined,
+    serviceAccountName: ds.serviceAccountName,
+    fsGroup: config.localModel.fsGroup,
+    tolerations: fnConfig.tolerations,
+    maxUnavailable: fnConfig.maxUnavailable,
+    pauseImage: fnConfig.pauseImage,
     labels: { [OWNER_LABEL]: OWNER_VALUE },
   });
 }

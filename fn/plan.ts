@@ -1,5 +1,6 @@
 // Decides WHICH objects exist: the download volumes of each cache and group, the serving volumes of
-// each namespace that uses a cache, and one download Job per (node, model folder). Builders make them.
+// each namespace that uses a cache, and one download Job per (node, model folder) or, in daemonset
+// mode, one DaemonSet per node group (plan-daemonsets.ts). Builders make them.
 import type { FnConfig } from './inputs/fn-config';
 import type { Cache, Inputs } from './inputs/index-inputs';
 import type { KServeConfig } from './inputs/kserve-config';
@@ -11,6 +12,8 @@ import type { Result } from './krm/results';
 import { cacheUseOf, isvcLabel } from './kserve/isvc-usage';
 import { nodeMatchesTerms, requiredNodeSelectorTerms } from './kserve/node-affinity';
 import { storageKey } from './kserve/storage-key';
+import type { DaemonSetPlan } from './plan-daemonsets';
+import { planDaemonSets } from './plan-daemonsets';
 
 export interface VolumePlan {
   cache: Cache;
@@ -36,7 +39,10 @@ export interface JobPlan {
 export interface Plan {
   downloads: VolumePlan[];
   servings: ServingPlan[];
+  /** jobs mode only. */
   jobs: JobPlan[];
+  /** daemonset mode only. */
+  daemonSets: DaemonSetPlan[];
   results: Result[];
 }
 
@@ -50,8 +56,10 @@ export function plan(inputs: Inputs, config: KServeConfig, fnConfig: FnConfig): 
     }
   }
   const servings = config.localModel.disableVolumeManagement ? [] : planServing(inputs, config, fnConfig, results);
+  if (fnConfig.downloadMode === 'daemonset')
+    return { downloads, servings, jobs: [], daemonSets: planDaemonSets(downloads, fnConfig), results };
   const jobs = planJobs(downloads, nodeInventory(inputs.nodes, fnConfig.nodes));
-  return { downloads, servings, jobs, results };
+  return { downloads, servings, jobs, daemonSets: [], results };
 }
 
 function planServing(inputs: Inputs, config: KServeConfig, fnConfig: FnConfig, results: Result[]): ServingPlan[] {

@@ -17,6 +17,27 @@ export const servingPvcName = (c: Cache, nodeGroup: string): string => `${c.name
 export const DNS1123_LABEL_MAX = 63;
 const HASH_LENGTH = 10;
 
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * `localmodel-<group>`, or `localmodel-<group>-as-<serviceAccount>` for caches whose pods run as one:
+ * a function of the group and ServiceAccount only, so adding or removing caches never renames it. A
+ * hashed suffix replaces the tail only when that is not a DNS-1123 label of at most 63 characters.
+ */
+export function daemonSetName(nodeGroup: string, serviceAccountName?: string): string {
+  const readable = `localmodel-${nodeGroup}${serviceAccountName ? `-as-${serviceAccountName}` : ''}`;
+  if (readable.length <= DNS1123_LABEL_MAX && DNS1123_LABEL.test(readable)) return readable;
+  const hash = createHash('sha256')
+    .update(JSON.stringify([nodeGroup, serviceAccountName ?? '']))
+    .digest('hex')
+    .slice(0, HASH_LENGTH);
+  const base = readable
+    .replace(/[^a-z0-9-]+/g, '-')
+    .slice(0, DNS1123_LABEL_MAX - HASH_LENGTH - 1)
+    .replace(/-+$/, '');
+  return `${base}-${hash}`;
+}
+
 /**
  * `<cache>-<node>-<hash>`: a valid DNS-1123 label of at most 63 characters. The hash covers the whole
  * Job, so a changed Job gets a new name instead of an (illegal) in-place update of an immutable one.

@@ -9,7 +9,8 @@ import type { Result } from '../krm/results';
 import { readYamlValue } from '../krm/yaml-read';
 import { FN_CONFIG_API_VERSION, FN_CONFIG_KIND } from './fn-config';
 
-type ValueType = 'integer' | 'boolean' | 'list';
+/** `text`: the string as is; `count-or-text`: digits become a number (maxUnavailable: 2 or "10%"). */
+type ValueType = 'integer' | 'boolean' | 'list' | 'text' | 'count-or-text';
 
 export interface ArgoParameter {
   /** The parameter name, which is also the function config field. */
@@ -21,6 +22,10 @@ export interface ArgoParameter {
 
 /** outputDir is not here: Argo CD applies the stream, no file is ever written. */
 export const ARGOCD_PARAMETERS: readonly ArgoParameter[] = [
+  { name: 'downloadMode', env: 'DOWNLOAD_MODE', type: 'text' },
+  { name: 'maxUnavailable', env: 'MAX_UNAVAILABLE', type: 'count-or-text' },
+  { name: 'pauseImage', env: 'PAUSE_IMAGE', type: 'text' },
+  { name: 'cleanupRemovedModels', env: 'CLEANUP_REMOVED_MODELS', type: 'boolean' },
   { name: 'jobTTLSecondsAfterFinished', env: 'JOB_TTL_SECONDS_AFTER_FINISHED', type: 'integer' },
   { name: 'jobActiveDeadlineSeconds', env: 'JOB_ACTIVE_DEADLINE_SECONDS', type: 'integer' },
   { name: 'jobBackoffLimit', env: 'JOB_BACKOFF_LIMIT', type: 'integer' },
@@ -132,6 +137,11 @@ function decode(parameter: ArgoParameter, entry: Record<string, unknown>, source
   if (text === undefined)
     return { error: `${source} has no value; set "string"${parameter.type === 'list' ? ' or "array"' : ''}` };
   switch (parameter.type) {
+    // The function config's schema checks the value, as for the package's own LocalModelFnConfig.
+    case 'text':
+      return { value: text };
+    case 'count-or-text':
+      return { value: /^\d+$/.test(text) ? Number(text) : text };
     case 'integer': {
       const n = /^\d+$/.test(text) ? Number(text) : NaN;
       return n <= MAX_INT32

@@ -27,9 +27,21 @@ export interface Toleration {
   tolerationSeconds?: number;
 }
 
+export type DownloadMode = 'jobs' | 'daemonset';
+
+/** The long-running container of a node-group DaemonSet: it only keeps the pod, and so its init steps, done. */
+export const DEFAULT_PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
+
 export interface FnConfig {
   /** Package-relative folder of the generated files. */
   outputDir: string;
+  /** `jobs`: one Job per (node, model folder) of the inventory; `daemonset`: one DaemonSet per node group. */
+  downloadMode: DownloadMode;
+  /** DaemonSet rollout: how many nodes take a new or changed model at once. */
+  maxUnavailable: number | string;
+  pauseImage: string;
+  /** DaemonSet pods remove model folders that no cache on their volume lists (build/download-steps.ts). */
+  cleanupRemovedModels: boolean;
   jobTTLSecondsAfterFinished?: number;
   /** A Job that has not finished by then fails, e.g. one pinned to a node that is gone. */
   jobActiveDeadlineSeconds: number;
@@ -49,6 +61,10 @@ export interface FnConfig {
 
 export const DEFAULT_FN_CONFIG: FnConfig = {
   outputDir: 'generated',
+  downloadMode: 'jobs',
+  maxUnavailable: 1,
+  pauseImage: DEFAULT_PAUSE_IMAGE,
+  cleanupRemovedModels: true,
   jobActiveDeadlineSeconds: 86400,
   jobBackoffLimit: 6,
   atomicDownloads: true,
@@ -102,6 +118,14 @@ export function parseFnConfig(fc: KObject | undefined): { config: FnConfig; resu
   return {
     config: {
       outputDir: outputDir.replace(/\/+$/, ''),
+      downloadMode: fields.downloadMode === 'daemonset' ? 'daemonset' : 'jobs',
+      maxUnavailable:
+        typeof fields.maxUnavailable === 'number' || typeof fields.maxUnavailable === 'string'
+          ? fields.maxUnavailable
+          : DEFAULT_FN_CONFIG.maxUnavailable,
+      pauseImage:
+        typeof fields.pauseImage === 'string' && fields.pauseImage !== '' ? fields.pauseImage : DEFAULT_PAUSE_IMAGE,
+      cleanupRemovedModels: flag(fields.cleanupRemovedModels, true),
       jobTTLSecondsAfterFinished: count(fields.jobTTLSecondsAfterFinished),
       jobActiveDeadlineSeconds: count(fields.jobActiveDeadlineSeconds) || DEFAULT_FN_CONFIG.jobActiveDeadlineSeconds,
       jobBackoffLimit: count(fields.jobBackoffLimit) ?? DEFAULT_FN_CONFIG.jobBackoffLimit,

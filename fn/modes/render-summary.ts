@@ -1,12 +1,15 @@
-// The summary `render` prints on stderr: per node group, the models, nodes, download Jobs and disk
-// this render puts there, so a reviewer sees what a change does without reading every manifest.
+// The summary `render` prints on stderr: per node group, the models, nodes, download Jobs (or the
+// DaemonSet and its fan-out) and disk this render puts there, so a reviewer sees what a change does without reading every manifest.
 // It reads a render that passed validation: sizes are quantities and within storageLimit.
 import { downloadPvcName } from '../build/names';
+import { parseFnConfig } from '../inputs/fn-config';
 import type { Cache } from '../inputs/index-inputs';
 import { indexInputs } from '../inputs/index-inputs';
+import { nodeInventory } from '../inputs/node-inventory';
 import type { KObject } from '../krm/objects';
-import { isPlainObject, labelOf } from '../krm/objects';
+import { isPlainObject, labelOf, nameOf } from '../krm/objects';
 import { compareStrings } from '../krm/results';
+import { nodeMatchesTerms, requiredNodeSelectorTerms } from '../kserve/node-affinity';
 import { formatBytes, parseQuantity } from '../kserve/quantity';
 import { storageKey } from '../kserve/storage-key';
 
@@ -20,11 +23,19 @@ export interface ModelSummary {
   sharesFolderWith?: string;
 }
 
+export interface DaemonSetSummary {
+  name: string;
+  maxUnavailable: string;
+}
+
 export interface NodeGroupSummary {
   name: string;
   models: ModelSummary[];
   nodes: string[];
   jobs: number;
+  /** daemonset mode: the group's DaemonSets, and how many nodes of the inventory (if any) it selects. */
+  daemonSets: DaemonSetSummary[];
+  inventoryNodes: number;
   /** Sum of modelSize over the group's distinct model folders: the disk each of its nodes needs. */
   usedBytes: bigint;
   storageLimit: string;
@@ -37,6 +48,10 @@ const JOB_NODE_LABEL = 'node';
 export function summarize(items: readonly KObject[]): NodeGroupSummary[] {
   const inputs = indexInputs(items);
   const generatedJobs = [...inputs.previousOutput].filter((o) => o.apiVersion === 'batch/v1' && o.kind === 'Job');
+  const generatedDaemonSets = [...inputs.previousOutput].filter(
+    (o) => o.apiVersion === 'apps/v1' && o.kind === 'DaemonSet',
+  );
+  const inventory = nodeInventory(inputs.nodes, parseFnConfig(inputs.fnConfigItem).config.nodes);
   const groups = [...inputs.nodeGroups.keys()].sort(compareStrings);
 
   const groupOfClaim = new Map<string, string>();
@@ -44,13 +59,18 @@ export function summarize(items: readonly KObject[]): NodeGroupSummary[] {
     for (const cache of inputs.caches)
       if (cache.spec.nodeGroups.includes(group)) groupOfClaim.set(downloadPvcName(cache, group), group);
   }
-  const jobsOf = new Map<string, KObject[]>(groups.map((g) => [g, []]));
-  for (const job of generatedJobs) {
-    const group = claimNames(job)
-      .map((c) => groupOfClaim.get(c))
-      .find((g) => g !== undefined);
-    if (group) jobsOf.get(group)?.push(job);
-  }
+  const byGroup = (workloads: readonly KObject[]) => {
+    const of = new Map<string, KObject[]>(groups.map((g) => [g, []]));
+    for (const workload of workloads) {
+      const group = claimNames(workload)
+        .map((c) => groupOfClaim.get(c))
+        .find((g) => g !== undefined);
+      if (group) of.get(group)?.push(workload);
+    }
+    return of;
+  };
+  const jobsOf = byGroup(generatedJobs);
+  const daemonSetsOf = byGroup(generatedDaemonSets);
 
   return groups.map((name) => {
     const spec = specOf(inputs.nodeGroups.get(name));
@@ -70,11 +90,17 @@ export function summarize(items: readonly KObject[]): NodeGroupSummary[] {
     }
     const jobs = jobsOf.get(name) ?? [];
     const storageLimit = String(spec.storageLimit);
+    const terms = requiredNodeSelectorTerms(inputs.nodeGroups.get(name) as KObject);
     return {
       name,
       models,
       nodes: [...new Set(jobs.map((j) => labelOf(j, JOB_NODE_LABEL) ?? ''))].filter(Boolean).sort(compareStrings),
       jobs: jobs.length,
+      daemonSets: (daemonSetsOf.get(name) ?? []).map((ds) => ({
+        name: nameOf(ds),
+        maxUnavailable: String(maxUnavailableOf(ds)),
+      })),
+      inventoryNodes: inventory.filter((node) => nodeMatchesTerms(node, terms)).length,
       usedBytes,
       storageLimit,
       limitBytes: parseQuantity(storageLimit) ?? 0n,
@@ -101,8 +127,14 @@ function claimNames(job: KObject): string[] {
   });
 }
 
+function maxUnavailableOf(ds: KObject): unknown {
+  const spec = isPlainObject(ds.spec) ? ds.spec : {};
+  const strategy = isPlainObject(spec.updateStrategy) ? spec.updateStrategy : {};
+  return isPlainObject(strategy.rollingUpdate) ? strategy.rollingUpdate.maxUnavailable : undefined;
+}
+
 const LISTED_NODES = 10;
-const GENERATED_KINDS = ['PersistentVolume', 'PersistentVolumeClaim', 'Job'];
+const GENERATED_KINDS = ['PersistentVolume', 'PersistentVolumeClaim', 'Job', 'DaemonSet'];
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -120,11 +152,9 @@ export function renderSummary(items: readonly KObject[], manifestCount: number):
 }
 
 function groupLines(g: NodeGroupSummary): string[] {
+  if (g.daemonSets.length > 0) return daemonSetLines(g);
   const head = `node group ${g.name}: ${plural(g.models.length, 'model')}, ${plural(g.nodes.length, 'node')}, ${plural(g.jobs, 'download Job')}, ${storageText(g)}`;
-  const models = g.models.map(
-    (m) =>
-      `${m.cache} ${m.size}${m.sharesFolderWith ? ` (same model folder as ${m.sharesFolderWith}, counted once)` : ''}`,
-  );
+  const models = g.models.map(modelText);
   const shown = g.nodes.slice(0, LISTED_NODES).join(', ');
   const more = g.nodes.length > LISTED_NODES ? ` and ${g.nodes.length - LISTED_NODES} more` : '';
   const nodes =
@@ -135,6 +165,22 @@ function groupLines(g: NodeGroupSummary): string[] {
         : 'none';
   return [head, `  models: ${models.length > 0 ? models.join(', ') : 'none'}`, `  nodes:  ${nodes}`];
 }
+
+/** daemonset mode: the nodes are whatever the group selects at run time; the inventory, if any, is a count. */
+function daemonSetLines(g: NodeGroupSummary): string[] {
+  const names = g.daemonSets.map((d) => d.name).join(', ');
+  const rollouts = [...new Set(g.daemonSets.map((d) => d.maxUnavailable))].join(' or ');
+  const known = g.inventoryNodes > 0 ? ` (${plural(g.inventoryNodes, 'node')} in the inventory)` : '';
+  return [
+    `node group ${g.name}: ${plural(g.models.length, 'model')}, DaemonSet ${names}, ${storageText(g)}`,
+    `  models: ${g.models.map(modelText).join(', ')}`,
+    `  nodes:  every node the group selects, now and later${known}`,
+    `  fan-out: a new DaemonSet downloads on all its nodes at once; each later change rolls out to ${rollouts} node${rollouts === '1' ? '' : 's'} at a time (maxUnavailable)`,
+  ];
+}
+
+const modelText = (m: ModelSummary): string =>
+  `${m.cache} ${m.size}${m.sharesFolderWith ? ` (same model folder as ${m.sharesFolderWith}, counted once)` : ''}`;
 
 function storageText(g: NodeGroupSummary): string {
   const percent = g.limitBytes > 0n ? `${(g.usedBytes * 100n) / g.limitBytes}%` : '0%';

@@ -41,7 +41,9 @@ export function nodeGroupResults(ctx: CheckContext): Result[] {
     if (!ctx.sound(group)) continue;
     results.push(...volumeSpecs(group));
     const selects = selectsNodes(group, results);
-    if (selects && used.has(name)) results.push(...inventoryMatches(ctx, group));
+    // daemonset mode needs no inventory: the DaemonSet finds the group's nodes itself.
+    if (selects && used.has(name) && ctx.fnConfig.downloadMode === 'jobs')
+      results.push(...inventoryMatches(ctx, group));
   }
   return results;
 }

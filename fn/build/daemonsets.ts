@@ -1,0 +1,81 @@
+// daemonset mode: the DaemonSet of one node group (and pod ServiceAccount). Its init containers are the
+// download steps of its model folders, then the cleanup step; its one container only keeps the pod up.
+import type { DaemonSet } from 'kubernetes-types/apps/v1';
+import type { Container, NodeSelectorTerm, Toleration, Volume } from 'kubernetes-types/core/v1';
+
+/** Selects the DaemonSet's pods; its value is the DaemonSet's name, so selectors never overlap. */
+export const DAEMONSET_LABEL = 'fn.kserve-localmodel.dev/daemonset';
+export const IDLE_CONTAINER_NAME = 'idle';
+
+export interface DaemonSetStep {
+  /** The download container, mounting `volumes[0]` (its cache's download PVC). */
+  container: Container;
+  /** The PVC volume first, then credential volumes. */
+  volumes: Volume[];
+  podLabels?: Record<string, string>;
+}
+
+export interface DaemonSetInput {
+  name: string;
+  namespace: string;
+  /** The node group PV's required terms: validation guarantees they are there and well-formed. */
+  nodeSelectorTerms: NodeSelectorTerm[];
+  steps: DaemonSetStep[];
+  cleanup?: Container;
+  serviceAccountName?: string;
+  fsGroup: number;
+  tolerations: Toleration[];
+  maxUnavailable: number | string;
+  pauseImage: string;
+  labels: Record<string, string>;
+}
+
+/** Pod volume names are per pod, and two steps may bring a volume of the same name: each gets its key. */
+export function renameVolumes(container: Container, volumes: Volume[], suffix: string): DaemonSetStep {
+  const renamed = new Map(volumes.map((v) => [v.name, `${v.name}-${suffix}`]));
+  return {
+    container: {
+      ...container,
+      volumeMounts: container.volumeMounts?.map((m) => ({ ...m, name: renamed.get(m.name) ?? m.name })),
+    },
+    volumes: volumes.map((v) => ({ ...v, name: renamed.get(v.name) ?? v.name })),
+  };
+}
+
+export function daemonSet(input: DaemonSetInput): DaemonSet {
+  const selector = { [DAEMONSET_LABEL]: input.name };
+  const podLabels = Object.assign({}, ...input.steps.map((s) => s.podLabels ?? {}), selector);
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: input.name, namespace: input.namespace, labels: { ...input.labels } },
+    spec: {
+      selector: { matchLabels: selector },
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: input.maxUnavailable } },
+      template: {
+        metadata: { labels: podLabels },
+        spec: {
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: structuredClone(input.nodeSelectorTerms),
+              },
+            },
+          },
+          ...(input.serviceAccountName ? { serviceAccountName: input.serviceAccountName } : {}),
+          ...(input.tolerations.length > 0 ? { tolerations: structuredClone(input.tolerations) } : {}),
+          initContainers: [...input.steps.map((s) => s.container), ...(input.cleanup ? [input.cleanup] : [])],
+          containers: [
+            {
+              name: IDLE_CONTAINER_NAME,
+              image: input.pauseImage,
+              resources: { requests: { cpu: '1m', memory: '8Mi' }, limits: { cpu: '10m', memory: '16Mi' } },
+            },
+          ],
+          securityContext: { fsGroup: input.fsGroup },
+          volumes: input.steps.flatMap((s) => s.volumes),
+        },
+      },
+    },
+  };
+}
