@@ -10,6 +10,8 @@ export interface FleetSize {
   pools?: number;
   /** InferenceServices using the caches, spread over a few team namespaces. */
   inferenceServices?: number;
+  /** The function config's downloadMode; jobs when left out. */
+  downloadMode?: 'jobs' | 'daemonset';
 }
 
 const JOBS_NAMESPACE = 'kserve-localmodel-jobs';
@@ -192,7 +194,9 @@ export function generateResourceList(size: FleetSize): string {
     apiVersion: 'config.kubernetes.io/v1',
     kind: 'ResourceList',
     items: generateItems(size),
-    functionConfig: FUNCTION_CONFIG,
+    functionConfig: size.downloadMode
+      ? { ...FUNCTION_CONFIG, spec: { ...FUNCTION_CONFIG.spec, downloadMode: size.downloadMode } }
+      : FUNCTION_CONFIG,
   };
   return stringify(list, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false });
 }

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import type { KObject } from '../fn/krm/objects';
 import type { Shape } from './support/credentials';
 import { SHAPES, secretAs, serviceAccount, wire } from './support/credentials';
-import { cache, node, nodeGroup } from './support/fixtures';
+import { cache, fnConfig, node, nodeGroup } from './support/fixtures';
 import { generated, runItems } from './support/harness';
 
 const canary = fc.stringMatching(/^[A-Za-z0-9]{12}$/).map((s) => `CANARY${s}`);
@@ -141,6 +141,7 @@ const scenario = fc.record({
   entries: fc.dictionary(fc.constantFrom('k', 'default', 'default_s3', 'other'), entry, { minKeys: 1, maxKeys: 3 }),
   method,
   uri: fc.constantFrom('s3://bucket/model', 'hf://org/model', 'https://example.com/model.tgz', 'gs://b/m'),
+  downloadMode: fc.constantFrom('jobs', 'daemonset'),
 });
 
 /** Every value a secret holds, as it is written in the input and as it decodes: none may be copied. */
@@ -156,9 +157,9 @@ function secretValues(items: KObject[], plain: string[]): string[] {
 }
 
 describe('no secret value is ever copied into the output (property)', () => {
-  it('random secrets of every shape, through every method: no canary in env, volumes, Jobs or results', () => {
+  it('random secrets of every shape, through every method, in both download modes: no canary in env, volumes, Jobs, DaemonSets or results', () => {
     fc.assert(
-      fc.property(scenario, ({ secrets, irsa, storageShape, entries, method: spec, uri }) => {
+      fc.property(scenario, ({ secrets, irsa, storageShape, entries, method: spec, uri, downloadMode }) => {
         const secretItems = secrets.map((s, i) =>
           secretAs(s.shape, `cred-${i}`, s.data, Object.keys(s.annotations).length ? s.annotations : undefined),
         );
@@ -180,7 +181,10 @@ describe('no secret value is ever copied into the output (property)', () => {
         const forbidden = secretValues(items, canaries).filter((v) => !HOSTS.includes(v));
 
         const wiring = JSON.stringify(wire(items, spec, { uri }));
-        const out = runItems([...items, cache('c', uri, ['workers'], spec), nodeGroup('workers'), node('n1')]);
+        const out = runItems(
+          [...items, cache('c', uri, ['workers'], spec), nodeGroup('workers'), node('n1')],
+          fnConfig({ downloadMode }),
+        );
         const shown = JSON.stringify({ generated: generated(out.items), results: out.results });
         for (const value of forbidden) {
           assert.ok(!wiring.includes(value), `credentialsFor copied a secret value: ${value}`);

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { markerPath } from '../fn/build/download-steps';
 import type { KObject } from '../fn/krm/objects';
 import { storageKey } from '../fn/kserve/storage-key';
-import { cache, node, nodeGroup } from './support/fixtures';
+import { cache, fnConfig, node, nodeGroup } from './support/fixtures';
 import { generated, runItems } from './support/harness';
 import { bwrapUnavailable, podSpecOf, stepWorld } from './support/pod-steps';
 
@@ -19,12 +19,7 @@ const KEY = storageKey(URI);
 function jobPod(functionConfig?: Record<string, unknown>) {
   const out = runItems(
     [nodeGroup('workers'), node('gpu-1'), cache('llama', URI)],
-    functionConfig && {
-      apiVersion: 'fn.kserve-localmodel.dev/v1alpha1',
-      kind: 'LocalModelFnConfig',
-      metadata: { name: 'fn' },
-      spec: functionConfig,
-    },
+    functionConfig && fnConfig(functionConfig),
   );
   const job = generated(out.items).find((o: KObject) => o.kind === 'Job');
   assert.ok(job, 'a download Job is generated');

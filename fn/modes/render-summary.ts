@@ -172,7 +172,7 @@ function daemonSetLines(g: NodeGroupSummary): string[] {
   const rollouts = [...new Set(g.daemonSets.map((d) => d.maxUnavailable))].join(' or ');
   const known = g.inventoryNodes > 0 ? ` (${plural(g.inventoryNodes, 'node')} in the inventory)` : '';
   return [
-    `node group ${g.name}: ${plural(g.models.length, 'model')}, DaemonSet ${names}, ${storageText(g)}`,
+    `node group ${g.name}: ${plural(g.models.length, 'model')}, DaemonSet${g.daemonSets.length === 1 ? '' : 's'} ${names}, ${storageText(g)}`,
     `  models: ${g.models.map(modelText).join(', ')}`,
     `  nodes:  every node the group selects, now and later${known}`,
     `  fan-out: a new DaemonSet downloads on all its nodes at once; each later change rolls out to ${rollouts} node${rollouts === '1' ? '' : 's'} at a time (maxUnavailable)`,

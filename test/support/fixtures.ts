@@ -75,3 +75,12 @@ export function enabledKServeConfig() {
     data: { localModel: '{"enabled": true}' },
   };
 }
+
+export function fnConfig(spec: Record<string, unknown>) {
+  return {
+    apiVersion: 'fn.kserve-localmodel.dev/v1alpha1',
+    kind: 'LocalModelFnConfig',
+    metadata: { name: 'fn', annotations: { 'config.kubernetes.io/local-config': 'true' } },
+    spec,
+  };
+}

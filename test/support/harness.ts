@@ -1,5 +1,6 @@
 // Shared test plumbing: run the function in-process exactly as the binary does, and read its output.
 
+import { DaemonSet } from 'kubernetes-models/apps/v1';
 import { Job } from 'kubernetes-models/batch/v1';
 import { PersistentVolume, PersistentVolumeClaim } from 'kubernetes-models/v1';
 import { parse, stringify } from 'yaml';
@@ -47,6 +48,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   PersistentVolume: PersistentVolume as never,
   PersistentVolumeClaim: PersistentVolumeClaim as never,
   Job: Job as never,
+  DaemonSet: DaemonSet as never,
 };
 
 /** Validates a generated object against the upstream Kubernetes OpenAPI schema; throws with the reason. */

@@ -1,0 +1,93 @@
+// daemonset mode through every path a user takes: kpt fn render, kustomize build, render and
+// render --out, all on the examples switched to downloadMode: daemonset and without a node inventory.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import type { Manifest } from './support/integrations';
+import {
+  byId,
+  copyToTemp,
+  EXAMPLES,
+  findOnPath,
+  KUSTOMIZE,
+  parseStream,
+  pathWithFunction,
+  run,
+  runFn,
+  snapshot,
+  tempDir,
+} from './support/integrations';
+
+const KPT = findOnPath('kpt');
+
+/** An example package with `downloadMode: daemonset` added to its function config and its inventory removed. */
+function daemonSetPackage(example: string, configFile: string): string {
+  const dir = copyToTemp(join(EXAMPLES, example), `ds-${example}`);
+  const file = join(dir, configFile);
+  writeFileSync(file, readFileSync(file, 'utf8').replace(/^spec:\n/m, 'spec:\n  downloadMode: daemonset\n'));
+  rmSync(join(dir, 'nodes.yaml'));
+  const kustomization = join(dir, 'kustomization.yaml');
+  if (existsSync(kustomization))
+    writeFileSync(kustomization, readFileSync(kustomization, 'utf8').replace(/^ *- nodes\.yaml\n/m, ''));
+  return dir;
+}
+
+const kinds = (objects: Manifest[]) => [...new Set(objects.map((o) => o.kind))].sort();
+const generatedOnly = (objects: Manifest[]) =>
+  objects.filter((o) => o.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'kserve-localmodel-fn');
+
+describe('daemonset mode through kpt, kustomize, render and render --out', () => {
+  test('render prints DaemonSets and no Job, and the summary names them', () => {
+    const dir = daemonSetPackage('kpt', 'fn-config.yaml');
+    const rendered = runFn(['render', dir]);
+    assert.equal(rendered.status, 0, rendered.stderr);
+    const objects = generatedOnly(parseStream(rendered.stdout));
+    assert.deepEqual(kinds(objects), ['DaemonSet', 'PersistentVolume', 'PersistentVolumeClaim']);
+    assert.match(rendered.stderr, /node group gpu: 2 models, DaemonSet localmodel-gpu/);
+    assert.doesNotMatch(rendered.stderr, /inventory/);
+  });
+
+  test('kpt fn render writes the DaemonSet files, the same objects render --out writes; a second render changes nothing', (t) => {
+    if (!KPT) return t.skip('kpt not found on PATH');
+    const dir = daemonSetPackage('kpt', 'fn-config.yaml');
+    const env = { ...process.env, PATH: pathWithFunction() };
+    const out = join(tempDir('ds-out'), 'out');
+    const rendered = runFn(['render', dir, '--out', out]);
+    assert.equal(rendered.status, 0, rendered.stderr);
+    const kpt = run(KPT, ['fn', 'render', '--allow-exec'], { cwd: dir, env });
+    assert.equal(kpt.status, 0, kpt.stderr);
+
+    const byKpt = snapshot(dir);
+    const byRender = snapshot(out);
+    const files = [...byKpt.keys()].filter((p) => p.startsWith('generated/'));
+    assert.ok(
+      files.some((p) => /^generated\/kserve-localmodel-jobs\/daemonset_localmodel-gpu/.test(p)),
+      files.join(),
+    );
+    assert.ok(!files.some((p) => p.includes('/job_')));
+    for (const path of files) {
+      const twin = byRender.get(path.slice('generated/'.length));
+      assert.ok(twin, `render --out lacks ${path}`);
+      const [fromKpt] = parseStream(byKpt.get(path) as string);
+      delete fromKpt.metadata?.annotations;
+      assert.deepEqual(parseStream(twin)[0], fromKpt, path);
+    }
+    assert.equal(run(KPT, ['fn', 'render', '--allow-exec'], { cwd: dir, env }).status, 0);
+    assert.deepEqual(snapshot(dir), byKpt);
+  });
+
+  test('kustomize build gives the objects render prints', () => {
+    const dir = daemonSetPackage('kustomize', 'localmodel-fn.yaml');
+    const built = run(KUSTOMIZE, ['build', '--enable-alpha-plugins', '--enable-exec', dir], {
+      env: { ...process.env, PATH: pathWithFunction() },
+    });
+    assert.equal(built.status, 0, built.stderr);
+    const objects = parseStream(built.stdout);
+    assert.ok(objects.some((o) => o.kind === 'DaemonSet'));
+    assert.ok(!objects.some((o) => o.kind === 'Job'));
+    const rendered = runFn(['render', dir]);
+    assert.equal(rendered.status, 0, rendered.stderr);
+    assert.deepEqual(byId(objects), byId(parseStream(rendered.stdout)));
+  });
+});
