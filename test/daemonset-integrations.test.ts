@@ -44,7 +44,10 @@ describe('daemonset mode through kpt, kustomize, render and render --out', () =>
     assert.equal(rendered.status, 0, rendered.stderr);
     const objects = generatedOnly(parseStream(rendered.stdout));
     assert.deepEqual(kinds(objects), ['DaemonSet', 'PersistentVolume', 'PersistentVolumeClaim']);
-    assert.match(rendered.stderr, /node group gpu: 2 models, DaemonSet localmodel-gpu/);
+    assert.match(
+      rendered.stderr,
+      /node group gpu: 2 models, DaemonSets localmodel-gpu, localmodel-gpu-as-hf-downloader, /,
+    );
     assert.doesNotMatch(rendered.stderr, /inventory/);
   });
 
