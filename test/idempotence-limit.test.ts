@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { generateResourceList } from '../bench/generate';
-import { MAX_INPUT_BYTES, MAX_OUTPUT_BYTES, outputTooLargeMessage } from '../fn/krm/resource-list';
+import { MAX_INPUT_BYTES, MAX_OUTPUT_BYTES, outputTooLargeMessage } from '../fn/krm/input-error';
 import { krm } from '../fn/modes/krm';
 
 /** What kpt adds to each generated item when it hands the files back to the function (as kpt fn source shows). */

@@ -3,11 +3,11 @@
 import type { Node as YamlNode } from 'yaml';
 import { Document, isMap, isScalar } from 'yaml';
 import { INDEX, LEGACY_INDEX, LEGACY_PATH, LOCAL_CONFIG, PATH } from './annotations';
+import { InputError, MAX_INPUT_BYTES, tooLargeMessage } from './input-error';
 import { keepDocumentComments, keepKeyLineComments } from './item-comments';
 import type { KObject } from './objects';
 import { annotationOf, groupOf, isPlainObject } from './objects';
 import type { ParsedResourceList } from './resource-list';
-import { InputError, MAX_INPUT_BYTES, tooLargeMessage } from './resource-list';
 import { removeServerFields } from './server-fields';
 import { formatYamlProblem, readYamlStream, toPlainObject } from './yaml-read';
 import { CREATE_NODE_OPTIONS, OUTPUT_DOCUMENT_OPTIONS, TO_STRING_OPTIONS } from './yaml-settings';

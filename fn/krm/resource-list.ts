@@ -3,6 +3,7 @@
 // comments, quoting and key order survive; the core only ever sees plain objects.
 import type { YAMLMap, Node as YamlNode } from 'yaml';
 import { Document, isMap, isNode, isSeq, visit } from 'yaml';
+import { InputError, MAX_INPUT_BYTES, tooLargeMessage } from './input-error';
 import { keepKeyLineComments, keepListComments } from './item-comments';
 import type { KObject } from './objects';
 import type { Result } from './results';
@@ -11,20 +12,6 @@ import { formatYamlProblem, readYamlStream, toPlainObject } from './yaml-read';
 import { CREATE_NODE_OPTIONS, OUTPUT_DOCUMENT_OPTIONS, TO_STRING_OPTIONS } from './yaml-settings';
 
 export const RESOURCE_LIST_API_VERSION = 'config.kubernetes.io/v1';
-export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
-/**
- * The output is the next render's input, with the annotations kpt adds to every item (three short
- * lines: a tenth more for a fleet, test/idempotence-limit.test.ts): at half the input limit, f(f(x))
- * can always read f(x).
- */
-export const MAX_OUTPUT_BYTES = MAX_INPUT_BYTES / 2;
-
-/** Input that cannot be read at all: no items to pass through, only a message. */
-export class InputError extends Error {
-  constructor(readonly results: Result[]) {
-    super(results.map((r) => r.message).join('; '));
-  }
-}
 
 export interface ParsedResourceList {
   items: KObject[];
@@ -35,14 +22,6 @@ export interface ParsedResourceList {
 
 const inputError = (message: string, path?: string): InputError =>
   new InputError([{ severity: 'error', message, ...(path ? { field: { path } } : {}) }]);
-
-/** Input over the size limit, said the same way whether it was measured on stdin or in memory. */
-export const tooLargeMessage = (bytes: string, limit = MAX_INPUT_BYTES): string =>
-  `input is ${bytes}, over the limit of ${limit} bytes (${limit / 1024 / 1024} MiB); split the package into smaller ones`;
-
-/** Output over its limit: nothing is printed but this. */
-export const outputTooLargeMessage = (inputLimit = MAX_INPUT_BYTES, outputLimit = MAX_OUTPUT_BYTES): string =>
-  `the output would be over ${outputLimit} bytes (${outputLimit / 1024 / 1024} MiB), half the ${inputLimit / 1024 / 1024} MiB this function reads: the next render reads this output back, with what kpt adds to it, and would refuse it. Split the package into smaller ones (fewer caches or nodes in each)`;
 
 const EMPTY_INPUT =
   'empty input: expected a ResourceList (apiVersion: config.kubernetes.io/v1, kind: ResourceList) on stdin';

@@ -1,17 +1,16 @@
 // KRM mode (kpt fn render/eval, kustomize exec transformer): ResourceList in, ResourceList out.
 import { once } from 'node:events';
 import { compile } from '../compile';
-import { keepLeadingCommentInside } from '../krm/item-comments';
-import type { KObject } from '../krm/objects';
 import {
   InputError,
   MAX_INPUT_BYTES,
   MAX_OUTPUT_BYTES,
   outputTooLargeMessage,
-  parseResourceList,
-  printResourceList,
   tooLargeMessage,
-} from '../krm/resource-list';
+} from '../krm/input-error';
+import { keepLeadingCommentInside } from '../krm/item-comments';
+import type { KObject } from '../krm/objects';
+import { parseResourceList, printResourceList } from '../krm/resource-list';
 import type { Result } from '../krm/results';
 import { formatResult, hasErrors } from '../krm/results';
 import { decodeUtf8 } from '../krm/utf8';
