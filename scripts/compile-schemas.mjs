@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Compiles schemas/*.json ahead of time into fn/validate/schemas.generated.js, one ES module with a
-// validator per kind. The function then neither compiles schemas at start-up nor ships ajv.
+// validator per kind, and writes its types, fn/validate/schemas.generated.d.ts. The function then
+// neither compiles schemas at start-up nor ships ajv.
 //
-// Usage: node scripts/compile-schemas.mjs   (run by the build before esbuild and by pretest)
+// Usage: node scripts/compile-schemas.mjs   (`npm run build` runs it before esbuild; `npm test` builds first)
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -13,6 +14,7 @@ import standaloneCode from 'ajv/dist/standalone/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outFile = join(root, 'fn', 'validate', 'schemas.generated.js');
+const typesFile = join(root, 'fn', 'validate', 'schemas.generated.d.ts');
 
 /** Kind → schema file. The kind is also the export name in the generated module. */
 const SCHEMAS = {
@@ -134,9 +136,51 @@ async function main() {
   ].join('\n');
 
   await mkdir(dirname(outFile), { recursive: true });
-  const previous = await readFile(outFile, 'utf8').catch(() => undefined);
-  if (previous !== source) await writeFile(outFile, source);
-  console.error(`compile-schemas: ${kinds.length} validators → ${outFile}${previous === source ? ' (unchanged)' : ''}`);
+  const changed = [await writeIfChanged(outFile, source), await writeIfChanged(typesFile, typesOf(kinds))];
+  const unchanged = changed.every((c) => !c) ? ' (unchanged)' : '';
+  console.error(`compile-schemas: ${kinds.length} validators → ${outFile}${unchanged}`);
+}
+
+/** Writes only a changed file, so that a build leaves the time stamps of an unchanged one alone. */
+async function writeIfChanged(file, text) {
+  const previous = await readFile(file, 'utf8').catch(() => undefined);
+  if (previous === text) return false;
+  await writeFile(file, text);
+  return true;
+}
+
+/** The declarations of the generated module, formatted as the house style formats them. */
+function typesOf(kinds) {
+  return `// Types of schemas.generated.js, which scripts/compile-schemas.mjs writes from schemas/*.json.
+
+/** One ajv error, as standalone validators report it. */
+export interface SchemaError {
+  /** JSON pointer to the offending value, e.g. "/spec/nodeGroups/1". */
+  instancePath: string;
+  /** JSON pointer to the failing keyword in the schema, e.g. "#/definitions/quantity/pattern". */
+  schemaPath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+/** A compiled validator: returns whether data is valid and leaves the errors on \`errors\`. */
+export interface Validator {
+  (data: unknown): boolean;
+  errors?: SchemaError[] | null;
+}
+
+export type SchemaKind =
+${kinds.map((kind) => `  | '${kind}'`).join('\n')};
+
+${kinds.map((kind) => `export declare const ${kind}: Validator;`).join('\n')}
+
+/** The validators above, keyed by kind. */
+export declare const validators: Readonly<Record<SchemaKind, Validator>>;
+
+/** Per kind: schema pointer of each object that rejects unknown fields → the fields it allows. */
+export declare const knownFields: Readonly<Record<SchemaKind, Readonly<Record<string, readonly string[]>>>>;
+`;
 }
 
 main().catch((err) => {
