@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { INDEX, OWNER_LABEL, OWNER_VALUE, PATH } from './krm/annotations';
 import type { KObject } from './krm/objects';
 import { nameOf, namespaceOf } from './krm/objects';
+import { compareStrings } from './krm/order';
 import { fileOf } from './krm/report';
-import { compareStrings } from './krm/results';
 
 const GENERATED_KIND_ORDER = ['PersistentVolume', 'PersistentVolumeClaim', 'Job', 'DaemonSet'];
 

@@ -27,9 +27,11 @@ import { FALLBACK_IMAGE, parseKServeConfig } from './inputs/kserve-config';
 import { OWNER_LABEL, OWNER_VALUE } from './krm/annotations';
 import type { KObject } from './krm/objects';
 import { isPlainObject, nameOf, namespaceOf } from './krm/objects';
+import { compositeKey } from './krm/order';
 import { info, warning } from './krm/report';
 import type { Result } from './krm/results';
 import { hasErrors, sortResults } from './krm/results';
+import { describeResource } from './krm/wording';
 import type { CredentialWiring } from './kserve/credentials';
 import { credentialsFor } from './kserve/credentials';
 import { requiredNodeSelectorTerms } from './kserve/node-affinity';
@@ -86,12 +88,12 @@ function build(p: Plan, inputs: Inputs, config: KServeConfig, fnConfig: FnConfig
   const byId = new Map<string, { object: KObject; source: string }>();
   const emit = (made: PersistentVolume | PersistentVolumeClaim | Job | DaemonSet, source: string) => {
     const object = made as KObject;
-    const id = `${object.kind}/${namespaceOf(object)}/${nameOf(object)}`;
+    const id = compositeKey(object.kind ?? '', namespaceOf(object), nameOf(object));
     const other = byId.get(id);
     if (other) {
       results.push({
         severity: 'error',
-        message: `${object.kind} ${namespaceOf(object) ? `${namespaceOf(object)}/` : ''}${nameOf(object)} would be generated twice, for ${other.source} and for ${source}; rename one of them (KServe builds these names by plain concatenation)`,
+        message: `${describeResource(object.kind ?? '', namespaceOf(object), nameOf(object))} would be generated twice, for ${other.source} and for ${source}; rename one of them (KServe builds these names by plain concatenation)`,
       });
       return;
     }

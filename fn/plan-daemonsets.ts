@@ -5,7 +5,7 @@ import type { FnConfig } from './inputs/fn-config';
 import type { Cache } from './inputs/index-inputs';
 import type { KObject } from './krm/objects';
 import { isPlainObject } from './krm/objects';
-import { compareStrings } from './krm/results';
+import { compareStrings } from './krm/order';
 import { storageKey } from './kserve/storage-key';
 import type { VolumePlan } from './plan';
 

@@ -7,6 +7,7 @@ import type { KServeConfig } from './inputs/kserve-config';
 import type { InventoryEntry } from './inputs/node-inventory';
 import { nodeInventory } from './inputs/node-inventory';
 import type { KObject } from './krm/objects';
+import { compositeKey } from './krm/order';
 import { warning } from './krm/report';
 import type { Result } from './krm/results';
 import { cacheUseOf, isvcLabel } from './kserve/isvc-usage';
@@ -69,7 +70,7 @@ function planServing(inputs: Inputs, config: KServeConfig, fnConfig: FnConfig, r
     if (!nodeGroupObject) return; // validate/references.ts
     // A cluster cache used in the jobs namespace: the download PVC has the serving name already (as in KServe).
     if (!cache.namespace && namespace === config.localModel.jobNamespace) return;
-    const id = `${cache.kind}\u0000${cache.namespace}\u0000${cache.name}\u0000${nodeGroup}\u0000${namespace}`;
+    const id = compositeKey(cache.kind, cache.namespace, cache.name, nodeGroup, namespace);
     const existing = servings.get(id);
     if (existing) existing.reasons.push(reason);
     else servings.set(id, { cache, nodeGroup, nodeGroupObject, namespace, reasons: [reason] });
@@ -122,10 +123,10 @@ function planJobs(downloads: readonly VolumePlan[], nodes: readonly InventoryEnt
   for (const { cache, nodeGroup, nodeGroupObject } of downloads) {
     const key = storageKey(cache.spec.sourceModelUri);
     for (const node of nodesOf(nodeGroupObject)) {
-      const cacheOnNode = `${cache.kind}\u0000${cache.namespace}\u0000${cache.name}\u0000${node.name}`;
+      const cacheOnNode = compositeKey(cache.kind, cache.namespace, cache.name, node.name);
       if (placed.has(cacheOnNode)) continue;
       placed.add(cacheOnNode);
-      const id = `${node.name}\u0000${key}`;
+      const id = compositeKey(node.name, key);
       const job = jobs.get(id);
       if (job) job.caches.push(cache);
       else jobs.set(id, { caches: [cache], node, nodeGroup, storageKey: key });

@@ -10,9 +10,10 @@ import { indexInputs } from '../inputs/index-inputs';
 import type { InventoryEntry } from '../inputs/node-inventory';
 import { nodeInventory } from '../inputs/node-inventory';
 import type { KObject } from '../krm/objects';
+import { compareStrings } from '../krm/order';
 import { warning } from '../krm/report';
 import type { Result } from '../krm/results';
-import { compareStrings } from '../krm/results';
+import { plural } from '../krm/wording';
 import type { NodeFacts } from '../kserve/node-affinity';
 import { nodeMatchesTerms, requiredNodeSelectorTerms } from '../kserve/node-affinity';
 
@@ -61,7 +62,7 @@ export function nodeDrift(inputs: Inputs, inventory: readonly InventoryEntry[], 
   return results;
 }
 
-const count = (nodes: readonly NodeFacts[]): string => `${nodes.length} node${nodes.length === 1 ? '' : 's'}`;
+const count = (nodes: readonly NodeFacts[]): string => plural(nodes.length, 'node');
 
 const list = (nodes: readonly NodeFacts[]): string =>
   nodes

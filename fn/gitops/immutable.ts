@@ -5,9 +5,9 @@
 // with the new ones shows it in review instead. docs/immutable-fields.md lists the rules and their source.
 import type { KObject } from '../krm/objects';
 import { isPlainObject, nameOf, namespaceOf } from '../krm/objects';
+import { compareStrings, compositeKey } from '../krm/order';
 import { warning } from '../krm/report';
 import type { Result } from '../krm/results';
-import { compareStrings } from '../krm/results';
 import { parseQuantity } from '../kserve/quantity';
 import { PV_SOURCES } from '../validate/node-groups';
 
@@ -110,7 +110,7 @@ const RULES: Record<string, (before: Spec, after: Spec) => Refusal[]> = {
   DaemonSet: daemonSetRefusals,
 };
 
-const id = (o: KObject): string => `${o.kind}\u0000${namespaceOf(o)}\u0000${nameOf(o)}`;
+const id = (o: KObject): string => compositeKey(o.kind ?? '', namespaceOf(o), nameOf(o));
 
 /**
  * A warning for each object of `next` that exists in `previous` under the same kind, namespace and

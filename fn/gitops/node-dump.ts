@@ -5,7 +5,7 @@ import type { Document } from 'yaml';
 import { isMap, parseAllDocuments } from 'yaml';
 import type { KObject } from '../krm/objects';
 import { isPlainObject } from '../krm/objects';
-import { compareStrings } from '../krm/results';
+import { compareStrings } from '../krm/order';
 import { formatYamlProblem, readYamlStream, toPlainObject } from '../krm/yaml-read';
 import { PARSE_OPTIONS } from '../krm/yaml-settings';
 import type { NodeFacts } from '../kserve/node-affinity';

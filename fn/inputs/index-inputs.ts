@@ -3,6 +3,8 @@
 import { OWNER_LABEL, OWNER_VALUE } from '../krm/annotations';
 import type { KObject } from '../krm/objects';
 import { groupOf, isPlainObject, labelOf, nameOf, namespaceOf } from '../krm/objects';
+import { compareStrings, compositeKey } from '../krm/order';
+import { describeResource } from '../krm/wording';
 import { isFnConfig } from './fn-config';
 import { isKServeConfigMap } from './kserve-config';
 
@@ -34,6 +36,7 @@ export interface Inputs {
   storageContainers: KObject[];
   kserveConfigMap?: KObject;
   nodes: KObject[];
+  /** By `compositeKey(namespace, name)`. */
   serviceAccounts: Map<string, KObject>;
   /** Secret, SealedSecret, ExternalSecret: anything that can stand for a Secret, by `namespace/name`. */
   secretLike: KObject[];
@@ -42,8 +45,6 @@ export interface Inputs {
   /** Items this function generated on an earlier run: replaced, never passed through. */
   previousOutput: Set<KObject>;
 }
-
-export const key = (namespace: string, name: string): string => `${namespace}/${name}`;
 
 const isServing = (o: KObject, kind: string): boolean => groupOf(o) === SERVING_GROUP && o.kind === kind;
 
@@ -68,18 +69,23 @@ export function indexInputs(items: readonly KObject[]): Inputs {
     else if (isKServeConfigMap(o)) inputs.kserveConfigMap = o;
     else if (o.apiVersion === 'v1' && o.kind === 'Node') inputs.nodes.push(o);
     else if (o.apiVersion === 'v1' && o.kind === 'ServiceAccount')
-      inputs.serviceAccounts.set(key(namespaceOf(o), nameOf(o)), o);
-    else if (isSecretLike(o)) inputs.secretLike.push(o);
+      inputs.serviceAccounts.set(compositeKey(namespaceOf(o), nameOf(o)), o);
+    else if (secretLikeKind(o)) inputs.secretLike.push(o);
     else if (isFnConfig(o)) inputs.fnConfigItem = o;
   }
   inputs.caches.sort(compareCaches);
   return inputs;
 }
 
-export const isSecretLike = (o: KObject): boolean =>
-  (o.apiVersion === 'v1' && o.kind === 'Secret') ||
-  (groupOf(o) === 'bitnami.com' && o.kind === 'SealedSecret') ||
-  (groupOf(o) === 'external-secrets.io' && o.kind === 'ExternalSecret');
+export type SecretLikeKind = 'Secret' | 'SealedSecret' | 'ExternalSecret';
+
+/** Which of the objects that can stand for a Secret in Git this is, if any. */
+export function secretLikeKind(o: KObject): SecretLikeKind | undefined {
+  if (o.apiVersion === 'v1' && o.kind === 'Secret') return 'Secret';
+  if (groupOf(o) === 'bitnami.com' && o.kind === 'SealedSecret') return 'SealedSecret';
+  if (groupOf(o) === 'external-secrets.io' && o.kind === 'ExternalSecret') return 'ExternalSecret';
+  return undefined;
+}
 
 function toCache(o: KObject): Cache {
   const spec = isPlainObject(o.spec) ? o.spec : {};
@@ -107,16 +113,7 @@ function toCache(o: KObject): Cache {
 /** Cluster caches first, then namespaced ones; by namespace and name within each (kserve-behaviour.md §7). */
 export function compareCaches(a: Cache, b: Cache): number {
   if (a.kind !== b.kind) return a.kind === 'LocalModelCache' ? -1 : 1;
-  return a.namespace < b.namespace
-    ? -1
-    : a.namespace > b.namespace
-      ? 1
-      : a.name < b.name
-        ? -1
-        : a.name > b.name
-          ? 1
-          : 0;
+  return compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name);
 }
 
-export const describeCache = (c: Cache): string =>
-  c.namespace ? `${c.kind} ${c.namespace}/${c.name}` : `${c.kind} ${c.name}`;
+export const describeCache = (c: Cache): string => describeResource(c.kind, c.namespace, c.name);

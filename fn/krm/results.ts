@@ -1,5 +1,8 @@
 // KRM function results (functions-spec v1): what we tell kpt, kustomize, the CLI and the user.
 
+import { compareStrings, compositeKey } from './order';
+import { describeResource } from './wording';
+
 export type Severity = 'error' | 'warning' | 'info';
 
 export interface ResourceRef {
@@ -25,7 +28,7 @@ const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 
 /** Results in a stable order whatever the order of the input: severity, then resource, then field, then text. */
 export function sortResults(results: readonly Result[]): Result[] {
   const key = (r: Result) =>
-    [
+    compositeKey(
       r.file?.path ?? '',
       String(r.file?.index ?? 0).padStart(6, '0'),
       r.resourceRef?.kind ?? '',
@@ -33,24 +36,18 @@ export function sortResults(results: readonly Result[]): Result[] {
       r.resourceRef?.name ?? '',
       r.field?.path ?? '',
       r.message,
-    ].join('\u0000');
+    );
   const unique = new Map<string, Result>();
-  for (const r of results) unique.set(`${r.severity}\u0000${key(r)}`, r);
+  for (const r of results) unique.set(compositeKey(r.severity, key(r)), r);
   return [...unique.values()].sort(
     (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || compareStrings(key(a), key(b)),
   );
 }
 
-/** Byte-order comparison, never locale: output must not depend on the machine. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** One line per result, for a person reading stderr (kustomize and the CLI do not show `results`). */
 export function formatResult(r: Result): string {
   const where = [
-    r.resourceRef &&
-      `${r.resourceRef.kind} ${r.resourceRef.namespace ? `${r.resourceRef.namespace}/` : ''}${r.resourceRef.name}`,
+    r.resourceRef && describeResource(r.resourceRef.kind, r.resourceRef.namespace, r.resourceRef.name),
     r.field?.path,
   ]
     .filter(Boolean)

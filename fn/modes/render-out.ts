@@ -14,9 +14,11 @@ import { strictResults } from '../gitops/strict';
 import { stringifyManifests } from '../krm/files';
 import type { KObject } from '../krm/objects';
 import { nameOf, namespaceOf } from '../krm/objects';
+import { compareStrings } from '../krm/order';
 import { error } from '../krm/report';
 import type { Result } from '../krm/results';
-import { compareStrings, formatResult, hasErrors } from '../krm/results';
+import { formatResult, hasErrors } from '../krm/results';
+import { describeResource } from '../krm/wording';
 import { TO_STRING_OPTIONS } from '../krm/yaml-settings';
 import { fileProblem } from './file-problems';
 import { shortDiff } from './line-diff';
@@ -94,7 +96,7 @@ function fileFolderClashes(owners: ReadonlyMap<string, KObject>): Result[] {
 }
 
 const describe = (o: KObject): string =>
-  `${o.apiVersion ?? ''} ${o.kind ?? ''} ${namespaceOf(o) ? `${namespaceOf(o)}/` : ''}${nameOf(o)}`.trim();
+  `${o.apiVersion ?? ''} ${describeResource(o.kind ?? '', namespaceOf(o), nameOf(o))}`.trim();
 
 const markerText = (paths: Iterable<string>): string =>
   `${MARKER_HEADER}${[...new Set(paths)]

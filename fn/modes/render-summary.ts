@@ -1,6 +1,7 @@
 // The summary `render` prints on stderr: per node group, the models, nodes, download Jobs (or the
 // DaemonSet and its fan-out) and disk this render puts there, so a reviewer sees what a change does without reading every manifest.
 // It reads a render that passed validation: sizes are quantities and within storageLimit.
+
 import { downloadPvcName } from '../build/names';
 import { parseFnConfig } from '../inputs/fn-config';
 import type { Cache } from '../inputs/index-inputs';
@@ -8,7 +9,8 @@ import { indexInputs } from '../inputs/index-inputs';
 import { nodeInventory } from '../inputs/node-inventory';
 import type { KObject } from '../krm/objects';
 import { isPlainObject, labelOf, nameOf } from '../krm/objects';
-import { compareStrings } from '../krm/results';
+import { compareStrings } from '../krm/order';
+import { plural } from '../krm/wording';
 import { nodeMatchesTerms, requiredNodeSelectorTerms } from '../kserve/node-affinity';
 import { formatBytes, parseQuantity } from '../kserve/quantity';
 import { storageKey } from '../kserve/storage-key';
@@ -135,8 +137,6 @@ function maxUnavailableOf(ds: KObject): unknown {
 
 const LISTED_NODES = 10;
 const GENERATED_KINDS = ['PersistentVolume', 'PersistentVolumeClaim', 'Job', 'DaemonSet'];
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The text for stderr: a headline with the counts, then a few lines per node group. */
 export function renderSummary(items: readonly KObject[], manifestCount: number): string {

@@ -1,11 +1,14 @@
 // Things that exist twice: two resources with one identity, two cluster caches of one model, a node
 // group listed twice by one cache.
+
 import type { Cache } from '../inputs/index-inputs';
 import { describeCache } from '../inputs/index-inputs';
 import type { KObject } from '../krm/objects';
 import { groupOf, isPlainObject, nameOf, namespaceOf } from '../krm/objects';
+import { compositeKey } from '../krm/order';
 import { error, fileOf, warning } from '../krm/report';
 import type { Result } from '../krm/results';
+import { describeResource } from '../krm/wording';
 import type { CheckContext } from './context';
 
 export function duplicateResults(ctx: CheckContext, items: readonly KObject[]): Result[] {
@@ -26,13 +29,13 @@ function duplicateResources({ inputs }: CheckContext, items: readonly KObject[])
   const results: Result[] = [];
   for (const o of items) {
     if (inputs.previousOutput.has(o) || typeof o.kind !== 'string' || nameOf(o) === '') continue;
-    const id = [groupOf(o), o.kind, namespaceOf(o), nameOf(o)].join('\u0000');
+    const id = compositeKey(groupOf(o), o.kind, namespaceOf(o), nameOf(o));
     const first = seen.get(id);
     if (!first) {
       seen.set(id, o);
       continue;
     }
-    const label = `${o.kind} ${namespaceOf(o) ? `${namespaceOf(o)}/` : ''}${nameOf(o)}`;
+    const label = describeResource(o.kind, namespaceOf(o), nameOf(o));
     results.push(
       error(
         o,

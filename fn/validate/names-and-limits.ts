@@ -9,6 +9,7 @@ import type { InventoryEntry } from '../inputs/node-inventory';
 import { HOSTNAME_LABEL } from '../inputs/node-inventory';
 import type { KObject } from '../krm/objects';
 import { nameOf } from '../krm/objects';
+import { compareStrings } from '../krm/order';
 import { error } from '../krm/report';
 import type { Result } from '../krm/results';
 import { cacheUseOf } from '../kserve/isvc-usage';
@@ -76,7 +77,7 @@ function volumeNames({ inputs, fnConfig, sound }: CheckContext): Result[] {
   const results: Result[] = [];
   for (const [cache, made] of names) {
     if (!sound(cache.object)) continue;
-    const longest = [...made].sort((a, b) => b.length - a.length || (a < b ? -1 : 1))[0];
+    const longest = [...made].sort((a, b) => b.length - a.length || compareStrings(a, b))[0];
     if (longest.length > NAME_MAX) {
       results.push(
         error(

@@ -1,8 +1,10 @@
 // Node groups as Kubernetes and KServe will meet them: a PersistentVolume the API server accepts and a
 // claim that binds to it, nodes chosen by required node affinity, and nodes in the inventory to
 // download to.
+
 import type { KObject } from '../krm/objects';
 import { isPlainObject, nameOf } from '../krm/objects';
+import { compareStrings } from '../krm/order';
 import { error, warning } from '../krm/report';
 import type { Result } from '../krm/results';
 import { nodeMatchesTerms, requiredNodeSelectorTerms } from '../kserve/node-affinity';
@@ -37,7 +39,7 @@ export const PV_SOURCES = [
 export function nodeGroupResults(ctx: CheckContext): Result[] {
   const results: Result[] = [];
   const used = new Set(ctx.inputs.caches.flatMap((c) => c.spec.nodeGroups));
-  for (const [name, group] of [...ctx.inputs.nodeGroups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [name, group] of [...ctx.inputs.nodeGroups].sort(([a], [b]) => compareStrings(a, b))) {
     if (!ctx.sound(group)) continue;
     results.push(...volumeSpecs(group));
     const selects = selectsNodes(group, results);

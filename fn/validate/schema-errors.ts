@@ -2,6 +2,8 @@
 // a Kubernetes-style field path (spec.nodeGroups[1], metadata.labels[app.kubernetes.io/name]) and a
 // message that says what was expected and what was found.
 
+import { compareStrings, compositeKey } from '../krm/order';
+import { plural } from '../krm/wording';
 import type { SchemaError, SchemaKind } from './schemas.generated';
 import { knownFields, validators } from './schemas.generated';
 
@@ -60,12 +62,12 @@ export function schemaViolations(kind: string, obj: unknown): SchemaViolation[] 
     // A value of the wrong type also fails its enum or const; the type error alone says it.
     if (error.keyword !== 'type' && typeErrorPaths.has(error.instancePath)) continue;
     const violation = describeError(kind, obj, error);
-    const id = `${violation.path}\u0000${violation.message}`;
+    const id = compositeKey(violation.path, violation.message);
     if (seen.has(id)) continue;
     seen.add(id);
     violations.push(violation);
   }
-  return violations.sort((a, b) => compare(a.path, b.path) || compare(a.message, b.message));
+  return violations.sort((a, b) => compareStrings(a.path, b.path) || compareStrings(a.message, b.message));
 }
 
 function describeError(kind: SchemaKind, obj: unknown, error: SchemaError): SchemaViolation {
@@ -207,12 +209,4 @@ export function describeValue(value: unknown): string {
 function typeWords(type: unknown): string {
   const types = Array.isArray(type) ? type : String(type).split(',');
   return types.map((t) => TYPE_WORDS[String(t)] ?? String(t)).join(' or ');
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

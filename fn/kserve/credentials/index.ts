@@ -3,7 +3,8 @@
 // the service-account method is in service-account.ts, the storage methods in storage-spec.ts, and
 // each kind of secret in a module of its own name (hf.ts wires HF_TOKEN, s3.ts the S3 keys, …).
 import type { Cache } from '../../inputs/index-inputs';
-import { describeCache, key } from '../../inputs/index-inputs';
+import { describeCache } from '../../inputs/index-inputs';
+import { compositeKey } from '../../krm/order';
 import { warning } from '../../krm/report';
 import type { Result } from '../../krm/results';
 import { serviceAccountCredentials } from './service-account';
@@ -54,7 +55,7 @@ function bothSet(cache: Cache, saName: string, { inputs, config, runAsServiceAcc
       `${describeCache(cache)} sets both spec.serviceAccountName and spec.storage: the credentials come from spec.storage (KServe's rule: a storage spec takes precedence), and the secrets of ServiceAccount ${saName} are not wired.${runsAs} Remove one of the two to say which you mean`,
     ),
   ];
-  if (runAsServiceAccount && !inputs.serviceAccounts.has(key(namespace, saName))) {
+  if (runAsServiceAccount && !inputs.serviceAccounts.has(compositeKey(namespace, saName))) {
     results.push(
       warning(
         cache.object,

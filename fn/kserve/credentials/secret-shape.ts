@@ -4,9 +4,12 @@
 // are exposed only where the input holds them in plain text, and only so that validation can read
 // the two values that name things (`https-host`, the storage-config entry); nothing copies them.
 import type { Inputs } from '../../inputs/index-inputs';
+import { secretLikeKind } from '../../inputs/index-inputs';
 import type { KObject } from '../../krm/objects';
-import { groupOf, isPlainObject, nameOf, namespaceOf } from '../../krm/objects';
-import { compareStrings } from '../../krm/results';
+import { isPlainObject, nameOf, namespaceOf } from '../../krm/objects';
+import { compareStrings, compositeKey } from '../../krm/order';
+import { warning } from '../../krm/report';
+import type { Result } from '../../krm/results';
 
 export type SecretSource = 'Secret' | 'SOPS-encrypted Secret' | 'SealedSecret' | 'ExternalSecret';
 
@@ -45,10 +48,16 @@ const SOPS_CIPHERTEXT = /^ENC\[/;
 const TEMPLATE_EXPRESSION = /\{\{/;
 
 export function secretShapeOf(o: KObject): SecretShape | undefined {
-  if (o.apiVersion === 'v1' && o.kind === 'Secret') return isPlainObject(o.sops) ? sopsSecret(o) : plainSecret(o);
-  if (groupOf(o) === 'bitnami.com' && o.kind === 'SealedSecret') return sealedSecret(o);
-  if (groupOf(o) === 'external-secrets.io' && o.kind === 'ExternalSecret') return externalSecret(o);
-  return undefined;
+  switch (secretLikeKind(o)) {
+    case 'Secret':
+      return isPlainObject(o.sops) ? sopsSecret(o) : plainSecret(o);
+    case 'SealedSecret':
+      return sealedSecret(o);
+    case 'ExternalSecret':
+      return externalSecret(o);
+    default:
+      return undefined;
+  }
 }
 
 const mapOf = (v: unknown): Record<string, unknown> => (isPlainObject(v) ? v : {});
@@ -179,7 +188,7 @@ const SOURCE_RANK: Record<SecretSource, number> = {
 
 const indexes = new WeakMap<Inputs, Map<string, SecretShape[]>>();
 
-/** Every secret-like input by the `namespace/name` of the Secret it makes; built once per input. */
+/** Every secret-like input by the namespace and name of the Secret it makes; built once per input. */
 function secretIndex(inputs: Inputs): Map<string, SecretShape[]> {
   let index = indexes.get(inputs);
   if (index) return index;
@@ -187,7 +196,7 @@ function secretIndex(inputs: Inputs): Map<string, SecretShape[]> {
   for (const o of inputs.secretLike) {
     const shape = secretShapeOf(o);
     if (!shape) continue;
-    const id = `${shape.namespace}/${shape.name}`;
+    const id = compositeKey(shape.namespace, shape.name);
     index.set(id, [...(index.get(id) ?? []), shape]);
   }
   for (const shapes of index.values()) {
@@ -208,9 +217,21 @@ export interface SecretLookup {
   elsewhere: SecretShape[];
 }
 
+/** When several inputs make the one Secret: which of them is read, and that only one should stay. */
+export function madeBySeveral({ shape, others }: SecretLookup): Result[] {
+  if (!shape || others.length === 0) return [];
+  return [
+    warning(
+      shape.object,
+      undefined,
+      `Secret ${shape.namespace}/${shape.name} is made by ${[shape, ...others].map(describeSecret).join(' and ')}; the function reads the first. Keep one of them`,
+    ),
+  ];
+}
+
 export function findSecret(inputs: Inputs, namespace: string, name: string): SecretLookup {
   const index = secretIndex(inputs);
-  const [shape, ...others] = index.get(`${namespace}/${name}`) ?? [];
+  const [shape, ...others] = index.get(compositeKey(namespace, name)) ?? [];
   const elsewhere = shape ? [] : [...index.values()].flat().filter((s) => s.name === name && s.namespace !== namespace);
   return { shape, others, elsewhere };
 }

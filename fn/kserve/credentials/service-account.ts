@@ -5,9 +5,10 @@
 // is a result that names it, so no Job is committed without the credentials it was meant to have.
 import type { EnvVar, Volume, VolumeMount } from 'kubernetes-types/core/v1';
 import type { Cache } from '../../inputs/index-inputs';
-import { describeCache, key } from '../../inputs/index-inputs';
+import { describeCache } from '../../inputs/index-inputs';
 import type { KObject } from '../../krm/objects';
 import { isPlainObject, nameOf, namespaceOf } from '../../krm/objects';
+import { compositeKey } from '../../krm/order';
 import { error, info, warning } from '../../krm/report';
 import type { Result } from '../../krm/results';
 import { azureCredentials, azureStorageKeyCredentials } from './azure';
@@ -22,7 +23,7 @@ import { modelscopeCredentials } from './modelscope';
 import { s3Credentials } from './s3';
 import { s3SettingsEnv } from './s3-settings';
 import type { SecretShape } from './secret-shape';
-import { describeSecret, findSecret, sortedKeys } from './secret-shape';
+import { describeSecret, findSecret, madeBySeveral, sortedKeys } from './secret-shape';
 import type { CredentialContext, CredentialWiring } from './wiring';
 import { noWiring } from './wiring';
 
@@ -49,7 +50,7 @@ const KNOWN_S3_SECRET_KEY_NAMES = ['awsSecretAccessKey', 'AWS_SECRET_ACCESS_KEY'
 export function serviceAccountCredentials(cache: Cache, saName: string, context: CredentialContext): CredentialWiring {
   const { inputs, config, runAsServiceAccount } = context;
   const namespace = config.localModel.jobNamespace;
-  const sa = inputs.serviceAccounts.get(key(namespace, saName));
+  const sa = inputs.serviceAccounts.get(compositeKey(namespace, saName));
   if (!sa) return noWiring([missingServiceAccount(cache, saName, namespace, context)]);
 
   const results: Result[] = [];
@@ -143,15 +144,7 @@ function listedSecrets(
       seen.add(name);
       const found = findSecret(inputs, namespace, name);
       if (found.shape) {
-        if (found.others.length > 0) {
-          results.push(
-            warning(
-              found.shape.object,
-              undefined,
-              `Secret ${namespace}/${name} is made by ${[found.shape, ...found.others].map(describeSecret).join(' and ')}; the function reads the first. Keep one of them`,
-            ),
-          );
-        }
+        results.push(...madeBySeveral(found));
         shapes.push(found.shape);
       } else if (name.startsWith(`${nameOf(sa)}-token-`)) {
         results.push(

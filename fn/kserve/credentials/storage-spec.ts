@@ -12,7 +12,7 @@ import { goJsonMarshalStringMap } from '../go-json';
 import { looksLikeCredential } from './credential-like-parameters';
 import { CA_BUNDLE_CONFIGMAP_IS_INERT } from './s3-settings';
 import type { SecretShape } from './secret-shape';
-import { describeSecret, findSecret, sortedKeys } from './secret-shape';
+import { describeSecret, findSecret, madeBySeveral, sortedKeys } from './secret-shape';
 import type { CredentialContext, CredentialWiring } from './wiring';
 import { literalEnv, noWiring, secretEnv } from './wiring';
 
@@ -98,16 +98,9 @@ export function storageSpecCredentials(
   }
 
   const results: Result[] = [];
-  const { shape, others } = findSecret(inputs, namespace, secretName);
-  if (shape && others.length > 0) {
-    results.push(
-      warning(
-        shape.object,
-        undefined,
-        `Secret ${namespace}/${secretName} is made by ${[shape, ...others].map(describeSecret).join(' and ')}; the function reads the first. Keep one of them`,
-      ),
-    );
-  }
+  const found = findSecret(inputs, namespace, secretName);
+  const { shape } = found;
+  results.push(...madeBySeveral(found));
   // undefined: the input cannot tell (no secret, or keys only the cluster knows).
   const entryExists = !shape ? undefined : shape.keys.has(entryKey) ? true : shape.keysComplete ? false : undefined;
   if (shape && entryExists === false) {
