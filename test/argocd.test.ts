@@ -11,6 +11,7 @@ import { DEFAULT_FN_CONFIG, parseFnConfig } from '../fn/inputs/fn-config';
 import { hostPath, readDockerfile } from './support/dockerfile';
 import type { Manifest } from './support/integrations';
 import { copyToTemp, EXAMPLES, parseStream, run, runFn, tempDir } from './support/integrations';
+import { fullSuiteOnly } from './support/scope';
 
 const EXAMPLE = join(EXAMPLES, 'argocd');
 const plugin = parse(readFileSync(join(EXAMPLE, 'plugin.yaml'), 'utf8'));
@@ -194,7 +195,7 @@ describe('Argo CD parameters → function config (pure)', () => {
   });
 });
 
-describe('the plugin, run the way the sidecar runs it', () => {
+describe('the plugin, run the way the sidecar runs it', { skip: fullSuiteOnly }, () => {
   test('generate prints a plain multi-document stream: the manifests, no ResourceList, no local-config, no function config', () => {
     const appDir = join(EXAMPLES, '..', application.spec.source.path);
     const result = generate(appDir, argoEnvironment(application));

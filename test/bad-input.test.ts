@@ -15,6 +15,7 @@ import { MAX_NESTING_DEPTH } from '../fn/krm/yaml-read';
 import { krm } from '../fn/modes/krm';
 import { cache, node, nodeGroup } from './support/fixtures';
 import { resourceList } from './support/harness';
+import { fullSuiteOnly } from './support/scope';
 
 const BINARY = join(__dirname, '..', 'dist', 'kserve-localmodel-fn.js');
 const STACK_FRAME = /^\s+at \S/m;
@@ -163,7 +164,7 @@ describe('bad input in KRM mode, through krm(text)', () => {
   });
 });
 
-describe('bad input through the built binary', () => {
+describe('bad input through the built binary', { skip: fullSuiteOnly }, () => {
   const run = (args: string[], input: string) =>
     spawnSync(process.execPath, [BINARY, ...args], { input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseCommand } from '../fn/cli/args';
 import { runFn } from './support/integrations';
+import { fullSuiteOnly } from './support/scope';
 
 const render = (options: object) => ({
   kind: 'render',
@@ -69,7 +70,7 @@ describe('parseCommand', () => {
   });
 });
 
-describe('the binary', () => {
+describe('the binary', { skip: fullSuiteOnly }, () => {
   test('a usage error exits 2 with the usage on stderr; --help prints it on stdout and exits 0', () => {
     const wrong = runFn(['render', '--check']);
     assert.equal(wrong.status, 2);

@@ -16,6 +16,7 @@ import {
   snapshot,
   tempDir,
 } from './support/integrations';
+import { fullSuiteOnly } from './support/scope';
 
 const KPT = findOnPath('kpt');
 const SKIP =
@@ -51,7 +52,7 @@ function kptPackage(extraBin: Record<string, string> = {}) {
 const jobFiles = (files: Map<string, string>) =>
   [...files.keys()].filter((p) => p.startsWith('generated/kserve-localmodel-jobs/job_'));
 
-describe('kpt (real binary)', () => {
+describe('kpt (real binary)', { skip: fullSuiteOnly }, () => {
   test('fn render --allow-exec writes the generated files and leaves every user file byte for byte', (t) => {
     if (!KPT) return t.skip(SKIP);
     const { dir, kpt } = kptPackage();

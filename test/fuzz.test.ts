@@ -16,6 +16,7 @@ import { krm } from '../fn/modes/krm';
 import { cache, isvc, namespacedCache, node, nodeGroup } from './support/fixtures';
 import { goldenCases } from './support/golden';
 import { generated, validateAgainstKubernetes } from './support/harness';
+import { fullSuiteOnly } from './support/scope';
 
 // Fixed, so CI always tries the same cases; FUZZ_SEED and FUZZ_RUNS explore further by hand.
 const SEED = Number(process.env.FUZZ_SEED ?? 20260826);
@@ -264,7 +265,7 @@ function inputOf(c: { seed: number; mutations: Mutation[] }): string {
   return text;
 }
 
-describe('fuzz: mutated packages', () => {
+describe('fuzz: mutated packages', { skip: fullSuiteOnly }, () => {
   it(`${RUNS} mutated packages (seed ${SEED}): never a crash or a hang, always a ResourceList, valid output or an error`, () => {
     let cases = 0;
     let succeeded = 0;

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { cache, node, nodeGroup } from './support/fixtures';
 import { errors, generated, run, runItems } from './support/harness';
+import { fullSuiteOnly } from './support/scope';
 
 const BIN = join(__dirname, '..', 'dist', 'kserve-localmodel-fn.js');
 
@@ -133,7 +134,7 @@ items:
   });
 });
 
-describe('the built binary', () => {
+describe('the built binary', { skip: fullSuiteOnly }, () => {
   it('writes a large output (well over 64 KiB) whole through a real pipe, and exits 0', () => {
     const nodes = Array.from({ length: 300 }, (_, i) => node(`gpu-${String(i).padStart(3, '0')}`));
     const input = JSON.stringify({

@@ -6,6 +6,7 @@ import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { DIST, findOnPath, run, runFn, tempDir } from './support/integrations';
+import { fullSuiteOnly } from './support/scope';
 
 const CONFIG_MAP = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: team-a\n';
 
@@ -23,7 +24,7 @@ function assertRefused(result: { status: number | null; stdout: string; stderr: 
   assert.doesNotMatch(result.stderr, /internal error|ENOENT|ELOOP|EACCES|\n\s+at /);
 }
 
-describe('the package tree (built binary, real files)', () => {
+describe('the package tree (built binary, real files)', { skip: fullSuiteOnly }, () => {
   test('a link to a file outside the package is followed', () => {
     const dir = packageDir('tree-link');
     const shared = join(tempDir('tree-shared'), 'shared.yaml');

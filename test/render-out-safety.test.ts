@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import { OUTPUT_MARKER } from '../fn/modes/read-package';
 import { KUSTOMIZATION_FILE } from '../fn/modes/render-out';
 import { DIST, fileTree, findOnPath, run, runFn, tempDir } from './support/integrations';
+import { fullSuiteOnly } from './support/scope';
 
 const configMap = (name: string, namespace: string) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: ${namespace}\ndata:\n  key: value\n`;
@@ -40,7 +41,7 @@ function assertRefusedUnchanged(s: Setup, message: RegExp, status = 1) {
   return result;
 }
 
-describe('render --out and symbolic links (built binary)', () => {
+describe('render --out and symbolic links (built binary)', { skip: fullSuiteOnly }, () => {
   test('a link at a manifest path, to a file outside OUT: exit 1, the file outside untouched', () => {
     const s = setup('link-manifest');
     mkdirSync(join(s.out, 'team-a'), { recursive: true });
@@ -127,7 +128,7 @@ describe('render --out and symbolic links (built binary)', () => {
   });
 });
 
-describe('render --out plans every write before the first (built binary)', () => {
+describe('render --out plans every write before the first (built binary)', { skip: fullSuiteOnly }, () => {
   test('a file where OUT needs a folder: exit 1 naming it, OUT as it was, no ledger', () => {
     const s = setup('file-for-folder');
     mkdirSync(s.out);

@@ -1,0 +1,6 @@
+// `npm run test:unit` sets TEST_SCOPE=unit for the edit loop: it skips the fuzz test, the end-to-end
+// tests (real kpt, kustomize, the built binary) and the long property runs. `npm test` runs them all.
+
+/** A suite's `skip` option: skipped by `npm run test:unit`, run by `npm test` and in CI. */
+export const fullSuiteOnly: string | false =
+  process.env.TEST_SCOPE === 'unit' ? 'npm run test:unit skips this; npm test runs it' : false;
