@@ -3,6 +3,7 @@
 // update is refused, and the sync fails only when Argo CD or Flux applies it. Comparing the previous
 // generated objects (kpt passes them back in; `render --out` and `--check` have the committed files)
 // with the new ones shows it in review instead. docs/immutable-fields.md lists the rules and their source.
+import { isDeepStrictEqual } from 'node:util';
 import type { KObject } from '../krm/objects';
 import { isPlainObject, nameOf, namespaceOf } from '../krm/objects';
 import { compareStrings, compositeKey } from '../krm/order';
@@ -19,18 +20,8 @@ interface Refusal {
 
 type Spec = Record<string, unknown>;
 const specOf = (o: KObject): Spec => (isPlainObject(o.spec) ? o.spec : {});
-const same = (a: unknown, b: unknown): boolean => canonical(a) === canonical(b);
-/** JSON with sorted keys: key order in a file is not a change. */
-const canonical = (v: unknown): string =>
-  JSON.stringify(v, (_key, value) =>
-    isPlainObject(value)
-      ? Object.fromEntries(
-          Object.keys(value)
-            .sort(compareStrings)
-            .map((k) => [k, value[k]]),
-        )
-      : value,
-  ) ?? 'undefined';
+/** Key order in a file is no change. */
+const same = (a: unknown, b: unknown): boolean => isDeepStrictEqual(a, b);
 
 function persistentVolumeRefusals(before: Spec, after: Spec): Refusal[] {
   const refusals: Refusal[] = [];
@@ -87,26 +78,20 @@ function persistentVolumeClaimRefusals(before: Spec, after: Spec): Refusal[] {
   return refusals;
 }
 
-function jobRefusals(before: Spec, after: Spec): Refusal[] {
-  const fields = ['selector', 'template', 'completions', 'completionMode', 'podFailurePolicy', 'backoffLimitPerIndex'];
-  return fields
-    .filter((k) => !same(before[k], after[k]))
-    .map((k) => ({
-      field: `spec.${k}`,
-      why: `a Job's ${k} is immutable (the pod template only while it is suspended)`,
-    }));
-}
-
 function daemonSetRefusals(before: Spec, after: Spec): Refusal[] {
   return same(before.selector, after.selector)
     ? []
     : [{ field: 'spec.selector', why: "a DaemonSet's selector is immutable in apps/v1" }];
 }
 
+/**
+ * The kinds whose names stay when their spec changes. Not Job: a download Job's name ends in a hash of
+ * the whole Job, so a changed Job is a new Job (and comparing thousands of them on every kpt render
+ * would cost more than the rest of the run's checks).
+ */
 const RULES: Record<string, (before: Spec, after: Spec) => Refusal[]> = {
   PersistentVolume: persistentVolumeRefusals,
   PersistentVolumeClaim: persistentVolumeClaimRefusals,
-  Job: jobRefusals,
   DaemonSet: daemonSetRefusals,
 };
 
@@ -128,6 +113,7 @@ export function immutableChanges(previous: readonly KObject[], next: readonly KO
     const rule = RULES[after.kind ?? ''];
     const old = before.get(id(after));
     if (!rule || !old) continue;
+    if (same(old.spec, after.spec)) continue;
     const refusals = rule(specOf(old), specOf(after));
     if (refusals.length === 0) continue;
     // On the previous object: its file is the one in Git that the change rewrites.
@@ -148,9 +134,6 @@ function safeWay(o: KObject, claimsOf: ReadonlyMap<string, KObject[]>): string {
     const deleteClaims = claims.map((c) => `kubectl delete pvc -n ${namespaceOf(c)} ${nameOf(c)} --wait=false`);
     const steps = [...deleteClaims, ...(volume ? [`kubectl delete pv ${volume}`] : [])];
     return `Safe way through: delete the claim first, then the volume (${steps.join(', then ')}), then sync; the volume is re-created and the claim binds to it again by volumeName (a claim re-created alone cannot bind: the old volume still holds the old claim). A claim that pods still mount stays Terminating until they stop: running InferenceService pods keep serving from the files on the node, which a local or hostPath volume does not delete, but new pods of that namespace cannot start until the claim is back. ${GITOPS_OPTIONS}`;
-  }
-  if (o.kind === 'Job') {
-    return `Safe way through: kubectl delete job -n ${namespaceOf(o)} ${nameOf(o)}, then sync; the Job is re-created and downloads again. InferenceServices are not affected. ${GITOPS_OPTIONS}`;
   }
   return `Safe way through: kubectl delete daemonset -n ${namespaceOf(o)} ${nameOf(o)}, then sync; its pods stop and the new DaemonSet starts its own. InferenceServices are not affected while the model files stay on the nodes. ${GITOPS_OPTIONS}`;
 }
