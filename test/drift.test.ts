@@ -137,3 +137,17 @@ test('a --nodes file that is not a node dump is an error before anything is prin
     assert.match(result.stderr, /^error: --nodes .*(is not a Node|cannot read it)/m);
   }
 });
+
+test('daemonset mode: group sizes only, as notes that never fail', () => {
+  const cloud = CLOUDS[0];
+  const pkg = syncedPackage(cloud);
+  const fnConfig = join(pkg, 'fn-config.yaml');
+  writeFileSync(fnConfig, `${readFileSync(fnConfig, 'utf8').trimEnd()}\n  downloadMode: daemonset\n`);
+  const result = runFn(['render', pkg, '--nodes', laterCluster(cloud).file, '--strict']);
+  assert.equal(result.status, 0, result.stderr);
+  assert.deepEqual(driftLines(result.stderr), []);
+  assert.match(
+    result.stderr,
+    /^info: LocalModelNodeGroup workers .*node group "workers" has 2 nodes in the cluster; in daemonset mode/m,
+  );
+});

@@ -11,7 +11,7 @@ import type { InventoryEntry } from '../inputs/node-inventory';
 import { nodeInventory } from '../inputs/node-inventory';
 import type { KObject } from '../krm/objects';
 import { compareStrings } from '../krm/order';
-import { warning } from '../krm/report';
+import { info, warning } from '../krm/report';
 import type { Result } from '../krm/results';
 import { plural } from '../krm/wording';
 import type { NodeFacts } from '../kserve/node-affinity';
@@ -80,6 +80,24 @@ export function packageDrift(
   live: readonly NodeFacts[],
 ): Result[] {
   const inputs = indexInputs(items);
-  const { nodes } = parseFnConfig(functionConfig ?? inputs.fnConfigItem).config;
+  const { nodes, downloadMode } = parseFnConfig(functionConfig ?? inputs.fnConfigItem).config;
+  if (downloadMode === 'daemonset') return groupSizes(inputs, live);
   return nodeDrift(inputs, nodeInventory(inputs.nodes, nodes), live);
+}
+
+/** daemonset mode: the DaemonSet follows the cluster's nodes, so there is no drift; the sizes are a note. */
+function groupSizes(inputs: Inputs, live: readonly NodeFacts[]): Result[] {
+  const used = new Set(inputs.caches.flatMap((c) => c.spec.nodeGroups));
+  return [...inputs.nodeGroups]
+    .filter(([name]) => used.has(name))
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([name, group]) => {
+      const terms = requiredNodeSelectorTerms(group);
+      const size = live.filter((n) => nodeMatchesTerms(n, terms)).length;
+      return info(
+        group,
+        'spec.persistentVolumeSpec.nodeAffinity',
+        `node group "${name}" has ${plural(size, 'node')} in the cluster; in daemonset mode its DaemonSet runs a download pod on each of them, including nodes that join later`,
+      );
+    });
 }
