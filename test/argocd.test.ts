@@ -223,6 +223,24 @@ describe('the plugin, run the way the sidecar runs it', { skip: fullSuiteOnly },
     );
   });
 
+  test('an empty array parameter leaves the package list; the string "[]" clears it', () => {
+    const claimsWith = (parameters: unknown[]) => {
+      const env = argoEnvironment(application, { ARGOCD_APP_PARAMETERS: JSON.stringify(parameters) });
+      const result = generate(join(EXAMPLES, '..', application.spec.source.path), env);
+      assert.equal(result.status, 0, result.stderr);
+      return parseStream(result.stdout)
+        .filter((o) => o.kind === 'PersistentVolumeClaim')
+        .map((o) => o.metadata?.namespace)
+        .sort();
+    };
+    assert.deepEqual(claimsWith([{ name: 'servingNamespaces', array: [] }]), [
+      'kserve-localmodel-jobs',
+      'team-a',
+      'team-b',
+    ]);
+    assert.deepEqual(claimsWith([{ name: 'servingNamespaces', string: '[]' }]), ['kserve-localmodel-jobs', 'team-a']);
+  });
+
   test('an error in the package: exit 1, nothing on stdout, the message on stderr', () => {
     const appDir = copyToTemp(join(EXAMPLE, 'app'), 'argocd');
     writeFileSync(join(appDir, 'nodegroup.yaml'), '');

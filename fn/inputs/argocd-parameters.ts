@@ -100,7 +100,13 @@ export function argocdOverrides(env: Environment): ArgoOverrides {
           );
           return;
         }
-        if (entry.string === '' && entry.array === undefined && entry.map === undefined) return;
+        // Argo CD sends a parameter the Application left empty as "" or []: the package's setting stays.
+        // (To clear a list, give the string "[]".)
+        const empty =
+          (entry.string === undefined || entry.string === '') &&
+          (entry.array === undefined || (Array.isArray(entry.array) && entry.array.length === 0)) &&
+          entry.map === undefined;
+        if (empty) return;
         const decoded = decode(parameter, entry, `parameter "${parameter.name}"`);
         if ('error' in decoded) fail(where, decoded.error);
         else spec[parameter.name] = decoded.value;
