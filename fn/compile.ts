@@ -54,7 +54,7 @@ export function compile(items: readonly KObject[], functionConfig?: KObject): Co
   const fn = parseFnConfig(functionConfig ?? inputs.fnConfigItem);
   const kserve = parseKServeConfig(inputs.kserveConfigMap);
   const checked = validate(items, inputs, kserve.config, functionConfig, fn.config);
-  const results = [...fn.results, ...kserve.results, ...checked];
+  const results = [...fn.results, ...kserve.results, ...replacedFnConfig(functionConfig, inputs), ...checked];
   const passThrough = sortPassThrough(items.filter((o) => !inputs.previousOutput.has(o)));
   const { strict } = fn.config;
   // Never partial manifests: on an error (strict mode: any warning) the input passes through and nothing is generated.
@@ -309,6 +309,22 @@ function baseContainer(
     return { base };
   }
   return { base, downloader: base.command };
+}
+
+/**
+ * `kpt fn eval … -- key=value` hands the function a ConfigMap that stands for the whole function config:
+ * the package's LocalModelFnConfig (tolerations, nodes, servingNamespaces) is then not read at all.
+ */
+function replacedFnConfig(functionConfig: KObject | undefined, inputs: Inputs): Result[] {
+  const packageConfig = inputs.fnConfigItem;
+  if (functionConfig?.kind !== 'ConfigMap' || !packageConfig) return [];
+  return [
+    warning(
+      packageConfig,
+      'spec',
+      `the function config given on the command line (ConfigMap ${nameOf(functionConfig)}, e.g. from \`kpt fn eval -- key=value\`) replaces this LocalModelFnConfig: none of its settings apply, so tolerations, nodes and servingNamespaces are lost and every Job may be renamed. Pass the package's config instead (\`kpt fn eval --fn-config <its file>\`) and change the setting there`,
+    ),
+  ];
 }
 
 /** What inferenceservice-config (or its absence) means for these caches, said once. */

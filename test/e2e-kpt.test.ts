@@ -154,6 +154,24 @@ describe('kpt (real binary)', { skip: fullSuiteOnly }, () => {
     );
     assert.equal(jobs.length, 4);
     for (const [, text] of jobs) assert.equal(parse(text).spec.ttlSecondsAfterFinished, 900);
+    // The package's fn-config.yaml (its tolerations) is replaced, and kpt shows the warning that says so.
+    assert.match(result.stderr + result.stdout, /replaces this LocalModelFnConfig/);
+  });
+
+  test("fn eval --exec --fn-config with the package's own config: its settings apply, no warning", (t) => {
+    if (!KPT) return t.skip(SKIP);
+    const { dir, kpt } = kptPackage();
+    const result = kpt('fn', 'eval', '.', '--exec', 'kserve-localmodel-fn', '--fn-config', 'fn-config.yaml');
+    assert.equal(result.status, 0, result.stderr);
+    assert.doesNotMatch(result.stderr + result.stdout, /replaces this LocalModelFnConfig/);
+    const jobs = jobFiles(snapshot(dir));
+    assert.ok(jobs.length > 0);
+    const fnConfig = parse(readFileSync(join(dir, 'fn-config.yaml'), 'utf8'));
+    for (const path of jobs)
+      assert.deepEqual(
+        parse(readFileSync(join(dir, path), 'utf8')).spec.template.spec.tolerations,
+        fnConfig.spec.tolerations,
+      );
   });
 
   test('an error result makes kpt fail, print the message, and write nothing', (t) => {
