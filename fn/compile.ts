@@ -18,7 +18,7 @@ import { daemonSetName, downloadPvcName, downloadPvName, servingPvcName, serving
 import { persistentVolume, persistentVolumeClaim } from './build/volumes';
 import { immutableChanges } from './gitops/immutable';
 import { strictResults } from './gitops/strict';
-import type { FnConfig } from './inputs/fn-config';
+import type { FnConfig, Toleration } from './inputs/fn-config';
 import { parseFnConfig } from './inputs/fn-config';
 import type { Cache, Inputs } from './inputs/index-inputs';
 import { describeCache, indexInputs } from './inputs/index-inputs';
@@ -217,7 +217,7 @@ function buildJob(
     ttlSecondsAfterFinished: fnConfig.jobTTLSecondsAfterFinished,
     activeDeadlineSeconds: fnConfig.jobActiveDeadlineSeconds,
     backoffLimit: fnConfig.jobBackoffLimit,
-    tolerations: fnConfig.tolerations,
+    tolerations: tolerationsFor(job.nodeGroup, fnConfig),
     labels: { [OWNER_LABEL]: OWNER_VALUE },
   });
 }
@@ -260,11 +260,17 @@ function buildDaemonSet(
       : undefined,
     serviceAccountName: ds.serviceAccountName,
     fsGroup: config.localModel.fsGroup,
-    tolerations: fnConfig.tolerations,
+    tolerations: tolerationsFor(ds.nodeGroup, fnConfig),
     maxUnavailable: fnConfig.maxUnavailable,
     pauseImage: fnConfig.pauseImage,
     labels: { [OWNER_LABEL]: OWNER_VALUE },
   });
+}
+
+/** The config's tolerations, then the node group's own; one written in both is kept once. */
+function tolerationsFor(nodeGroup: string, fnConfig: FnConfig): Toleration[] {
+  const all = [...fnConfig.tolerations, ...(fnConfig.nodeGroupTolerations[nodeGroup] ?? [])];
+  return all.filter((t, i) => all.findIndex((u) => JSON.stringify(u) === JSON.stringify(t)) === i);
 }
 
 const credentialShape = (c: Cache): string => JSON.stringify([c.spec.serviceAccountName ?? '', c.spec.storage ?? null]);

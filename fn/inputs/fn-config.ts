@@ -53,6 +53,8 @@ export interface FnConfig {
   servingNamespaces: ServingNamespace[];
   nodes: InventoryNode[];
   tolerations: Toleration[];
+  /** Added after `tolerations` to the download pods of one node group, by LocalModelNodeGroup name. */
+  nodeGroupTolerations: Record<string, Toleration[]>;
   /** Warnings are errors (fn/gitops/strict.ts). */
   strict: boolean;
   /** Argo CD sync wave for caches and node groups in `render`'s output (fn/gitops/sync-wave.ts). */
@@ -72,6 +74,7 @@ export const DEFAULT_FN_CONFIG: FnConfig = {
   servingNamespaces: [],
   nodes: [],
   tolerations: [],
+  nodeGroupTolerations: {},
   strict: false,
 };
 
@@ -137,6 +140,11 @@ export function parseFnConfig(fc: KObject | undefined): { config: FnConfig; resu
         labels: isPlainObject(n.labels) ? (n.labels as Record<string, string>) : {},
       })),
       tolerations: list<Toleration>(fields.tolerations),
+      nodeGroupTolerations: Object.fromEntries(
+        Object.entries(isPlainObject(fields.nodeGroupTolerations) ? fields.nodeGroupTolerations : {}).map(
+          ([group, tolerations]) => [group, list<Toleration>(tolerations)],
+        ),
+      ),
       strict: fields.strict === true,
       ...(Number.isInteger(fields.argocdSyncWave) ? { argocdSyncWave: fields.argocdSyncWave as number } : {}),
     },

@@ -10,7 +10,12 @@ import type { CheckContext } from './context';
 import { fnConfigPath } from './context';
 
 export function referenceResults(ctx: CheckContext): Result[] {
-  return [...unknownNodeGroups(ctx), ...isvcNodeGroupsMissingFromCache(ctx), ...servingNamespaceReferences(ctx)];
+  return [
+    ...unknownNodeGroups(ctx),
+    ...isvcNodeGroupsMissingFromCache(ctx),
+    ...servingNamespaceReferences(ctx),
+    ...nodeGroupTolerationReferences(ctx),
+  ];
 }
 
 /** error: KServe would create nothing for the group and hang deleting the cache (kserve#6154). */
@@ -62,6 +67,20 @@ function isvcNodeGroupsMissingFromCache({ inputs }: CheckContext): Result[] {
     );
   }
   return results;
+}
+
+/** error: tolerations for a node group that is not there would silently apply to nothing. */
+function nodeGroupTolerationReferences(ctx: CheckContext): Result[] {
+  const { inputs, fnConfig, fnConfigObject } = ctx;
+  const known = [...inputs.nodeGroups.keys()].sort();
+  return Object.keys(fnConfig.nodeGroupTolerations)
+    .filter((group) => !inputs.nodeGroups.has(group))
+    .sort()
+    .map((group) => {
+      const path = fnConfigPath(ctx, `nodeGroupTolerations.${group}`);
+      const message = `nodeGroupTolerations names node group "${group}", which is not in the input (${known.length > 0 ? `known: ${known.join(', ')}` : 'there is no LocalModelNodeGroup'}); fix the name or add the LocalModelNodeGroup`;
+      return fnConfigObject ? error(fnConfigObject, path, message) : { severity: 'error', message, field: { path } };
+    });
 }
 
 /** error: the serving volume asked for cannot be made. */

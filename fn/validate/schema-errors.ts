@@ -136,8 +136,17 @@ function at(obj: unknown, segments: string[], message: string): SchemaViolation 
   return { path: fieldPath(obj, segments), message };
 }
 
+/** Fields proposed upstream but in no KServe release: the message says where the setting goes instead. */
+const UNRELEASED_FIELDS: Readonly<Record<string, string>> = {
+  'LocalModelNodeGroup #/properties/spec tolerations':
+    "unknown field: KServe's released LocalModelNodeGroup has no tolerations (proposed in kserve#5653, not merged), so the API server refuses or drops it; give the group's tolerations in the function config's nodeGroupTolerations",
+};
+
 function unknownField(kind: SchemaKind, schemaPath: string, field: string): string {
-  const known = knownFields[kind][schemaPath.replace(/\/additionalProperties$/, '')] ?? [];
+  const parent = schemaPath.replace(/\/additionalProperties$/, '');
+  const unreleased = UNRELEASED_FIELDS[`${kind} ${parent} ${field}`];
+  if (unreleased) return unreleased;
+  const known = knownFields[kind][parent] ?? [];
   const suggestion = closestField(known, field);
   if (suggestion !== undefined) return `unknown field (did you mean ${suggestion}?)`;
   return known.length > 0 ? `unknown field (known fields: ${known.join(', ')})` : 'unknown field';
