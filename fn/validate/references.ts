@@ -5,7 +5,15 @@ import { describeCache } from '../inputs/index-inputs';
 import { annotationOf } from '../krm/objects';
 import { error, warning } from '../krm/report';
 import type { Result } from '../krm/results';
-import { cacheUseOf, isvcLabel, NODEGROUP_ANNOTATION } from '../kserve/isvc-usage';
+import {
+  cacheUseOf,
+  DISABLE_LOCALMODEL_ANNOTATION,
+  isvcLabel,
+  isvcNamespace,
+  NODEGROUP_ANNOTATION,
+  storageUriOf,
+} from '../kserve/isvc-usage';
+import { uriUsesCache } from '../kserve/uri-match';
 import type { CheckContext } from './context';
 import { fnConfigPath } from './context';
 
@@ -15,6 +23,7 @@ export function referenceResults(ctx: CheckContext): Result[] {
     ...isvcNodeGroupsMissingFromCache(ctx),
     ...servingNamespaceReferences(ctx),
     ...nodeGroupTolerationReferences(ctx),
+    ...nearMissUris(ctx),
   ];
 }
 
@@ -63,6 +72,34 @@ function isvcNodeGroupsMissingFromCache({ inputs }: CheckContext): Result[] {
         isvc,
         `metadata.annotations[${NODEGROUP_ANNOTATION}]`,
         `${isvcLabel(isvc)} asks for node group "${wanted}", but ${describeCache(lacking.cache)} (same model) is not cached there, so KServe will not use the local copy; add "${wanted}" to the cache's spec.nodeGroups or change the annotation`,
+      ),
+    );
+  }
+  return results;
+}
+
+/**
+ * warning: KServe compares URIs exactly (but for one trailing "/"), so an InferenceService whose URI
+ * differs from a cache's only by case or by trailing slashes downloads from the remote source instead.
+ */
+function nearMissUris({ inputs }: CheckContext): Result[] {
+  const loose = (uri: string): string => uri.replace(/\/+$/, '').toLowerCase();
+  const results: Result[] = [];
+  for (const isvc of inputs.inferenceServices) {
+    const uri = storageUriOf(isvc);
+    if (!uri || annotationOf(isvc, DISABLE_LOCALMODEL_ANNOTATION) !== undefined) continue;
+    if (cacheUseOf(isvc, inputs.caches, { anyNodeGroup: true })) continue;
+    const near = inputs.caches.find(
+      (c) =>
+        (c.kind === 'LocalModelCache' || c.namespace === isvcNamespace(isvc)) &&
+        uriUsesCache(loose(uri), loose(c.spec.sourceModelUri)),
+    );
+    if (!near) continue;
+    results.push(
+      warning(
+        isvc,
+        'spec',
+        `${isvcLabel(isvc)} has storage URI ${JSON.stringify(uri)}, which differs from ${describeCache(near)}'s sourceModelUri ${JSON.stringify(near.spec.sourceModelUri)} only by case or a trailing "/"; KServe compares them exactly, so this InferenceService downloads from the remote source instead of using the local copy. Write the cache's URI exactly`,
       ),
     );
   }
