@@ -47,6 +47,8 @@ export interface CompileOutput {
   results: Result[];
   /** The function config as read (strict mode, the render-only settings). */
   fnConfig: FnConfig;
+  /** What was generated and why; absent when an error stopped the output. */
+  plan?: Plan;
 }
 
 export function compile(items: readonly KObject[], functionConfig?: KObject): CompileOutput {
@@ -58,14 +60,11 @@ export function compile(items: readonly KObject[], functionConfig?: KObject): Co
   const passThrough = sortPassThrough(items.filter((o) => !inputs.previousOutput.has(o)));
   const { strict } = fn.config;
   // Never partial manifests: on an error (strict mode: any warning) the input passes through and nothing is generated.
-  const finish = (generated: KObject[]): CompileOutput => {
+  const finish = (generated: KObject[], planned?: Plan): CompileOutput => {
     const refused = immutableChanges([...inputs.previousOutput], generated);
     const final = sortResults(strictResults([...results, ...refused], strict));
-    return {
-      items: hasErrors(final) ? passThrough : [...passThrough, ...generated],
-      results: final,
-      fnConfig: fn.config,
-    };
+    if (hasErrors(final)) return { items: passThrough, results: final, fnConfig: fn.config };
+    return { items: [...passThrough, ...generated], results: final, fnConfig: fn.config, plan: planned };
   };
   // Input that failed validation is not planned: the builders rely on what validation guarantees.
   if (hasErrors(checked)) return finish([]);
@@ -75,7 +74,7 @@ export function compile(items: readonly KObject[], functionConfig?: KObject): Co
   const built = build(thePlan, inputs, kserve.config, fn.config);
   results.push(...built.results);
 
-  return finish(sortGenerated(built.objects.map((o) => markGenerated(o, fn.config.outputDir))));
+  return finish(sortGenerated(built.objects.map((o) => markGenerated(o, fn.config.outputDir))), thePlan);
 }
 
 interface Built {

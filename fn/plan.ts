@@ -44,6 +44,8 @@ export interface Plan {
   jobs: JobPlan[];
   /** daemonset mode only. */
   daemonSets: DaemonSetPlan[];
+  /** Each namespace a cache serves (also the jobs namespace, which needs no serving volume), for the summary. */
+  served: { cache: Cache; namespace: string }[];
   results: Result[];
 }
 
@@ -56,19 +58,28 @@ export function plan(inputs: Inputs, config: KServeConfig, fnConfig: FnConfig): 
       if (nodeGroupObject) downloads.push({ cache, nodeGroup, nodeGroupObject }); // else: validate/references.ts
     }
   }
-  const servings = config.localModel.disableVolumeManagement ? [] : planServing(inputs, config, fnConfig, results);
+  const served: Plan['served'] = [];
+  const servings = planServing(inputs, config, fnConfig, results, served);
   if (fnConfig.downloadMode === 'daemonset')
-    return { downloads, servings, jobs: [], daemonSets: planDaemonSets(downloads, fnConfig), results };
+    return { downloads, servings, jobs: [], daemonSets: planDaemonSets(downloads, fnConfig), served, results };
   const jobs = planJobs(downloads, nodeInventory(inputs.nodes, fnConfig.nodes));
-  return { downloads, servings, jobs, daemonSets: [], results };
+  return { downloads, servings, jobs, daemonSets: [], served, results };
 }
 
-function planServing(inputs: Inputs, config: KServeConfig, fnConfig: FnConfig, results: Result[]): ServingPlan[] {
+function planServing(
+  inputs: Inputs,
+  config: KServeConfig,
+  fnConfig: FnConfig,
+  results: Result[],
+  served: Plan['served'],
+): ServingPlan[] {
   const servings = new Map<string, ServingPlan>();
   const add = (cache: Cache, nodeGroup: string, namespace: string, reason: string) => {
     const nodeGroupObject = inputs.nodeGroups.get(nodeGroup);
     if (!nodeGroupObject) return; // validate/references.ts
     // A cluster cache used in the jobs namespace: the download PVC has the serving name already (as in KServe).
+    if (!served.some((s) => s.cache === cache && s.namespace === namespace)) served.push({ cache, namespace });
+    if (config.localModel.disableVolumeManagement) return;
     if (!cache.namespace && namespace === config.localModel.jobNamespace) return;
     const id = compositeKey(cache.kind, cache.namespace, cache.name, nodeGroup, namespace);
     const existing = servings.get(id);

@@ -1,11 +1,14 @@
 // The summary `render` prints on stderr, and the Kubernetes quantities it adds up.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { stringify } from 'yaml';
 import { compile } from '../fn/compile';
 import type { KObject } from '../fn/krm/objects';
 import { formatBytes, parseQuantity } from '../fn/kserve/quantity';
 import { renderSummary, summarize } from '../fn/modes/render-summary';
-import { runFn } from './support/integrations';
+import { runFn, tempDir } from './support/integrations';
 
 const Gi = 1n << 30n;
 
@@ -180,6 +183,43 @@ describe('summarize', () => {
       ...Array.from({ length: 12 }, (_, i) => node(`n${String(i).padStart(2, '0')}`, 'gpu')),
     ]).items;
     assert.match(renderSummary(many, 1), / {2}nodes: {2}n00, n01, n02, n03, n04, n05, n06, n07, n08, n09 and 2 more\n/);
+  });
+
+  test('which namespaces each cache serves, and which caches no InferenceService uses', () => {
+    const dir = tempDir('summary-caches');
+    const isvc = (name: string, namespace: string, uri: string) => ({
+      apiVersion: 'serving.kserve.io/v1beta1',
+      kind: 'InferenceService',
+      metadata: { name, namespace },
+      spec: { predictor: { model: { modelFormat: { name: 'huggingface' }, storageUri: uri } } },
+    });
+    const objects = [
+      nodeGroup('gpu', '100Gi', 'gpu'),
+      node('gpu-1', 'gpu'),
+      cache('llama', 'hf://meta/llama', '10Gi', ['gpu']),
+      cache('qwen', 'hf://qwen/qwen', '10Gi', ['gpu']),
+      cache('spare', 'hf://x/spare', '10Gi', ['gpu']),
+      isvc('chat', 'team-b', 'hf://meta/llama'),
+      isvc('chat', 'team-a', 'hf://meta/llama'),
+      isvc('smoke', 'kserve-localmodel-jobs', 'hf://qwen/qwen'),
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {
+          name: 'inferenceservice-config',
+          namespace: 'kserve',
+          annotations: { 'config.kubernetes.io/local-config': 'true' },
+        },
+        data: { localModel: '{"enabled": true}' },
+      },
+    ];
+    writeFileSync(join(dir, 'package.yaml'), objects.map((o) => stringify(o)).join('---\n'));
+    const result = runFn(['render', dir]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(
+      result.stderr,
+      /\ncaches and the namespaces they serve:\n {2}llama: team-a, team-b\n {2}qwen: kserve-localmodel-jobs\n {2}used by no InferenceService in the input \(downloaded, not served\): spare\n/,
+    );
   });
 
   test('render prints it on stderr, after the results, and only when the render succeeds', () => {

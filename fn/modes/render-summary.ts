@@ -14,6 +14,7 @@ import { plural } from '../krm/wording';
 import { nodeMatchesTerms, requiredNodeSelectorTerms } from '../kserve/node-affinity';
 import { formatBytes, parseQuantity } from '../kserve/quantity';
 import { storageKey } from '../kserve/storage-key';
+import type { Plan } from '../plan';
 
 export interface ModelSummary {
   /** `name` for a LocalModelCache, `namespace/name` for a LocalModelNamespaceCache. */
@@ -139,7 +140,7 @@ const LISTED_NODES = 10;
 const GENERATED_KINDS = ['PersistentVolume', 'PersistentVolumeClaim', 'Job', 'DaemonSet'];
 
 /** The text for stderr: a headline with the counts, then a few lines per node group. */
-export function renderSummary(items: readonly KObject[], manifestCount: number): string {
+export function renderSummary(items: readonly KObject[], manifestCount: number, plan?: Plan): string {
   const generated = [...indexInputs(items).previousOutput];
   const byKind = GENERATED_KINDS.map((kind) => [kind, generated.filter((o) => o.kind === kind).length] as const)
     .filter(([, n]) => n > 0)
@@ -148,8 +149,29 @@ export function renderSummary(items: readonly KObject[], manifestCount: number):
     `summary: ${plural(manifestCount, 'manifest')} to apply, ${generated.length} generated${byKind.length > 0 ? ` (${byKind.join(', ')})` : ''}`,
   ];
   for (const group of summarize(items)) lines.push(...groupLines(group));
+  if (plan) lines.push(...cacheLines(plan));
   return `${lines.join('\n')}\n`;
 }
+
+/** Per cache, the namespaces whose InferenceServices (or servingNamespaces entries) use it: none is a sign of a slip. */
+function cacheLines(plan: Plan): string[] {
+  const caches = [...new Set(plan.downloads.map((d) => d.cache))];
+  if (caches.length === 0) return [];
+  const served = caches.map((cache) => ({
+    cache,
+    namespaces: [...new Set(plan.served.filter((s) => s.cache === cache).map((s) => s.namespace))].sort(compareStrings),
+  }));
+  const unused = served.filter((s) => s.namespaces.length === 0).map((s) => cacheLabel(s.cache));
+  return [
+    'caches and the namespaces they serve:',
+    ...served.filter((s) => s.namespaces.length > 0).map((s) => `  ${cacheLabel(s.cache)}: ${s.namespaces.join(', ')}`),
+    ...(unused.length > 0
+      ? [`  used by no InferenceService in the input (downloaded, not served): ${unused.join(', ')}`]
+      : []),
+  ];
+}
+
+const cacheLabel = (cache: Cache): string => (cache.namespace ? `${cache.namespace}/${cache.name}` : cache.name);
 
 function groupLines(g: NodeGroupSummary): string[] {
   if (g.daemonSets.length > 0) return daemonSetLines(g);

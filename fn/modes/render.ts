@@ -19,6 +19,7 @@ import type { KObject } from '../krm/objects';
 import type { Result } from '../krm/results';
 import { formatResult, hasErrors, sortResults } from '../krm/results';
 import type { NodeFacts } from '../kserve/node-affinity';
+import type { Plan } from '../plan';
 import { readPackage } from './read-package';
 import { renderSummary } from './render-summary';
 
@@ -29,6 +30,8 @@ export interface Rendered {
   nodes: ReadonlyMap<KObject, YamlNode>;
   /** Every output item, local-config included: what the summary reads. */
   items: KObject[];
+  /** The compile's plan: which namespaces each cache serves. */
+  plan?: Plan;
   results: Result[];
   /** Strict mode is on: a warning found later (render --out's immutable fields) is an error too. */
   strict: boolean;
@@ -66,7 +69,7 @@ export function renderPackage(files: readonly SourceFile[], settings: RenderSett
     overrides && Object.keys(overrides).length > 0
       ? withOverrides(indexInputs(parsed.items).fnConfigItem, overrides)
       : undefined;
-  const { items, results, fnConfig } = compile(parsed.items, functionConfig);
+  const { items, results, fnConfig, plan } = compile(parsed.items, functionConfig);
   const { strict } = fnConfig;
   if (hasErrors(results)) return failed(results);
   if (settings.liveNodes) {
@@ -85,7 +88,7 @@ export function renderPackage(files: readonly SourceFile[], settings: RenderSett
   }
   if (manifests.length === 0) results.push(nothingToApply(settings.allowEmpty));
   if (hasErrors(results)) return failed(results);
-  return { manifests, nodes, items, results: sortResults(results), strict };
+  return { manifests, nodes, items, plan, results: sortResults(results), strict };
 }
 
 /** Argo CD and Flux both prune what disappears: an empty render would delete every object they manage. */
@@ -157,7 +160,8 @@ const isDirectory = (path: string): boolean => {
 /** Results, then (when there is something to show) the summary: everything a person reads on stderr. */
 export function reportRender(rendered: Rendered, stderr: NodeJS.WritableStream): void {
   for (const r of rendered.results) stderr.write(`${formatResult(r)}\n`);
-  if (rendered.manifests.length > 0) stderr.write(renderSummary(rendered.items, rendered.manifests.length));
+  if (rendered.manifests.length > 0)
+    stderr.write(renderSummary(rendered.items, rendered.manifests.length, rendered.plan));
 }
 
 export function runRender(
