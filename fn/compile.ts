@@ -15,6 +15,7 @@ import { daemonSet, renameVolumes } from './build/daemonsets';
 import { cleanupStep, STORAGE_INITIALIZER_ENTRYPOINT } from './build/download-steps';
 import { containerFromStorageInitializer, downloadContainer, downloadJob, PVC_SOURCE_VOLUME } from './build/jobs';
 import { daemonSetName, downloadPvcName, downloadPvName, servingPvcName, servingPvName } from './build/names';
+import { jobNamespace } from './build/namespace';
 import { persistentVolume, persistentVolumeClaim } from './build/volumes';
 import { immutableChanges } from './gitops/immutable';
 import { strictResults } from './gitops/strict';
@@ -73,6 +74,19 @@ export function compile(items: readonly KObject[], functionConfig?: KObject): Co
   results.push(...thePlan.results, ...configNotes(inputs, kserve.config, thePlan));
   const built = build(thePlan, inputs, kserve.config, fn.config);
   results.push(...built.results);
+  if (fn.config.createJobNamespace) {
+    const name = kserve.config.localModel.jobNamespace;
+    const written = items.find((o) => o.apiVersion === 'v1' && o.kind === 'Namespace' && nameOf(o) === name);
+    if (written) {
+      results.push(
+        info(
+          written,
+          'metadata.name',
+          `createJobNamespace: the package already has Namespace ${name}; it is kept as written and not generated`,
+        ),
+      );
+    } else built.objects.push(jobNamespace(name) as KObject);
+  }
 
   return finish(sortGenerated(built.objects.map((o) => markGenerated(o, fn.config.outputDir))), thePlan);
 }

@@ -50,6 +50,8 @@ export interface FnConfig {
   atomicDownloads: boolean;
   /** Download pods run as the cache's serviceAccountName, so workload identity (IRSA, GKE, Azure) works. */
   runAsServiceAccount: boolean;
+  /** Generate the jobs namespace: neither KServe nor a plain render creates it. */
+  createJobNamespace: boolean;
   servingNamespaces: ServingNamespace[];
   nodes: InventoryNode[];
   tolerations: Toleration[];
@@ -71,6 +73,7 @@ export const DEFAULT_FN_CONFIG: FnConfig = {
   jobBackoffLimit: 6,
   atomicDownloads: true,
   runAsServiceAccount: true,
+  createJobNamespace: false,
   servingNamespaces: [],
   nodes: [],
   tolerations: [],
@@ -134,6 +137,7 @@ export function parseFnConfig(fc: KObject | undefined): { config: FnConfig; resu
       jobBackoffLimit: count(fields.jobBackoffLimit) ?? DEFAULT_FN_CONFIG.jobBackoffLimit,
       atomicDownloads: flag(fields.atomicDownloads, true),
       runAsServiceAccount: flag(fields.runAsServiceAccount, true),
+      createJobNamespace: flag(fields.createJobNamespace, false),
       servingNamespaces: list<ServingNamespace>(fields.servingNamespaces),
       nodes: list<Record<string, unknown>>(fields.nodes).map((n) => ({
         name: String(n.name ?? ''),

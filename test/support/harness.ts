@@ -2,7 +2,7 @@
 
 import { DaemonSet } from 'kubernetes-models/apps/v1';
 import { Job } from 'kubernetes-models/batch/v1';
-import { PersistentVolume, PersistentVolumeClaim } from 'kubernetes-models/v1';
+import { Namespace, PersistentVolume, PersistentVolumeClaim } from 'kubernetes-models/v1';
 import { parse, stringify } from 'yaml';
 import { OWNER_LABEL, OWNER_VALUE } from '../../fn/krm/annotations';
 import type { KObject } from '../../fn/krm/objects';
@@ -47,6 +47,7 @@ export const errors = (out: Output): Result[] => out.results.filter((r) => r.sev
 const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   PersistentVolume: PersistentVolume as never,
   PersistentVolumeClaim: PersistentVolumeClaim as never,
+  Namespace: Namespace as never,
   Job: Job as never,
   DaemonSet: DaemonSet as never,
 };

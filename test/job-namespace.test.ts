@@ -1,0 +1,62 @@
+// createJobNamespace: the jobs namespace as a generated, never-pruned Namespace (opt-in).
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { cache, enabledKServeConfig, node, nodeGroup } from './support/fixtures';
+import { generated, ofKind, runItems, validateAgainstKubernetes } from './support/harness';
+
+const items = () => [nodeGroup('workers'), cache('llama', 'hf://meta/llama'), node('gpu-1'), enabledKServeConfig()];
+const fnConfig = (spec: Record<string, unknown>) => ({
+  apiVersion: 'fn.kserve-localmodel.dev/v1alpha1',
+  kind: 'LocalModelFnConfig',
+  metadata: { name: 'fn' },
+  spec,
+});
+
+describe('createJobNamespace', () => {
+  it('off by default: no Namespace', () => {
+    assert.deepEqual(ofKind(generated(runItems(items()).items), 'Namespace'), []);
+  });
+
+  it('on: the jobs namespace first among the generated objects, never pruned by Argo CD or Flux', () => {
+    const out = runItems(items(), fnConfig({ createJobNamespace: true }));
+    assert.deepEqual(out.results, []);
+    const made = generated(out.items);
+    assert.equal(made[0].kind, 'Namespace');
+    const ns = made[0];
+    assert.equal(ns.metadata?.name, 'kserve-localmodel-jobs');
+    assert.equal(ns.metadata?.annotations?.['argocd.argoproj.io/sync-options'], 'Prune=false');
+    assert.equal(ns.metadata?.annotations?.['kustomize.toolkit.fluxcd.io/prune'], 'disabled');
+    assert.equal(
+      ns.metadata?.annotations?.['internal.config.kubernetes.io/path'],
+      'generated/_cluster/namespace_kserve-localmodel-jobs.yaml',
+    );
+    validateAgainstKubernetes(ns);
+  });
+
+  it('follows localModel.jobNamespace of inferenceservice-config', () => {
+    const config = {
+      ...enabledKServeConfig(),
+      data: { localModel: '{"enabled": true, "jobNamespace": "model-downloads"}' },
+    };
+    const out = runItems(
+      [nodeGroup('workers'), cache('llama', 'hf://meta/llama'), node('gpu-1'), config],
+      fnConfig({ createJobNamespace: true }),
+    );
+    assert.deepEqual(
+      ofKind(generated(out.items), 'Namespace').map((o) => o.metadata?.name),
+      ['model-downloads'],
+    );
+  });
+
+  it('a Namespace of that name already in the package is kept as written, with an info', () => {
+    const written = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kserve-localmodel-jobs' } };
+    const out = runItems([...items(), written], fnConfig({ createJobNamespace: true }));
+    assert.deepEqual(ofKind(generated(out.items), 'Namespace'), []);
+    assert.equal(out.items.filter((o) => o.kind === 'Namespace').length, 1);
+    assert.match(
+      out.results.map((r) => `${r.severity}: ${r.message}`).join('\n'),
+      /^info: createJobNamespace: the package already has Namespace/m,
+    );
+  });
+});
