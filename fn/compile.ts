@@ -75,17 +75,9 @@ export function compile(items: readonly KObject[], functionConfig?: KObject): Co
   const built = build(thePlan, inputs, kserve.config, fn.config);
   results.push(...built.results);
   if (fn.config.createJobNamespace) {
-    const name = kserve.config.localModel.jobNamespace;
-    const written = items.find((o) => o.apiVersion === 'v1' && o.kind === 'Namespace' && nameOf(o) === name);
-    if (written) {
-      results.push(
-        info(
-          written,
-          'metadata.name',
-          `createJobNamespace: the package already has Namespace ${name}; it is kept as written and not generated`,
-        ),
-      );
-    } else built.objects.push(jobNamespace(name) as KObject);
+    const made = jobNamespaceFor(kserve.config.localModel.jobNamespace, items);
+    if (made.object) built.objects.push(made.object);
+    results.push(...made.results);
   }
 
   return finish(sortGenerated(built.objects.map((o) => markGenerated(o, fn.config.outputDir))), thePlan);
@@ -330,6 +322,14 @@ function baseContainer(
   return { base, downloader: base.command };
 }
 
+/** createJobNamespace: the jobs namespace, unless the package already has it (then kept as written). */
+function jobNamespaceFor(name: string, items: readonly KObject[]): { object?: KObject; results: Result[] } {
+  const written = items.find((o) => o.apiVersion === 'v1' && o.kind === 'Namespace' && nameOf(o) === name);
+  if (!written) return { object: jobNamespace(name) as KObject, results: [] };
+  const message = `createJobNamespace: the package already has Namespace ${name}; it is kept as written and not generated`;
+  return { results: [info(written, 'metadata.name', message)] };
+}
+
 /**
  * `kpt fn eval … -- key=value` hands the function a ConfigMap that stands for the whole function config:
  * the package's LocalModelFnConfig (tolerations, nodes, servingNamespaces) is then not read at all.
@@ -350,18 +350,12 @@ function replacedFnConfig(functionConfig: KObject | undefined, inputs: Inputs): 
 function configNotes(inputs: Inputs, config: KServeConfig, thePlan: Plan): Result[] {
   const cm = inputs.kserveConfigMap;
   const notes: Result[] = [];
-  const about = (severity: 'info' | 'warning', message: string): Result =>
-    cm ? (severity === 'info' ? info : warning)(cm, 'data.localModel', message) : { severity, message };
   if (inputs.caches.length > 0 && !config.localModel.enabled) {
     const why = !cm
       ? 'there is no ConfigMap kserve/inferenceservice-config in the input, and KServe ships it with "enabled": false'
       : 'localModel.enabled is false or missing in inferenceservice-config, and a missing key is false in KServe';
-    notes.push(
-      about(
-        'warning',
-        `${why}: KServe's InferenceService webhook then labels no InferenceService, so none will use these caches. In ConfigMap kserve/inferenceservice-config set data.localModel to {"enabled": true, "jobNamespace": "${config.localModel.jobNamespace}", "fsGroup": ${config.localModel.fsGroup}} (Helm chart kserve-resources: kserve.localmodel.enabled=true), and add that ConfigMap to the package, marked config.kubernetes.io/local-config: "true" if another tool applies it`,
-      ),
-    );
+    const message = `${why}: KServe's InferenceService webhook then labels no InferenceService, so none will use these caches. In ConfigMap kserve/inferenceservice-config set data.localModel to {"enabled": true, "jobNamespace": "${config.localModel.jobNamespace}", "fsGroup": ${config.localModel.fsGroup}} (Helm chart kserve-resources: kserve.localmodel.enabled=true), and add that ConfigMap to the package, marked config.kubernetes.io/local-config: "true" if another tool applies it`;
+    notes.push(cm ? warning(cm, 'data.localModel', message) : { severity: 'warning', message });
   }
   if (!cm && thePlan.jobs.length > 0) {
     notes.push({

@@ -88,7 +88,7 @@ function planServing(
   };
 
   for (const isvc of inputs.inferenceServices) {
-    if (!isvc.metadata?.namespace) {
+    if (!isvc.metadata?.namespace && !config.localModel.disableVolumeManagement) {
       results.push(
         warning(
           isvc,
