@@ -41,7 +41,14 @@ export interface StepWorld {
    * Runs the pod's containers in order and stops at the first that fails, like init containers. Only
    * its PersistentVolumeClaim volumes are bound, all to the one disk: credentials are not needed here.
    */
-  run: (pod: PodSpec, containers: readonly Container[], env?: Record<string, string>) => StepRun[];
+  run: (pod: PodSpec, containers: readonly Container[], env?: Record<string, string>, more?: MoreWorld) => StepRun[];
+}
+
+/** What a step needs beyond the node's volume: other pod volumes as host folders, and the network. */
+export interface MoreWorld {
+  volumes?: Record<string, string>;
+  /** Share the host's network (a stand-in API server on 127.0.0.1); otherwise the step has none. */
+  network?: boolean;
 }
 
 export interface StepRun {
@@ -64,11 +71,11 @@ export function stepWorld(): StepWorld {
   return {
     disk,
     calls: () => readFileSync(join(standIn, 'calls'), 'utf8').split('\n').filter(Boolean),
-    run: (pod, containers, env = {}) => {
+    run: (pod, containers, env = {}, more = {}) => {
       const claims = new Set((pod.volumes ?? []).filter((v) => v.persistentVolumeClaim).map((v) => v.name));
       const runs: StepRun[] = [];
       for (const c of containers) {
-        const r = runContainer(c, { disk, entrypoint, standIn, env, claims });
+        const r = runContainer(c, { disk, entrypoint, standIn, env, claims, ...more });
         runs.push({ name: c.name, status: r.status, stdout: r.stdout, stderr: r.stderr });
         if (r.status !== 0) break;
       }
@@ -79,15 +86,31 @@ export function stepWorld(): StepWorld {
 
 function runContainer(
   c: Container,
-  world: { disk: string; entrypoint: string; standIn: string; env: Record<string, string>; claims: Set<string> },
+  world: {
+    disk: string;
+    entrypoint: string;
+    standIn: string;
+    env: Record<string, string>;
+    claims: Set<string>;
+  } & MoreWorld,
 ): SpawnSyncReturns<string> {
-  const args = ['--unshare-all', '--die-with-parent', '--uid', '1000', '--gid', '1000'];
+  const args = [
+    '--unshare-all',
+    ...(world.network ? ['--share-net'] : []),
+    '--die-with-parent',
+    '--uid',
+    '1000',
+    '--gid',
+    '1000',
+  ];
   for (const dir of ['/usr', '/etc']) args.push('--ro-bind', dir, dir);
   for (const link of ['bin', 'lib', 'lib64', 'sbin'])
     if (existsSync(`/${link}`)) args.push('--symlink', `usr/${link}`, `/${link}`);
   args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp');
   args.push('--ro-bind', world.entrypoint, STORAGE_INITIALIZER_ENTRYPOINT, '--bind', world.standIn, '/stand-in');
   for (const m of c.volumeMounts ?? []) {
+    const other = world.volumes?.[m.name];
+    if (other !== undefined) args.push('--ro-bind', other, m.mountPath);
     if (!world.claims.has(m.name)) continue;
     const source = m.subPath ? join(world.disk, m.subPath) : world.disk;
     mkdirSync(source, { recursive: true }); // kubelet creates a missing subPath
