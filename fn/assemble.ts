@@ -7,7 +7,17 @@ import { nameOf, namespaceOf } from './krm/objects';
 import { compareStrings } from './krm/order';
 import { fileOf } from './krm/report';
 
-const GENERATED_KIND_ORDER = ['Namespace', 'PersistentVolume', 'PersistentVolumeClaim', 'Job', 'DaemonSet'];
+const GENERATED_KIND_ORDER = [
+  'Namespace',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'PersistentVolume',
+  'PersistentVolumeClaim',
+  'Job',
+  'DaemonSet',
+];
 
 /** `<outputDir>/<namespace or _cluster>/<kind>_<name>.yaml`: one object a file, so diffs stay small. */
 export function generatedPath(outputDir: string, o: KObject): string {

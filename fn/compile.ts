@@ -9,6 +9,7 @@ import type {
   PersistentVolumeClaim,
   Volume,
 } from 'kubernetes-types/core/v1';
+import type { ClusterRole, ClusterRoleBinding } from 'kubernetes-types/rbac/v1';
 import { markGenerated, sortGenerated, sortPassThrough } from './assemble';
 import type { DaemonSetStep } from './build/daemonsets';
 import { daemonSet, renameVolumes } from './build/daemonsets';
@@ -16,6 +17,15 @@ import { cleanupStep, STORAGE_INITIALIZER_ENTRYPOINT } from './build/download-st
 import { containerFromStorageInitializer, downloadContainer, downloadJob, PVC_SOURCE_VOLUME } from './build/jobs';
 import { daemonSetName, downloadPvcName, downloadPvName, servingPvcName, servingPvName } from './build/names';
 import { jobNamespace } from './build/namespace';
+import type { PodIdentity, ReadinessSteps } from './build/node-readiness';
+import {
+  readinessPolicy,
+  readinessRbac,
+  readinessSteps,
+  readyLabel,
+  volumeTag,
+  withReadyAffinity,
+} from './build/node-readiness';
 import { persistentVolume, persistentVolumeClaim } from './build/volumes';
 import { immutableChanges } from './gitops/immutable';
 import { strictResults } from './gitops/strict';
@@ -28,8 +38,8 @@ import { FALLBACK_IMAGE, parseKServeConfig } from './inputs/kserve-config';
 import { OWNER_LABEL, OWNER_VALUE } from './krm/annotations';
 import type { KObject } from './krm/objects';
 import { isPlainObject, nameOf, namespaceOf } from './krm/objects';
-import { compositeKey } from './krm/order';
-import { info, warning } from './krm/report';
+import { compareStrings, compositeKey } from './krm/order';
+import { error, info, warning } from './krm/report';
 import type { Result } from './krm/results';
 import { hasErrors, sortResults } from './krm/results';
 import { describeResource } from './krm/wording';
@@ -37,9 +47,11 @@ import type { CredentialWiring } from './kserve/credentials';
 import { credentialsFor } from './kserve/credentials';
 import { requiredNodeSelectorTerms } from './kserve/node-affinity';
 import { matchingStorageContainers } from './kserve/storage-container';
+import { storageKey } from './kserve/storage-key';
 import type { JobPlan, Plan } from './plan';
 import { plan } from './plan';
 import type { DaemonSetPlan } from './plan-daemonsets';
+import { volumeIdentity } from './plan-daemonsets';
 import { validate } from './validate';
 
 export interface CompileOutput {
@@ -91,7 +103,10 @@ interface Built {
 function build(p: Plan, inputs: Inputs, config: KServeConfig, fnConfig: FnConfig): Built {
   const results: Result[] = [];
   const byId = new Map<string, { object: KObject; source: string }>();
-  const emit = (made: PersistentVolume | PersistentVolumeClaim | Job | DaemonSet, source: string) => {
+  const emit = (
+    made: PersistentVolume | PersistentVolumeClaim | Job | DaemonSet | ClusterRole | ClusterRoleBinding | KObject,
+    source: string,
+  ) => {
     const object = made as KObject;
     const id = compositeKey(object.kind ?? '', namespaceOf(object), nameOf(object));
     const other = byId.get(id);
@@ -112,13 +127,21 @@ function build(p: Plan, inputs: Inputs, config: KServeConfig, fnConfig: FnConfig
     emit(persistentVolume(pv, d.nodeGroupObject), source);
     emit(persistentVolumeClaim(downloadPvcName(d.cache, d.nodeGroup), jobNamespace, pv, d.nodeGroupObject), source);
   }
+  const ready = fnConfig.serveOnlyWhenReady;
   for (const s of p.servings) {
     const pv = servingPvName(s.cache, s.nodeGroup, s.namespace);
     const source = `${describeCache(s.cache)} serving ${s.reasons[0]}`;
-    emit(persistentVolume(pv, s.nodeGroupObject), source);
+    const servingPv = persistentVolume(pv, s.nodeGroupObject);
+    emit(ready ? withReadyAffinity(servingPv, readyLabelOf(s.cache, s.nodeGroupObject)) : servingPv, source);
     emit(persistentVolumeClaim(servingPvcName(s.cache, s.nodeGroup), s.namespace, pv, s.nodeGroupObject), source);
   }
   const containers = downloadContainers(inputs, config, fnConfig, results);
+  if (ready) results.push(...plainFormErrors(p, containers));
+  const identities = new Map<string, PodIdentity>();
+  const runsAs = (serviceAccountName: string | undefined) => {
+    const identity = { namespace: jobNamespace, serviceAccountName: serviceAccountName ?? 'default' };
+    identities.set(identity.serviceAccountName, identity);
+  };
   const sharers = new Set<Cache>();
   for (const job of p.jobs) {
     results.push(...sharedFolderNotes(job.caches));
@@ -127,12 +150,19 @@ function build(p: Plan, inputs: Inputs, config: KServeConfig, fnConfig: FnConfig
       sharers.add(other);
       results.push(agentNote(job.caches[0], other));
     }
-    emit(buildJob(job, containers, config, fnConfig), `${describeCache(job.caches[0])} on node ${job.node.name}`);
+    const built = buildJob(job, containers, config, fnConfig, inputs);
+    runsAs(built.spec?.template.spec?.serviceAccountName);
+    emit(built, `${describeCache(job.caches[0])} on node ${job.node.name}`);
   }
   for (const ds of p.daemonSets) {
     for (const step of ds.steps) results.push(...sharedFolderNotes(step.caches));
     const owner = ds.serviceAccountName ? ` running as ${ds.serviceAccountName}` : '';
+    runsAs(ds.serviceAccountName);
     emit(buildDaemonSet(ds, containers, config, fnConfig), `node group ${ds.nodeGroup}${owner}`);
+  }
+  if (ready && identities.size > 0) {
+    const sorted = [...identities.values()].sort((a, b) => compareStrings(a.serviceAccountName, b.serviceAccountName));
+    for (const o of [...readinessRbac(sorted), ...readinessPolicy(sorted)]) emit(o, 'serveOnlyWhenReady');
   }
   return { objects: [...byId.values()].map((e) => e.object), results };
 }
@@ -201,8 +231,10 @@ function buildJob(
   containers: ReadonlyMap<Cache, CacheContainer>,
   config: KServeConfig,
   fnConfig: FnConfig,
+  inputs: Inputs,
 ): Job {
   const owner = job.caches[0];
+  const nodeGroupObject = inputs.nodeGroups.get(job.nodeGroup) as KObject;
   const { base, downloader, credentials } = containers.get(owner) as CacheContainer;
   return downloadJob({
     cacheName: owner.name,
@@ -224,6 +256,7 @@ function buildJob(
     backoffLimit: fnConfig.jobBackoffLimit,
     tolerations: tolerationsFor(job.nodeGroup, fnConfig),
     labels: { [OWNER_LABEL]: OWNER_VALUE },
+    readiness: readinessOf(fnConfig, PVC_SOURCE_VOLUME, nodeGroupObject, [job.storageKey]),
   });
 }
 
@@ -269,6 +302,13 @@ function buildDaemonSet(
     maxUnavailable: fnConfig.maxUnavailable,
     pauseImage: fnConfig.pauseImage,
     labels: { [OWNER_LABEL]: OWNER_VALUE },
+    readiness: readinessOf(
+      fnConfig,
+      modelsVolume,
+      ds.nodeGroupObject,
+      ds.steps.map((s) => s.storageKey),
+      fnConfig.cleanupRemovedModels ? ds.keep : undefined,
+    ),
   });
 }
 
@@ -276,6 +316,36 @@ function buildDaemonSet(
 function tolerationsFor(nodeGroup: string, fnConfig: FnConfig): Toleration[] {
   const all = [...fnConfig.tolerations, ...(fnConfig.nodeGroupTolerations[nodeGroup] ?? [])];
   return all.filter((t, i) => all.findIndex((u) => JSON.stringify(u) === JSON.stringify(t)) === i);
+}
+
+/** serveOnlyWhenReady's label steps for a pod that downloads `keys` into a group's volume. */
+function readinessOf(
+  fnConfig: FnConfig,
+  volumeName: string,
+  nodeGroupObject: KObject,
+  keys: readonly string[],
+  keep?: readonly string[],
+): ReadinessSteps | undefined {
+  if (!fnConfig.serveOnlyWhenReady) return undefined;
+  const tag = volumeTag(volumeIdentity(nodeGroupObject));
+  return readinessSteps({ image: fnConfig.nodeLabelImage, volumeName, tag, keys, ...(keep ? { keep } : {}) });
+}
+
+const readyLabelOf = (cache: Cache, nodeGroupObject: KObject): string =>
+  readyLabel(storageKey(cache.spec.sourceModelUri), volumeTag(volumeIdentity(nodeGroupObject)));
+
+/** The label steps judge a copy by its completion marker, which only the atomic download step writes. */
+function plainFormErrors(p: Plan, containers: ReadonlyMap<Cache, CacheContainer>): Result[] {
+  const downloaded = new Set(p.downloads.map((d) => d.cache));
+  return [...containers]
+    .filter(([cache, c]) => downloaded.has(cache) && !c.downloader)
+    .map(([cache]) =>
+      error(
+        cache.object,
+        'spec.sourceModelUri',
+        `serveOnlyWhenReady needs the atomic download step, whose completion marker tells the node-label step that ${describeCache(cache)}'s copy is complete, but this cache downloads in KServe's plain form (atomicDownloads is false, or its ClusterStorageContainer has no command). Turn atomicDownloads on and give the ClusterStorageContainer a command, or turn serveOnlyWhenReady off`,
+      ),
+    );
 }
 
 const credentialShape = (c: Cache): string => JSON.stringify([c.spec.serviceAccountName ?? '', c.spec.storage ?? null]);

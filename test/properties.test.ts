@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import type { KObject } from '../fn/krm/objects';
-import { cache, isvc, namespacedCache, node, nodeGroup } from './support/fixtures';
+import { cache, fnConfig, isvc, namespacedCache, node, nodeGroup } from './support/fixtures';
 import { goldenCases } from './support/golden';
 import { generated, run, runItems, shuffled, validateAgainstKubernetes } from './support/harness';
 import { fullSuiteOnly } from './support/scope';
@@ -106,7 +106,10 @@ describe('every generated object is valid Kubernetes (upstream schemas)', { skip
   });
 });
 
-/** Valid packages of varying shape: groups, nodes, cluster and namespaced caches, InferenceServices. */
+/**
+ * Valid packages of varying shape: groups, nodes, cluster and namespaced caches, InferenceServices, and
+ * the settings that change which kinds are generated (download mode, serveOnlyWhenReady).
+ */
 function randomPackage(): fc.Arbitrary<KObject[]> {
   const name = fc.constantFrom('alpha', 'beta', 'gamma', 'delta');
   const group = fc.constantFrom('g1', 'g2', 'g3');
@@ -138,8 +141,9 @@ function randomPackage(): fc.Arbitrary<KObject[]> {
         selector: (i) => `${i.ns}/${i.name}`,
         maxLength: 4,
       }),
+      settings: fc.record({ downloadMode: fc.constantFrom('jobs', 'daemonset'), serveOnlyWhenReady: fc.boolean() }),
     })
-    .map(({ groups, nodes, caches, nsCaches, isvcs }) => {
+    .map(({ groups, nodes, caches, nsCaches, isvcs, settings }) => {
       const usable = (gs: string[]) => gs.filter((g) => (groups as string[]).includes(g));
       const uniqueUris = new Set<string>();
       return [
@@ -155,6 +159,7 @@ function randomPackage(): fc.Arbitrary<KObject[]> {
         ...isvcs.map((i) =>
           isvc(i.name, i.ns, i.uri, i.group ? { 'serving.kserve.io/nodegroup': i.group } : undefined),
         ),
+        fnConfig(settings),
       ] as KObject[];
     });
 }

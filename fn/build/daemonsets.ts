@@ -2,6 +2,8 @@
 // download steps of its model folders, then the cleanup step; its one container only keeps the pod up.
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import type { Container, NodeSelectorTerm, Toleration, Volume } from 'kubernetes-types/core/v1';
+import type { ReadinessSteps } from './node-readiness';
+import { readinessTokenVolume } from './node-readiness';
 
 /** Selects the DaemonSet's pods; its value is the DaemonSet's name, so selectors never overlap. */
 export const DAEMONSET_LABEL = 'fn.kserve-localmodel.dev/daemonset';
@@ -28,6 +30,8 @@ export interface DaemonSetInput {
   maxUnavailable: number | string;
   pauseImage: string;
   labels: Record<string, string>;
+  /** serveOnlyWhenReady: a node-label step before the downloads and one after the cleanup. */
+  readiness?: ReadinessSteps;
 }
 
 /** Pod volume names are per pod, and two steps may bring a volume of the same name: each gets its key. */
@@ -64,7 +68,12 @@ export function daemonSet(input: DaemonSetInput): DaemonSet {
           },
           ...(input.serviceAccountName ? { serviceAccountName: input.serviceAccountName } : {}),
           ...(input.tolerations.length > 0 ? { tolerations: structuredClone(input.tolerations) } : {}),
-          initContainers: [...input.steps.map((s) => s.container), ...(input.cleanup ? [input.cleanup] : [])],
+          initContainers: [
+            ...(input.readiness ? [input.readiness.before] : []),
+            ...input.steps.map((s) => s.container),
+            ...(input.cleanup ? [input.cleanup] : []),
+            ...(input.readiness ? [input.readiness.after] : []),
+          ],
           containers: [
             {
               name: IDLE_CONTAINER_NAME,
@@ -73,7 +82,7 @@ export function daemonSet(input: DaemonSetInput): DaemonSet {
             },
           ],
           securityContext: { fsGroup: input.fsGroup },
-          volumes: input.steps.flatMap((s) => s.volumes),
+          volumes: [...input.steps.flatMap((s) => s.volumes), ...(input.readiness ? [readinessTokenVolume] : [])],
         },
       },
     },

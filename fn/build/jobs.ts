@@ -15,6 +15,8 @@ import type { InventoryEntry } from '../inputs/node-inventory';
 import { HOSTNAME_LABEL } from '../inputs/node-inventory';
 import { stepInvocation } from './download-steps';
 import { jobName } from './names';
+import type { ReadinessSteps } from './node-readiness';
+import { readinessTokenVolume } from './node-readiness';
 
 export const DOWNLOAD_CONTAINER_NAME = 'kserve-localmodel-download';
 export const PVC_SOURCE_VOLUME = 'kserve-pvc-source';
@@ -43,6 +45,8 @@ export interface JobInput {
   backoffLimit: number;
   tolerations: Toleration[];
   labels: Record<string, string>;
+  /** serveOnlyWhenReady: the download runs between the two node-label steps. */
+  readiness?: ReadinessSteps;
 }
 
 /** KServe's base download container: name, image, and (our DECISION, per the seed) the config's resources. */
@@ -109,10 +113,16 @@ export function downloadJob(input: JobInput): Job {
         nodeSelector: { [HOSTNAME_LABEL]: input.node.hostname },
         ...(input.serviceAccountName ? { serviceAccountName: input.serviceAccountName } : {}),
         ...(input.tolerations.length > 0 ? { tolerations: structuredClone(input.tolerations) } : {}),
-        containers: [downloadContainer(input)],
+        ...(input.readiness
+          ? { initContainers: [input.readiness.before, downloadContainer(input)], containers: [input.readiness.after] }
+          : { containers: [downloadContainer(input)] }),
         restartPolicy: 'Never',
         securityContext: { fsGroup: input.fsGroup },
-        volumes: [{ name: PVC_SOURCE_VOLUME, persistentVolumeClaim: { claimName: input.pvcName } }, ...input.volumes],
+        volumes: [
+          { name: PVC_SOURCE_VOLUME, persistentVolumeClaim: { claimName: input.pvcName } },
+          ...input.volumes,
+          ...(input.readiness ? [readinessTokenVolume] : []),
+        ],
       },
     },
   };

@@ -35,6 +35,8 @@ export const ARGOCD_PARAMETERS: readonly ArgoParameter[] = [
   { name: 'nodes', env: 'NODES', type: 'list' },
   { name: 'tolerations', env: 'TOLERATIONS', type: 'list' },
   { name: 'strict', env: 'STRICT', type: 'boolean' },
+  { name: 'serveOnlyWhenReady', env: 'SERVE_ONLY_WHEN_READY', type: 'boolean' },
+  { name: 'nodeLabelImage', env: 'NODE_LABEL_IMAGE', type: 'text' },
 ];
 
 export const ENV_PREFIX = 'ARGOCD_ENV_';

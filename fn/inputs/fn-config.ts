@@ -27,6 +27,9 @@ export interface Toleration {
   tolerationSeconds?: number;
 }
 
+/** curl on a small shell image, pinned: the node-label steps need nothing else. */
+export const DEFAULT_NODE_LABEL_IMAGE = 'curlimages/curl:8.11.1';
+
 export type DownloadMode = 'jobs' | 'daemonset';
 
 /** The long-running container of a node-group DaemonSet: it only keeps the pod, and so its init steps, done. */
@@ -61,6 +64,10 @@ export interface FnConfig {
   strict: boolean;
   /** Argo CD sync wave for caches and node groups in `render`'s output (fn/gitops/sync-wave.ts). */
   argocdSyncWave?: number;
+  /** Serving volumes require the node label that the download pods set on a complete copy (docs/node-readiness.md). */
+  serveOnlyWhenReady: boolean;
+  /** The image of the node-label steps: it needs /bin/sh and curl. */
+  nodeLabelImage: string;
 }
 
 export const DEFAULT_FN_CONFIG: FnConfig = {
@@ -79,6 +86,8 @@ export const DEFAULT_FN_CONFIG: FnConfig = {
   tolerations: [],
   nodeGroupTolerations: {},
   strict: false,
+  serveOnlyWhenReady: false,
+  nodeLabelImage: DEFAULT_NODE_LABEL_IMAGE,
 };
 
 /**
@@ -151,6 +160,11 @@ export function parseFnConfig(fc: KObject | undefined): { config: FnConfig; resu
       ),
       strict: fields.strict === true,
       ...(Number.isInteger(fields.argocdSyncWave) ? { argocdSyncWave: fields.argocdSyncWave as number } : {}),
+      serveOnlyWhenReady: fields.serveOnlyWhenReady === true,
+      nodeLabelImage:
+        typeof fields.nodeLabelImage === 'string' && fields.nodeLabelImage !== ''
+          ? fields.nodeLabelImage
+          : DEFAULT_NODE_LABEL_IMAGE,
     },
     results,
   };

@@ -137,7 +137,16 @@ function maxUnavailableOf(ds: KObject): unknown {
 }
 
 const LISTED_NODES = 10;
-const GENERATED_KINDS = ['PersistentVolume', 'PersistentVolumeClaim', 'Job', 'DaemonSet'];
+const GENERATED_KINDS = [
+  'PersistentVolume',
+  'PersistentVolumeClaim',
+  'Job',
+  'DaemonSet',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+];
 
 /** The text for stderr: a headline with the counts, then a few lines per node group. */
 export function renderSummary(items: readonly KObject[], manifestCount: number, plan?: Plan): string {

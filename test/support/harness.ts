@@ -1,7 +1,12 @@
 // Shared test plumbing: run the function in-process exactly as the binary does, and read its output.
 
+import {
+  ValidatingAdmissionPolicy,
+  ValidatingAdmissionPolicyBinding,
+} from 'kubernetes-models/admissionregistration.k8s.io/v1';
 import { DaemonSet } from 'kubernetes-models/apps/v1';
 import { Job } from 'kubernetes-models/batch/v1';
+import { ClusterRole, ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { Namespace, PersistentVolume, PersistentVolumeClaim } from 'kubernetes-models/v1';
 import { parse, stringify } from 'yaml';
 import { OWNER_LABEL, OWNER_VALUE } from '../../fn/krm/annotations';
@@ -50,6 +55,10 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   Namespace: Namespace as never,
   Job: Job as never,
   DaemonSet: DaemonSet as never,
+  ClusterRole: ClusterRole as never,
+  ClusterRoleBinding: ClusterRoleBinding as never,
+  ValidatingAdmissionPolicy: ValidatingAdmissionPolicy as never,
+  ValidatingAdmissionPolicyBinding: ValidatingAdmissionPolicyBinding as never,
 };
 
 /** Validates a generated object against the upstream Kubernetes OpenAPI schema; throws with the reason. */
