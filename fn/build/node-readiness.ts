@@ -262,3 +262,27 @@ export function withReadyAffinity(pv: PersistentVolume, label: string): Persiste
     spec: { ...pv.spec, nodeAffinity: { required: { nodeSelectorTerms: requireReadyLabel(terms, label) } } },
   };
 }
+
+const isReadinessExpression = (e: { key?: unknown }): boolean =>
+  typeof e.key === 'string' && new RegExp(READY_LABEL_PATTERN).test(e.key);
+
+const termsOf = (nodeAffinity: unknown): NodeSelectorTerm[] =>
+  (nodeAffinity as { required?: { nodeSelectorTerms?: NodeSelectorTerm[] } } | undefined)?.required
+    ?.nodeSelectorTerms ?? [];
+
+/**
+ * `on` or `off` when two node affinities of one serving PV differ only in the readiness requirement,
+ * that is, serveOnlyWhenReady was turned on or off; undefined for any other difference.
+ */
+export function readinessToggle(before: unknown, after: unknown): 'on' | 'off' | undefined {
+  const group = (a: unknown) =>
+    JSON.stringify(
+      termsOf(a).map((t) => ({
+        ...t,
+        matchExpressions: (t.matchExpressions ?? []).filter((e) => !isReadinessExpression(e)),
+      })),
+    );
+  const requires = (a: unknown) => termsOf(a).some((t) => (t.matchExpressions ?? []).some(isReadinessExpression));
+  if (group(before) !== group(after) || requires(before) === requires(after)) return undefined;
+  return requires(after) ? 'on' : 'off';
+}
