@@ -11,7 +11,7 @@ import { readinessTokenVolume, readyLabel, volumeTag } from '../fn/build/node-re
 import type { KObject } from '../fn/krm/objects';
 import { storageKey } from '../fn/kserve/storage-key';
 import { volumeIdentity } from '../fn/plan-daemonsets';
-import { cache, fnConfig, node, nodeGroup } from './support/fixtures';
+import { cache, fnConfig, isvc, node, nodeGroup } from './support/fixtures';
 import { generated, runItems } from './support/harness';
 import type { StepWorld } from './support/pod-steps';
 import { bwrapUnavailable, podSpecOf, stepWorld } from './support/pod-steps';
@@ -126,5 +126,47 @@ describe('serveOnlyWhenReady needs the completion marker', () => {
     assert.equal(errors[0].resourceRef?.name, 'llama');
     assert.match(errors[0].message, /Turn atomicDownloads on .* or turn serveOnlyWhenReady off/);
     assert.deepEqual(generated(out.items), [], 'no partial manifests');
+  });
+});
+
+describe('turning serveOnlyWhenReady on or off in a running cluster', () => {
+  const pkg = [group, node('gpu-1'), cache('llama', LLAMA), isvc('chat', 'team-a', LLAMA)];
+  const render = (serveOnlyWhenReady: boolean, previous: KObject[] = []) =>
+    runItems([...pkg, ...previous], fnConfig({ serveOnlyWhenReady }));
+  for (const [from, to, word] of [
+    [false, true, 'on'],
+    [true, false, 'off'],
+  ] as const) {
+    it(`turned ${word}: a warning on each serving PV says so, with the way through`, () => {
+      const previous = generated(render(from).items);
+      const warnings = render(to, previous).results.filter(
+        (r) => r.severity === 'warning' && /nodeAffinity/.test(r.message),
+      );
+      assert.deepEqual(
+        warnings.map((w) => w.resourceRef?.name),
+        ['llama-workers-team-a'],
+      );
+      assert.match(warnings[0].message, new RegExp(`serveOnlyWhenReady was turned ${word}`));
+      assert.match(
+        warnings[0].message,
+        /kubectl delete pvc -n team-a llama-workers --wait=false, then kubectl delete pv llama-workers-team-a/,
+      );
+    });
+  }
+  it('any other change of the affinity gets the plain message', () => {
+    const previous = generated(render(true).items);
+    const moved = runItems(
+      [
+        nodeGroup('workers', { 'node-type': ['gpu', 'gpu-large'] }),
+        node('gpu-1'),
+        cache('llama', LLAMA),
+        isvc('chat', 'team-a', LLAMA),
+        ...previous,
+      ],
+      fnConfig({ serveOnlyWhenReady: true }),
+    );
+    const warnings = moved.results.filter((r) => /spec.nodeAffinity changes/.test(r.message));
+    assert.ok(warnings.length > 0);
+    assert.ok(warnings.every((w) => !/serveOnlyWhenReady was turned/.test(w.message)));
   });
 });

@@ -4,6 +4,7 @@
 // generated objects (kpt passes them back in; `render --out` and `--check` have the committed files)
 // with the new ones shows it in review instead. docs/immutable-fields.md lists the rules and their source.
 import { isDeepStrictEqual } from 'node:util';
+import { readinessToggle } from '../build/node-readiness';
 import type { KObject } from '../krm/objects';
 import { isPlainObject, nameOf, namespaceOf } from '../krm/objects';
 import { compareStrings, compositeKey } from '../krm/order';
@@ -37,9 +38,10 @@ function persistentVolumeRefusals(before: Spec, after: Spec): Refusal[] {
   if ((before.volumeMode ?? 'Filesystem') !== (after.volumeMode ?? 'Filesystem'))
     refusals.push({ field: 'spec.volumeMode', why: 'volumeMode is immutable' });
   if (before.nodeAffinity !== undefined && !same(before.nodeAffinity, after.nodeAffinity)) {
+    const toggled = readinessToggle(before.nodeAffinity, after.nodeAffinity);
     refusals.push({
       field: 'spec.nodeAffinity',
-      why: 'the node affinity of a PersistentVolume cannot change once set (only with the alpha MutablePVNodeAffinity feature gate of Kubernetes 1.35)',
+      why: `${toggled ? `serveOnlyWhenReady was turned ${toggled}, which ${toggled === 'on' ? 'adds the readiness label to' : 'removes the readiness label from'} the serving volume's node affinity (docs/node-readiness.md), but ` : ''}the node affinity of a PersistentVolume cannot change once set (only with the alpha MutablePVNodeAffinity feature gate of Kubernetes 1.35)`,
     });
   }
   return refusals;
