@@ -233,7 +233,7 @@ const credentialName = fc
   });
 
 describe('credential-like storage.parameters are refused (property)', { skip: fullSuiteOnly }, () => {
-  it('any spelling of a credential word: an error that says to move it into the secret, and the value nowhere', () => {
+  it('any spelling of a credential word: an error that says where it belongs, and the value nowhere', () => {
     fc.assert(
       fc.property(credentialName, canary, fc.constantFrom(undefined, 'k'), (name, value, key) => {
         const spec = { storage: { ...(key ? { key } : {}), parameters: { type: 's3', [name]: value } } };
@@ -242,7 +242,7 @@ describe('credential-like storage.parameters are refused (property)', { skip: fu
           (r) => r.severity === 'error' && r.field?.path === `spec.storage.parameters.${name}`,
         );
         assert.ok(refusal, `${name} was not refused`);
-        assert.match(refusal.message, /looks like a credential.*move it into the entry/);
+        assert.match(refusal.message, /looks like a credential.*For s3:\/\/ put it in the entry/);
         assert.equal(out.exitCode, 1);
         assert.deepEqual(generated(out.items), []);
         assert.ok(!JSON.stringify(out.results).includes(value));

@@ -272,7 +272,7 @@ describe('credential-like parameters are refused: they would land in Git in plai
       assert.match(
         e.message,
         new RegExp(
-          `storage\\.parameters\\.${name} looks like a credential.*move it into the entry k of secret kserve-localmodel-jobs/storage-config`,
+          `storage\\.parameters\\.${name} looks like a credential.*put it in the entry k of secret kserve-localmodel-jobs/storage-config`,
         ),
       );
       assert.deepEqual(e.field, { path: `spec.storage.parameters.${name}` });

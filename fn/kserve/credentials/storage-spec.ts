@@ -9,7 +9,8 @@ import { isPlainObject } from '../../krm/objects';
 import { error, info, warning } from '../../krm/report';
 import type { Result } from '../../krm/results';
 import { goJsonMarshalStringMap } from '../go-json';
-import { looksLikeCredential } from './credential-like-parameters';
+import { credentialShapeOf, looksLikeCredential } from './credential-like-parameters';
+import { credentialMethodFor } from './method-for-uri';
 import { CA_BUNDLE_CONFIGMAP_IS_INERT } from './s3-settings';
 import type { SecretShape } from './secret-shape';
 import { describeSecret, findSecret, madeBySeveral, sortedKeys } from './secret-shape';
@@ -85,7 +86,7 @@ export function storageSpecCredentials(
     entryName: `entry ${entryKey} of secret ${namespace}/${secretName}`,
   };
 
-  const refused = refusedParameters(parameters, where);
+  const refused = refusedParameters(parameters, where, config);
   if (refused.length > 0) return noWiring(refused);
   if (paramType === '') {
     return noWiring([
@@ -170,17 +171,31 @@ interface Where {
   entryName: string;
 }
 
-function refusedParameters(parameters: Record<string, string>, { cache, entryName }: Where): Result[] {
-  return Object.keys(parameters)
-    .filter(looksLikeCredential)
-    .sort()
-    .map((name) =>
+/** Parameters that hold, by their name or by the shape of their value, a credential; the value is never shown. */
+function refusedParameters(
+  parameters: Record<string, string>,
+  { cache, entryName }: Where,
+  config: CredentialContext['config'],
+): Result[] {
+  const method = credentialMethodFor(cache.spec.sourceModelUri, entryName, config.credentials);
+  const results: Result[] = [];
+  for (const name of Object.keys(parameters).sort()) {
+    const shape = credentialShapeOf(parameters[name]);
+    const why = looksLikeCredential(name)
+      ? `storage.parameters.${name} looks like a credential by its name${shape ? `, and its value looks like ${shape}` : ''}`
+      : shape
+        ? `the value of storage.parameters.${name} looks like a credential: ${shape} (the value is not shown here)`
+        : undefined;
+    if (!why) continue;
+    results.push(
       error(
         cache.object,
         `spec.storage.parameters.${name}`,
-        `storage.parameters.${name} looks like a credential. Parameters are written into the download Job in plain text (${STORAGE_OVERRIDE_CONFIG}) and so into Git: move it into the ${entryName} (or a secret of a ServiceAccount) and remove it from parameters`,
+        `${why}. Parameters are written into the download Job in plain text (${STORAGE_OVERRIDE_CONFIG}) and so into Git. ${method}; then remove it from parameters`,
       ),
     );
+  }
+  return results;
 }
 
 /**
