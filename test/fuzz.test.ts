@@ -1,8 +1,9 @@
 // Property: whatever a package is mutated into, the function never crashes or hangs, always prints a
-// ResourceList, and either succeeds with objects the Kubernetes schemas accept or fails with an error
-// result and no generated object. Seeds are the golden inputs and fixture packages; mutations delete
-// fields, change types, swap values, duplicate items, put random strings in names and URIs, put huge
-// numbers in sizes, and damage the YAML text itself. Fixed seed: every run tries the same cases.
+// ResourceList, and either succeeds with objects the Kubernetes schemas and the API server's field
+// rules accept (support/apiserver.ts) or fails with an error result and no generated object. Seeds
+// are the golden inputs and fixture packages; mutations delete fields, change types, swap values,
+// duplicate items, put random strings in names and URIs, put huge numbers in sizes, and damage the
+// YAML text itself. Fixed seed: every run tries the same cases.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -111,7 +111,11 @@ export function parseKServeConfig(configMap: KObject | undefined): { config: KSe
       enabled: bool(localModel.enabled, false),
       jobNamespace: str(localModel.jobNamespace) ?? shipped.localModel.jobNamespace,
       defaultJobImage: str(localModel.defaultJobImage),
-      fsGroup: num(localModel.fsGroup) ?? shipped.localModel.fsGroup,
+      // Wrong-typed is NaN, not the default: validation reports it rather than hiding the setting.
+      fsGroup:
+        localModel.fsGroup === undefined || localModel.fsGroup === null
+          ? shipped.localModel.fsGroup
+          : (num(localModel.fsGroup) ?? Number.NaN),
       jobTTLSecondsAfterFinished: num(localModel.jobTTLSecondsAfterFinished),
       disableVolumeManagement: bool(localModel.disableVolumeManagement, false),
     },
@@ -150,9 +154,10 @@ function str(v: unknown): string | undefined {
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return undefined;
 }
+/** A JSON number, or a string holding one (`"1000"`, `"-5"`, `"1.5"`): range and wholeness are validation's. */
 function num(v: unknown): number | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
+  if (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) return Number(v);
   return undefined;
 }
 function bool(v: unknown, fallback: boolean): boolean {

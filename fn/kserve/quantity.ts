@@ -20,14 +20,11 @@ const MAX_DIGITS = 100;
 
 const QUANTITY = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/;
 
-/**
- * The quantity in whole units (bytes for storage), rounded away from zero as Kubernetes' `Value()`
- * does; `undefined` when it is not a quantity. A YAML number (`modelSize: 1000`) counts as written.
- */
-export function parseQuantity(q: string | number): bigint | undefined {
+/** A quantity exactly, as numerator / denominator (`100m` is 1/10); `undefined` when it is not a quantity. */
+export function parseQuantityExact(q: string | number): { numerator: bigint; denominator: bigint } | undefined {
   if (typeof q === 'number') {
     if (!Number.isFinite(q)) return undefined;
-    return parseQuantity(Number.isInteger(q) && Math.abs(q) <= Number.MAX_SAFE_INTEGER ? q.toFixed(0) : String(q));
+    return parseQuantityExact(Number.isInteger(q) && Math.abs(q) <= Number.MAX_SAFE_INTEGER ? q.toFixed(0) : String(q));
   }
   const match = QUANTITY.exec(q);
   if (!match) return undefined;
@@ -45,11 +42,22 @@ export function parseQuantity(q: string | number): bigint | undefined {
     if (Math.abs(written) > MAX_EXPONENT) return undefined;
     exponent += written;
   }
+  const scaled = (sign === '-' ? -digits : digits) * multiplier;
+  return exponent >= 0
+    ? { numerator: scaled * 10n ** BigInt(exponent), denominator: 1n }
+    : { numerator: scaled, denominator: 10n ** BigInt(-exponent) };
+}
 
-  const scaled = digits * multiplier;
-  const magnitude =
-    exponent >= 0 ? scaled * 10n ** BigInt(exponent) : divideRoundingUp(scaled, 10n ** BigInt(-exponent));
-  return sign === '-' ? -magnitude : magnitude;
+/**
+ * The quantity in whole units (bytes for storage), rounded away from zero as Kubernetes' `Value()`
+ * does; `undefined` when it is not a quantity. A YAML number (`modelSize: 1000`) counts as written.
+ */
+export function parseQuantity(q: string | number): bigint | undefined {
+  const exact = parseQuantityExact(q);
+  if (!exact) return undefined;
+  const { numerator, denominator } = exact;
+  const magnitude = divideRoundingUp(numerator < 0n ? -numerator : numerator, denominator);
+  return numerator < 0n ? -magnitude : magnitude;
 }
 
 /** Digits between the first non-zero of the whole part and the last non-zero of the fraction (loops: a regex is quadratic here). */

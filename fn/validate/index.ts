@@ -9,6 +9,7 @@ import type { Result } from '../krm/results';
 import { capacityResults } from './capacity';
 import type { CheckContext } from './context';
 import { duplicateResults } from './duplicates';
+import { generatedValueResults } from './generated-values';
 import { localConfigResults } from './local-config';
 import { nameResults } from './names-and-limits';
 import { nodeGroupResults } from './node-groups';
@@ -40,6 +41,7 @@ export function validate(
     ...nodeGroupResults(ctx),
     ...capacityResults(ctx),
     ...nameResults(ctx),
+    ...generatedValueResults(ctx),
     ...uriResults(ctx),
     ...duplicateResults(ctx, items),
   ];

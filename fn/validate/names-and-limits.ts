@@ -7,6 +7,7 @@ import type { Cache } from '../inputs/index-inputs';
 import { describeCache } from '../inputs/index-inputs';
 import type { InventoryEntry } from '../inputs/node-inventory';
 import { HOSTNAME_LABEL } from '../inputs/node-inventory';
+import { DNS1123_SUBDOMAIN_MAX, dnsLabelProblem, LABEL_VALUE_MAX, labelValueProblem } from '../k8s/apiserver-rules';
 import type { KObject } from '../krm/objects';
 import { nameOf } from '../krm/objects';
 import { compareStrings } from '../krm/order';
@@ -17,22 +18,10 @@ import { nodeMatchesTerms, requiredNodeSelectorTerms } from '../kserve/node-affi
 import type { CheckContext } from './context';
 import { fnConfigPath } from './context';
 
-const LABEL_VALUE_MAX = 63;
-const NAME_MAX = 253;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const NAME_MAX = DNS1123_SUBDOMAIN_MAX;
 
 export function nameResults(ctx: CheckContext): Result[] {
   return [...cacheLabels(ctx), ...volumeNames(ctx), ...nodeLabels(ctx), ...jobNamespace(ctx)];
-}
-
-/** A label value's problem in words, or undefined when Kubernetes accepts it. */
-function labelValueProblem(value: string): string | undefined {
-  if (value.length > LABEL_VALUE_MAX)
-    return `is ${value.length} characters long, over the ${LABEL_VALUE_MAX} Kubernetes allows in a label value`;
-  if (!LABEL_VALUE.test(value))
-    return 'is not a valid label value (letters, digits, "-", "_" and ".", starting and ending with a letter or digit)';
-  return undefined;
 }
 
 /** error: the download Job carries the cache's name as its `model` label; the API server would refuse it. */
@@ -140,7 +129,7 @@ function nodeResult(ctx: CheckContext, node: InventoryEntry, field: string, mess
 function jobNamespace({ inputs, config }: CheckContext): Result[] {
   const cm: KObject | undefined = inputs.kserveConfigMap;
   const ns = config.localModel.jobNamespace;
-  if (!cm || (ns.length <= LABEL_VALUE_MAX && DNS_LABEL.test(ns))) return [];
+  if (!cm || !dnsLabelProblem(ns)) return [];
   return [
     error(
       cm,

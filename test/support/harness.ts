@@ -13,6 +13,7 @@ import { OWNER_LABEL, OWNER_VALUE } from '../../fn/krm/annotations';
 import type { KObject } from '../../fn/krm/objects';
 import type { Result } from '../../fn/krm/results';
 import { krm } from '../../fn/modes/krm';
+import { assertApiServerAccepts } from './apiserver';
 
 export interface Output {
   text: string;
@@ -61,11 +62,16 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   ValidatingAdmissionPolicyBinding: ValidatingAdmissionPolicyBinding as never,
 };
 
-/** Validates a generated object against the upstream Kubernetes OpenAPI schema; throws with the reason. */
+/**
+ * Validates a generated object as the API server would: the upstream OpenAPI schema (kubernetes-models)
+ * for types and required fields, then the server's field rules (support/apiserver.ts), which the
+ * schema does not carry. Throws with the reason.
+ */
 export function validateAgainstKubernetes(o: KObject): void {
   const Model = MODELS[o.kind ?? ''];
   if (!Model) throw new Error(`no Kubernetes model for generated kind ${o.kind}`);
   new Model(structuredClone(o) as never).validate();
+  assertApiServerAccepts(o);
 }
 
 /** Fisher–Yates with a seeded generator: shuffled, but the same shuffle every run. */

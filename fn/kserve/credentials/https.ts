@@ -2,6 +2,7 @@
 // Authorization header, for downloads from that host. The storage initializer looks it up in the
 // env var `<hostname>-headers`, so the VALUE of https-host names the variable: it is the one secret
 // value this module reads. KServe copies `headers` in plain text; here it stays a secretKeyRef.
+import { envVarNameProblem } from '../../k8s/apiserver-rules';
 import { error, warning } from '../../krm/report';
 import { HTTPS_HOST_KEY } from './classify';
 import type { KindBuilder } from './kind';
@@ -38,6 +39,17 @@ export const httpsCredentials: KindBuilder = (secret, { sourceModelUri }) => {
         secret.object,
         field,
         `${HTTPS_HOST_KEY} of ${describeSecret(secret)} must be the bare host name of the model URI, lower case, without scheme, port or path (e.g. example.com): the storage initializer looks up <hostname>${HEADERS_SUFFIX} with the hostname as the URI parser gives it, so any other form is never found`,
+      ),
+    ]);
+  }
+  // The strict env-name rule: a host that starts with a digit (an IP address) makes no valid name.
+  const envNameProblem = envVarNameProblem(`${host}${HEADERS_SUFFIX}`);
+  if (envNameProblem) {
+    return noWiring([
+      error(
+        secret.object,
+        field,
+        `${HTTPS_HOST_KEY} of ${describeSecret(secret)} gives the env var name ${host}${HEADERS_SUFFIX}, which ${envNameProblem}, so the API server would refuse the download Job. Serve the model under a host name that starts with a letter`,
       ),
     ]);
   }

@@ -6,6 +6,7 @@
 // secretKeyRef, because every value that lives in a Secret stays there (kserve-behaviour.md §7).
 import type { EnvVar } from 'kubernetes-types/core/v1';
 import type { S3Config } from '../../inputs/kserve-config';
+import { goTrimSpace } from '../../k8s/apiserver-rules';
 import type { KObject } from '../../krm/objects';
 import { error, warning } from '../../krm/report';
 import type { Result } from '../../krm/results';
@@ -183,12 +184,4 @@ function endpointEnv(
     literalEnv('S3_ENDPOINT', endpoint),
     literalEnv('AWS_ENDPOINT_URL', `${value === '0' ? 'http' : 'https'}://${endpoint}`),
   ];
-}
-
-/** Go's strings.TrimSpace: Unicode White_Space, which (unlike String.prototype.trim) includes U+0085 and excludes U+FEFF. */
-export function goTrimSpace(s: string): string {
-  return s.replace(
-    /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g,
-    '',
-  );
 }

@@ -1,0 +1,301 @@
+// The API server's field rules, applied to a whole generated object: what kubernetes-models' OpenAPI
+// schemas cannot see (name formats, label values, toleration logic, requests over limits, mount
+// paths that must match a volume, ...). One checker per kind; a new kind is a new entry in KINDS
+// made of the building blocks below (objectMeta, podTemplate, podSpec, container, ...).
+import {
+  backstepProblem,
+  DNS1123_LABEL_MAX,
+  dnsLabelProblem,
+  dnsSubdomainProblem,
+  groupIdProblem,
+  imageProblem,
+  labelProblems,
+  labelSelectorProblems,
+  nodeSelectorProblems,
+  qualifiedNameProblem,
+  quantityProblem,
+  relativeDescendingPathProblem,
+  resourceRequirementsProblems,
+  tolerationProblems,
+} from '../../fn/k8s/apiserver-rules';
+import type { KObject } from '../../fn/krm/objects';
+import { parseQuantityExact } from '../../fn/kserve/quantity';
+import { envFromProblems, envProblems } from '../../fn/validate/generated-values';
+
+/** One refusal: where in the object, and why. */
+export interface Violation {
+  path: string;
+  problem: string;
+}
+
+type Obj = Record<string, unknown>;
+type Check = (value: unknown, path: string, out: Violation[]) => void;
+
+const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const join = (path: string, field: string) => (field.startsWith('[') ? `${path}${field}` : `${path}.${field}`);
+
+function rule(out: Violation[], path: string, problem: string | undefined): void {
+  if (problem) out.push({ path, problem });
+}
+
+function oneOf(out: Violation[], path: string, value: unknown, allowed: readonly string[], required = false): void {
+  if (value === undefined && !required) return;
+  if (!allowed.includes(value as string))
+    out.push({ path, problem: `${JSON.stringify(value)} is not one of ${allowed.join(', ')}` });
+}
+
+/** How a kind's name is checked: most kinds take a DNS-1123 subdomain. */
+export type NameRule = (name: string) => string | undefined;
+
+/** `metadata`: name by the kind's rule, namespace present exactly for namespaced kinds, labels and annotations. */
+export function objectMeta(o: KObject, namespaced: boolean, nameRule: NameRule, out: Violation[]): void {
+  const meta = obj(o.metadata);
+  rule(out, 'metadata.name', nameRule(str(meta.name)));
+  if (namespaced) rule(out, 'metadata.namespace', dnsLabelProblem(str(meta.namespace)));
+  else if (meta.namespace !== undefined)
+    out.push({ path: 'metadata.namespace', problem: 'must be absent on a cluster-scoped kind' });
+  labels(meta.labels, 'metadata.labels', out);
+  for (const key of Object.keys(obj(meta.annotations)))
+    rule(out, `metadata.annotations[${key}]`, qualifiedNameProblem(key.toLowerCase()));
+}
+
+export const labels: Check = (value, path, out) => {
+  for (const [k, v] of Object.entries(obj(value)))
+    for (const p of labelProblems(k, v)) out.push({ path: join(path, p.field), problem: p.problem });
+};
+
+/** A Job's name also becomes the `job-name` label of its pods, so it must be a label value too. */
+export const jobName: NameRule = (name) =>
+  dnsSubdomainProblem(name) ??
+  (name.length > DNS1123_LABEL_MAX ? `is longer than ${DNS1123_LABEL_MAX}, the job-name label` : undefined);
+
+const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
+const VOLUME_MODES = ['Filesystem', 'Block'];
+const RECLAIM_POLICIES = ['Retain', 'Delete', 'Recycle'];
+const HOST_PATH_TYPES = [
+  '',
+  'DirectoryOrCreate',
+  'Directory',
+  'FileOrCreate',
+  'File',
+  'Socket',
+  'CharDevice',
+  'BlockDevice',
+];
+/** The persistent volume sources of core/v1 PersistentVolumeSpec. */
+const PV_SOURCES = [
+  'awsElasticBlockStore',
+  'azureDisk',
+  'azureFile',
+  'cephfs',
+  'cinder',
+  'csi',
+  'fc',
+  'flexVolume',
+  'flocker',
+  'gcePersistentDisk',
+  'glusterfs',
+  'hostPath',
+  'iscsi',
+  'local',
+  'nfs',
+  'photonPersistentDisk',
+  'portworxVolume',
+  'quobyte',
+  'rbd',
+  'scaleIO',
+  'storageos',
+  'vsphereVolume',
+];
+
+function accessModes(value: unknown, path: string, out: Violation[]): void {
+  const modes = arr(value);
+  if (modes.length === 0) out.push({ path, problem: 'must hold at least one access mode' });
+  modes.forEach((m, i) => {
+    oneOf(out, `${path}[${i}]`, m, ACCESS_MODES, true);
+  });
+}
+
+function positiveStorage(value: unknown, path: string, out: Violation[]): void {
+  const problem = value === undefined ? 'is required' : quantityProblem(value);
+  if (problem) out.push({ path, problem });
+  else if ((parseQuantityExact(value as string)?.numerator ?? 0n) <= 0n)
+    out.push({ path, problem: 'must be greater than zero' });
+}
+
+export function persistentVolumeSpec(value: unknown, path: string, out: Violation[]): void {
+  const spec = obj(value);
+  positiveStorage(obj(spec.capacity).storage, `${path}.capacity.storage`, out);
+  for (const name of Object.keys(obj(spec.capacity)))
+    if (name !== 'storage')
+      out.push({ path: `${path}.capacity.${name}`, problem: 'only storage is a PersistentVolume capacity' });
+  accessModes(spec.accessModes, `${path}.accessModes`, out);
+  const sources = PV_SOURCES.filter((s) => spec[s] !== undefined && spec[s] !== null);
+  if (sources.length !== 1) out.push({ path, problem: `must have exactly one volume source, has ${sources.length}` });
+  for (const source of ['local', 'hostPath']) {
+    if (spec[source] === undefined) continue;
+    const p = str(obj(spec[source]).path);
+    rule(out, `${path}.${source}.path`, p === '' ? 'is required' : backstepProblem(p));
+  }
+  if (spec.hostPath !== undefined) oneOf(out, `${path}.hostPath.type`, obj(spec.hostPath).type, HOST_PATH_TYPES);
+  if (spec.local !== undefined && !obj(spec.nodeAffinity).required)
+    out.push({ path: `${path}.nodeAffinity`, problem: 'is required for a local volume' });
+  oneOf(out, `${path}.volumeMode`, spec.volumeMode, VOLUME_MODES);
+  oneOf(out, `${path}.persistentVolumeReclaimPolicy`, spec.persistentVolumeReclaimPolicy, RECLAIM_POLICIES);
+  if (spec.storageClassName) rule(out, `${path}.storageClassName`, dnsSubdomainProblem(str(spec.storageClassName)));
+  const required = obj(spec.nodeAffinity).required;
+  if (required !== undefined)
+    for (const p of nodeSelectorProblems(required))
+      out.push({ path: `${path}.nodeAffinity.required.${p.field}`, problem: p.problem });
+}
+
+export function persistentVolumeClaimSpec(value: unknown, path: string, out: Violation[]): void {
+  const spec = obj(value);
+  accessModes(spec.accessModes, `${path}.accessModes`, out);
+  positiveStorage(obj(obj(spec.resources).requests).storage, `${path}.resources.requests.storage`, out);
+  oneOf(out, `${path}.volumeMode`, spec.volumeMode, VOLUME_MODES);
+  if (spec.storageClassName) rule(out, `${path}.storageClassName`, dnsSubdomainProblem(str(spec.storageClassName)));
+  if (spec.volumeName !== undefined) rule(out, `${path}.volumeName`, dnsSubdomainProblem(str(spec.volumeName)));
+  if (spec.selector !== undefined)
+    for (const p of labelSelectorProblems(spec.selector))
+      out.push({ path: `${path}.selector.${p.field}`, problem: p.problem });
+}
+
+const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
+const TERMINATION_MESSAGE_POLICIES = ['File', 'FallbackToLogsOnError'];
+
+/** One container of a pod (regular containers; image white space is the pod's own rule). */
+export function container(value: unknown, path: string, volumes: ReadonlySet<string>, out: Violation[]): void {
+  const c = obj(value);
+  rule(out, `${path}.name`, dnsLabelProblem(str(c.name)));
+  rule(out, `${path}.image`, imageProblem(c.image));
+  oneOf(out, `${path}.imagePullPolicy`, c.imagePullPolicy, PULL_POLICIES);
+  oneOf(out, `${path}.terminationMessagePolicy`, c.terminationMessagePolicy, TERMINATION_MESSAGE_POLICIES);
+  for (const p of envProblems(c.env)) out.push({ path: `${path}.env${p.field}`, problem: p.problem });
+  for (const p of envFromProblems(c.envFrom)) out.push({ path: `${path}.envFrom${p.field}`, problem: p.problem });
+  for (const p of resourceRequirementsProblems(obj(c.resources)))
+    out.push({ path: `${path}.resources.${p.field}`, problem: p.problem });
+  const mountPaths = new Set<string>();
+  arr(c.volumeMounts).forEach((m, i) => {
+    const mount = obj(m);
+    const at = `${path}.volumeMounts[${i}]`;
+    if (!volumes.has(str(mount.name)))
+      out.push({ path: `${at}.name`, problem: `names no volume of the pod (${str(mount.name)})` });
+    const mountPath = str(mount.mountPath);
+    if (mountPath === '') out.push({ path: `${at}.mountPath`, problem: 'is required' });
+    else if (mountPaths.has(mountPath)) out.push({ path: `${at}.mountPath`, problem: 'must be unique' });
+    mountPaths.add(mountPath);
+    if (str(mount.subPath) !== '') rule(out, `${at}.subPath`, relativeDescendingPathProblem(str(mount.subPath)));
+  });
+}
+
+const VOLUME_SOURCES = [
+  'persistentVolumeClaim',
+  'secret',
+  'configMap',
+  'emptyDir',
+  'hostPath',
+  'projected',
+  'csi',
+  'downwardAPI',
+  'ephemeral',
+  'image',
+];
+
+/** A pod spec: volumes, containers, scheduling, identity, security context. */
+export function podSpec(value: unknown, path: string, out: Violation[], restartPolicies: readonly string[]): void {
+  const spec = obj(value);
+  const volumes = new Set<string>();
+  arr(spec.volumes).forEach((v, i) => {
+    const volume = obj(v);
+    const at = `${path}.volumes[${i}]`;
+    const name = str(volume.name);
+    rule(out, `${at}.name`, dnsLabelProblem(name));
+    if (volumes.has(name)) out.push({ path: `${at}.name`, problem: 'must be unique' });
+    volumes.add(name);
+    const sources = VOLUME_SOURCES.filter((s) => volume[s] !== undefined && volume[s] !== null);
+    if (sources.length !== 1)
+      out.push({ path: at, problem: `must have exactly one volume source, has ${sources.length}` });
+    if (volume.secret !== undefined)
+      rule(out, `${at}.secret.secretName`, dnsSubdomainProblem(str(obj(volume.secret).secretName)));
+    if (volume.persistentVolumeClaim !== undefined)
+      rule(
+        out,
+        `${at}.persistentVolumeClaim.claimName`,
+        dnsSubdomainProblem(str(obj(volume.persistentVolumeClaim).claimName)),
+      );
+  });
+  const containers = arr(spec.containers);
+  if (containers.length === 0) out.push({ path: `${path}.containers`, problem: 'must hold at least one container' });
+  const names = new Set<string>();
+  containers.forEach((c, i) => {
+    container(c, `${path}.containers[${i}]`, volumes, out);
+    const name = str(obj(c).name);
+    if (names.has(name)) out.push({ path: `${path}.containers[${i}].name`, problem: 'must be unique' });
+    names.add(name);
+  });
+  oneOf(out, `${path}.restartPolicy`, spec.restartPolicy, restartPolicies, true);
+  labels(spec.nodeSelector, `${path}.nodeSelector`, out);
+  arr(spec.tolerations).forEach((t, i) => {
+    for (const p of tolerationProblems(obj(t)))
+      out.push({ path: `${path}.tolerations[${i}].${p.field}`, problem: p.problem });
+  });
+  if (spec.serviceAccountName !== undefined)
+    rule(out, `${path}.serviceAccountName`, dnsSubdomainProblem(str(spec.serviceAccountName)));
+  const security = obj(spec.securityContext);
+  for (const id of ['fsGroup', 'runAsGroup'])
+    if (security[id] !== undefined) rule(out, `${path}.securityContext.${id}`, groupIdProblem(security[id]));
+}
+
+/** A pod template (Job, DaemonSet, Deployment): its labels and its pod spec. */
+export function podTemplate(value: unknown, path: string, out: Violation[], restartPolicies: readonly string[]): void {
+  const template = obj(value);
+  labels(obj(template.metadata).labels, `${path}.metadata.labels`, out);
+  podSpec(template.spec, `${path}.spec`, out, restartPolicies);
+}
+
+function nonNegativeInt32(value: unknown, path: string, out: Violation[]): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 2147483647)
+    out.push({ path, problem: `${JSON.stringify(value)} is not a whole number from 0 to 2147483647` });
+}
+
+/** Checkers by kind. To check a new generated kind, add it here from the blocks above. */
+export const KINDS: Record<string, (o: KObject, out: Violation[]) => void> = {
+  PersistentVolume: (o, out) => {
+    objectMeta(o, false, dnsSubdomainProblem, out);
+    persistentVolumeSpec(o.spec, 'spec', out);
+  },
+  PersistentVolumeClaim: (o, out) => {
+    objectMeta(o, true, dnsSubdomainProblem, out);
+    persistentVolumeClaimSpec(o.spec, 'spec', out);
+  },
+  Job: (o, out) => {
+    objectMeta(o, true, jobName, out);
+    const spec = obj(o.spec);
+    nonNegativeInt32(spec.ttlSecondsAfterFinished, 'spec.ttlSecondsAfterFinished', out);
+    nonNegativeInt32(spec.backoffLimit, 'spec.backoffLimit', out);
+    podTemplate(spec.template, 'spec.template', out, ['Never', 'OnFailure']);
+  },
+};
+
+/** Every rule the object breaks; throws for a kind without a checker, so no kind goes unchecked. */
+export function apiServerViolations(o: KObject): Violation[] {
+  const check = KINDS[o.kind ?? ''];
+  if (!check)
+    throw new Error(`no API server checker for generated kind ${o.kind}; add one to test/support/apiserver.ts`);
+  const out: Violation[] = [];
+  check(o, out);
+  return out;
+}
+
+/** Throws, naming every broken rule, unless the API server would accept the object. */
+export function assertApiServerAccepts(o: KObject): void {
+  const violations = apiServerViolations(o);
+  if (violations.length > 0)
+    throw new Error(
+      `the API server would refuse ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}:\n${violations.map((v) => `  ${v.path}: ${v.problem}`).join('\n')}`,
+    );
+}
