@@ -5,13 +5,13 @@
 // with the new ones shows it in review instead. docs/immutable-fields.md lists the rules and their source.
 import { isDeepStrictEqual } from 'node:util';
 import { readinessToggle } from '../build/node-readiness';
+import { PERSISTENT_VOLUME_SOURCES } from '../k8s/apiserver-rules';
 import type { KObject } from '../krm/objects';
 import { isPlainObject, nameOf, namespaceOf } from '../krm/objects';
 import { compareStrings, compositeKey } from '../krm/order';
 import { warning } from '../krm/report';
 import type { Result } from '../krm/results';
 import { parseQuantity } from '../kserve/quantity';
-import { PV_SOURCES } from '../validate/node-groups';
 
 /** One refused field: where, and why the API server refuses it. */
 interface Refusal {
@@ -26,7 +26,8 @@ const same = (a: unknown, b: unknown): boolean => isDeepStrictEqual(a, b);
 
 function persistentVolumeRefusals(before: Spec, after: Spec): Refusal[] {
   const refusals: Refusal[] = [];
-  const source = (s: Spec) => PV_SOURCES.filter((k) => s[k] !== undefined && s[k] !== null).map((k) => [k, s[k]]);
+  const source = (s: Spec) =>
+    PERSISTENT_VOLUME_SOURCES.filter((k) => s[k] !== undefined && s[k] !== null).map((k) => [k, s[k]]);
   if (!same(source(before), source(after))) {
     const keys = [...new Set([...source(before), ...source(after)].map(([k]) => k as string))];
     const changed = keys.filter((k) => !same(before[k], after[k]));

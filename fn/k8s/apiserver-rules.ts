@@ -334,3 +334,29 @@ export function relativeDescendingPathProblem(value: string): string | undefined
 export function backstepProblem(value: string): string | undefined {
   return value.split('/').includes('..') ? 'must not contain ".."' : undefined;
 }
+
+/** The volume sources of a core/v1 PersistentVolumeSpec: a PersistentVolume takes exactly one. */
+export const PERSISTENT_VOLUME_SOURCES = [
+  'awsElasticBlockStore',
+  'azureDisk',
+  'azureFile',
+  'cephfs',
+  'cinder',
+  'csi',
+  'fc',
+  'flexVolume',
+  'flocker',
+  'gcePersistentDisk',
+  'glusterfs',
+  'hostPath',
+  'iscsi',
+  'local',
+  'nfs',
+  'photonPersistentDisk',
+  'portworxVolume',
+  'quobyte',
+  'rbd',
+  'scaleIO',
+  'storageos',
+  'vsphereVolume',
+];

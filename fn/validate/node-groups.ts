@@ -2,6 +2,7 @@
 // claim that binds to it, nodes chosen by required node affinity, and nodes in the inventory to
 // download to.
 
+import { PERSISTENT_VOLUME_SOURCES } from '../k8s/apiserver-rules';
 import type { KObject } from '../krm/objects';
 import { isPlainObject, nameOf } from '../krm/objects';
 import { compareStrings } from '../krm/order';
@@ -9,32 +10,6 @@ import { error, warning } from '../krm/report';
 import type { Result } from '../krm/results';
 import { nodeMatchesTerms, requiredNodeSelectorTerms } from '../kserve/node-affinity';
 import type { CheckContext } from './context';
-
-/** core/v1 PersistentVolumeSource: a PV needs exactly one, fixed at creation. KServe's examples use local or hostPath. */
-export const PV_SOURCES = [
-  'awsElasticBlockStore',
-  'azureDisk',
-  'azureFile',
-  'cephfs',
-  'cinder',
-  'csi',
-  'fc',
-  'flexVolume',
-  'flocker',
-  'gcePersistentDisk',
-  'glusterfs',
-  'hostPath',
-  'iscsi',
-  'local',
-  'nfs',
-  'photonPersistentDisk',
-  'portworxVolume',
-  'quobyte',
-  'rbd',
-  'scaleIO',
-  'storageos',
-  'vsphereVolume',
-];
 
 export function nodeGroupResults(ctx: CheckContext): Result[] {
   const results: Result[] = [];
@@ -60,7 +35,7 @@ function volumeSpecs(group: KObject): Result[] {
   const results: Result[] = [];
   const pv = specOf(group, 'persistentVolumeSpec');
   const pvc = specOf(group, 'persistentVolumeClaimSpec');
-  const sources = PV_SOURCES.filter((s) => pv[s] !== undefined && pv[s] !== null);
+  const sources = PERSISTENT_VOLUME_SOURCES.filter((s) => pv[s] !== undefined && pv[s] !== null);
   if (sources.length !== 1) {
     results.push(
       error(

@@ -12,6 +12,7 @@ import {
   labelProblems,
   labelSelectorProblems,
   nodeSelectorProblems,
+  PERSISTENT_VOLUME_SOURCES,
   qualifiedNameProblem,
   quantityProblem,
   relativeDescendingPathProblem,
@@ -84,32 +85,6 @@ const HOST_PATH_TYPES = [
   'CharDevice',
   'BlockDevice',
 ];
-/** The persistent volume sources of core/v1 PersistentVolumeSpec. */
-const PV_SOURCES = [
-  'awsElasticBlockStore',
-  'azureDisk',
-  'azureFile',
-  'cephfs',
-  'cinder',
-  'csi',
-  'fc',
-  'flexVolume',
-  'flocker',
-  'gcePersistentDisk',
-  'glusterfs',
-  'hostPath',
-  'iscsi',
-  'local',
-  'nfs',
-  'photonPersistentDisk',
-  'portworxVolume',
-  'quobyte',
-  'rbd',
-  'scaleIO',
-  'storageos',
-  'vsphereVolume',
-];
-
 function accessModes(value: unknown, path: string, out: Violation[]): void {
   const modes = arr(value);
   if (modes.length === 0) out.push({ path, problem: 'must hold at least one access mode' });
@@ -132,7 +107,7 @@ export function persistentVolumeSpec(value: unknown, path: string, out: Violatio
     if (name !== 'storage')
       out.push({ path: `${path}.capacity.${name}`, problem: 'only storage is a PersistentVolume capacity' });
   accessModes(spec.accessModes, `${path}.accessModes`, out);
-  const sources = PV_SOURCES.filter((s) => spec[s] !== undefined && spec[s] !== null);
+  const sources = PERSISTENT_VOLUME_SOURCES.filter((s) => spec[s] !== undefined && spec[s] !== null);
   if (sources.length !== 1) out.push({ path, problem: `must have exactly one volume source, has ${sources.length}` });
   for (const source of ['local', 'hostPath']) {
     if (spec[source] === undefined) continue;
