@@ -31,12 +31,18 @@ const fnConfig = (spec: Record<string, unknown>) => ({
   metadata: { name: 'fn' },
   spec,
 });
-const configMap = (data: Record<string, unknown>): KObject => ({
-  apiVersion: 'v1',
-  kind: 'ConfigMap',
-  metadata: { name: 'inferenceservice-config', namespace: 'kserve' },
-  data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, JSON.stringify(v)])),
-});
+/** inferenceservice-config with local models on (as validPackage has it) and these JSON keys. */
+const configMap = (data: Record<string, Record<string, unknown>>): KObject => {
+  const all = { ...data, localModel: { enabled: true, ...data.localModel } };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'inferenceservice-config', namespace: 'kserve' },
+    data: Object.fromEntries(Object.entries(all).map(([k, v]) => [k, JSON.stringify(v)])),
+  };
+};
+/** validPackage with its inferenceservice-config replaced. */
+const withKServeConfig = (cm: KObject) => [...validPackage().filter((o) => o.kind !== 'ConfigMap'), cm];
 
 describe('the rules, value by value', () => {
   const table = (rule: (v: string) => string | undefined, good: string[], bad: string[]) => {
@@ -176,8 +182,12 @@ describe('ServiceAccount and Secret names that flow into Jobs', () => {
     ));
   it('inferenceservice-config credentials: storageSpecSecretName and S3 key names', () => {
     const out = runItems([
-      ...validPackage(),
-      kserveConfigMap({ storageSpecSecretName: 'Storage_Config', s3: { s3SecretAccessKeyName: 'aws/secret' } }),
+      ...withKServeConfig(
+        kserveConfigMap(
+          { storageSpecSecretName: 'Storage_Config', s3: { s3SecretAccessKeyName: 'aws/secret' } },
+          { enabled: true },
+        ),
+      ),
     ]);
     expectResult(out, 'error', 'data.credentials', 'storageSpecSecretName "Storage_Config"');
     expectResult(out, 'error', 'data.credentials', 's3.s3SecretAccessKeyName "aws/secret"');
@@ -252,7 +262,7 @@ describe('tolerations of the function config', () => {
 });
 
 describe('inferenceservice-config values that become the download container', () => {
-  const withConfig = (data: Record<string, unknown>) => runItems([...validPackage(), configMap(data)]);
+  const withConfig = (data: Record<string, Record<string, unknown>>) => runItems(withKServeConfig(configMap(data)));
   it('cpuRequest "abc"', () =>
     void expectResult(
       withConfig({ storageInitializer: { cpuRequest: 'abc' } }),
