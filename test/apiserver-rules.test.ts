@@ -505,7 +505,7 @@ describe('the checker of generated objects catches every rule it carries', () =>
   }
   it('refuses to pass a kind it has no checker for', () =>
     assert.throws(
-      () => apiServerViolations({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'x' } }),
+      () => apiServerViolations({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'x' } }),
       /add one to test\/support\/apiserver\.ts/,
     ));
 });

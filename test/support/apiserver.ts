@@ -179,7 +179,10 @@ const VOLUME_SOURCES = [
   'image',
 ];
 
-/** A pod spec: volumes, containers, scheduling, identity, security context. */
+/**
+ * A pod spec: volumes, containers, scheduling, identity, security context. `restartPolicies` are those
+ * the owning kind allows; when the list includes Always, an absent one is fine (it defaults to Always).
+ */
 export function podSpec(value: unknown, path: string, out: Violation[], restartPolicies: readonly string[]): void {
   const spec = obj(value);
   const volumes = new Set<string>();
@@ -205,13 +208,22 @@ export function podSpec(value: unknown, path: string, out: Violation[], restartP
   const containers = arr(spec.containers);
   if (containers.length === 0) out.push({ path: `${path}.containers`, problem: 'must hold at least one container' });
   const names = new Set<string>();
-  containers.forEach((c, i) => {
-    container(c, `${path}.containers[${i}]`, volumes, out);
-    const name = str(obj(c).name);
-    if (names.has(name)) out.push({ path: `${path}.containers[${i}].name`, problem: 'must be unique' });
-    names.add(name);
-  });
-  oneOf(out, `${path}.restartPolicy`, spec.restartPolicy, restartPolicies, true);
+  for (const list of ['initContainers', 'containers']) {
+    arr(spec[list]).forEach((c, i) => {
+      container(c, `${path}.${list}[${i}]`, volumes, out);
+      const name = str(obj(c).name);
+      if (names.has(name)) out.push({ path: `${path}.${list}[${i}].name`, problem: 'must be unique in the pod' });
+      names.add(name);
+    });
+  }
+  const required = obj(obj(obj(spec.affinity).nodeAffinity).requiredDuringSchedulingIgnoredDuringExecution);
+  if (Object.keys(required).length > 0)
+    for (const p of nodeSelectorProblems(required))
+      out.push({
+        path: `${path}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.${p.field}`,
+        problem: p.problem,
+      });
+  oneOf(out, `${path}.restartPolicy`, spec.restartPolicy, restartPolicies, !restartPolicies.includes('Always'));
   labels(spec.nodeSelector, `${path}.nodeSelector`, out);
   arr(spec.tolerations).forEach((t, i) => {
     for (const p of tolerationProblems(obj(t)))
@@ -253,6 +265,19 @@ export const KINDS: Record<string, (o: KObject, out: Violation[]) => void> = {
     nonNegativeInt32(spec.ttlSecondsAfterFinished, 'spec.ttlSecondsAfterFinished', out);
     nonNegativeInt32(spec.backoffLimit, 'spec.backoffLimit', out);
     podTemplate(spec.template, 'spec.template', out, ['Never', 'OnFailure']);
+  },
+  DaemonSet: (o, out) => {
+    objectMeta(o, true, dnsSubdomainProblem, out);
+    const spec = obj(o.spec);
+    const selector = obj(spec.selector);
+    if (Object.keys(obj(selector.matchLabels)).length === 0 && arr(selector.matchExpressions).length === 0)
+      out.push({ path: 'spec.selector', problem: 'must select something' });
+    for (const p of labelSelectorProblems(selector)) out.push({ path: `spec.selector.${p.field}`, problem: p.problem });
+    const templateLabels = obj(obj(obj(spec.template).metadata).labels);
+    for (const [k, v] of Object.entries(obj(selector.matchLabels)))
+      if (templateLabels[k] !== v)
+        out.push({ path: `spec.template.metadata.labels[${k}]`, problem: 'must match spec.selector.matchLabels' });
+    podTemplate(spec.template, 'spec.template', out, ['Always']);
   },
 };
 
