@@ -18,7 +18,6 @@
 //     volumes[].secret          <- a ServiceAccount's secrets (here)
 //     nodeSelector, labels      <- node names and hostnames, cache names (names-and-limits.ts)
 
-import { key } from '../inputs/index-inputs';
 import type { FieldProblem } from '../k8s/apiserver-rules';
 import {
   backstepProblem,
@@ -34,6 +33,7 @@ import {
   tolerationProblems,
 } from '../k8s/apiserver-rules';
 import { isPlainObject, nameOf } from '../krm/objects';
+import { compositeKey } from '../krm/order';
 import { error } from '../krm/report';
 import type { Result } from '../krm/results';
 import { cacheUseOf, isvcLabel } from '../kserve/isvc-usage';
@@ -108,7 +108,7 @@ function serviceAccountSecrets({ inputs, config }: CheckContext): Result[] {
   const used = new Set(inputs.caches.map((c) => c.spec.serviceAccountName).filter(Boolean));
   const results: Result[] = [];
   for (const name of [...used].sort()) {
-    const sa = inputs.serviceAccounts.get(key(namespace, name as string));
+    const sa = inputs.serviceAccounts.get(compositeKey(namespace, name as string));
     const secrets = sa && Array.isArray(sa.secrets) ? sa.secrets : [];
     secrets.forEach((s, i) => {
       const secretName = isPlainObject(s) && typeof s.name === 'string' ? s.name : '';
