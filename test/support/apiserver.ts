@@ -279,6 +279,65 @@ export const KINDS: Record<string, (o: KObject, out: Violation[]) => void> = {
         out.push({ path: `spec.template.metadata.labels[${k}]`, problem: 'must match spec.selector.matchLabels' });
     podTemplate(spec.template, 'spec.template', out, ['Always']);
   },
+  Namespace: (o, out) => objectMeta(o, false, dnsLabelProblem, out),
+  ClusterRole: (o, out) => {
+    objectMeta(o, false, dnsSubdomainProblem, out);
+    arr(o.rules).forEach((rule, i) => {
+      if (arr(obj(rule).verbs).length === 0)
+        out.push({ path: `rules[${i}].verbs`, problem: 'must have at least one verb' });
+    });
+  },
+  ClusterRoleBinding: (o, out) => {
+    objectMeta(o, false, dnsSubdomainProblem, out);
+    const roleRef = obj(o.roleRef);
+    if (roleRef.apiGroup !== 'rbac.authorization.k8s.io' || !['ClusterRole', 'Role'].includes(String(roleRef.kind)))
+      out.push({ path: 'roleRef', problem: 'must name a ClusterRole of rbac.authorization.k8s.io' });
+    arr(o.subjects).forEach((subject, i) => {
+      const s = obj(subject);
+      const where = `subjects[${i}]`;
+      if (s.kind !== 'ServiceAccount') return;
+      const ns = dnsLabelProblem(String(s.namespace ?? ''));
+      if (ns) out.push({ path: `${where}.namespace`, problem: ns });
+      const name = dnsSubdomainProblem(String(s.name ?? ''));
+      if (name) out.push({ path: `${where}.name`, problem: name });
+    });
+  },
+  ValidatingAdmissionPolicy: (o, out) => {
+    objectMeta(o, false, dnsSubdomainProblem, out);
+    const spec = obj(o.spec);
+    if (!['Fail', 'Ignore'].includes(String(spec.failurePolicy ?? 'Fail')))
+      out.push({ path: 'spec.failurePolicy', problem: 'must be Fail or Ignore' });
+    arr(spec.matchConditions).forEach((c, i) => {
+      const problem = qualifiedNameProblem(String(obj(c).name ?? ''));
+      if (problem) out.push({ path: `spec.matchConditions[${i}].name`, problem });
+    });
+    arr(spec.variables).forEach((v, i) => {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(String(obj(v).name)))
+        out.push({ path: `spec.variables[${i}].name`, problem: 'must be a CEL identifier' });
+    });
+    if (arr(spec.validations).length === 0) out.push({ path: 'spec.validations', problem: 'must have a validation' });
+    arr(spec.validations).forEach((v, i) => {
+      const { expression, reason } = obj(v);
+      if (typeof expression !== 'string' || expression.trim() === '')
+        out.push({ path: `spec.validations[${i}].expression`, problem: 'required' });
+      if (
+        reason !== undefined &&
+        !['Unauthorized', 'Forbidden', 'Invalid', 'RequestEntityTooLarge'].includes(String(reason))
+      )
+        out.push({ path: `spec.validations[${i}].reason`, problem: 'not a reason the API server accepts' });
+    });
+  },
+  ValidatingAdmissionPolicyBinding: (o, out) => {
+    objectMeta(o, false, dnsSubdomainProblem, out);
+    const spec = obj(o.spec);
+    const actions = arr(spec.validationActions).map(String);
+    if (typeof spec.policyName !== 'string' || spec.policyName === '')
+      out.push({ path: 'spec.policyName', problem: 'required' });
+    if (actions.length === 0 || actions.some((a) => !['Deny', 'Warn', 'Audit'].includes(a)))
+      out.push({ path: 'spec.validationActions', problem: 'must be a non-empty set of Deny, Warn and Audit' });
+    if (actions.includes('Deny') && actions.includes('Warn'))
+      out.push({ path: 'spec.validationActions', problem: 'Deny and Warn may not be used together' });
+  },
 };
 
 /** Every rule the object breaks; throws for a kind without a checker, so no kind goes unchecked. */
