@@ -1,14 +1,17 @@
-// One case per KServe rule the function must match byte for byte (kserve-behaviour.md §3–§4).
+// One case per KServe rule the function must match byte for byte (docs/kserve-rules.md names each rule's test).
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { downloadPvcName, downloadPvName, jobName, servingPvcName, servingPvName } from '../fn/build/names';
 import type { Cache } from '../fn/inputs/index-inputs';
+import { indexInputs } from '../fn/inputs/index-inputs';
 import { goJsonMarshalStringMap } from '../fn/kserve/go-json';
+import { cacheUseOf, DISABLE_LOCALMODEL_ANNOTATION, storageUriOf } from '../fn/kserve/isvc-usage';
 import { nodeMatchesTerms, requirementMatches } from '../fn/kserve/node-affinity';
 import { goRegExp, matchingStorageContainers } from '../fn/kserve/storage-container';
 import { modelFolder, storageKey } from '../fn/kserve/storage-key';
 import { uriUsesCache } from '../fn/kserve/uri-match';
+import { cache, isvc } from './support/fixtures';
 
 describe('storage key: first 16 hex chars of SHA-256 of the raw URI', () => {
   const vectors: [string, string][] = [
@@ -181,4 +184,23 @@ describe('ClusterStorageContainer matching', () => {
     );
   });
   it("RE2's leading (?i) flag is honoured", () => assert.equal(goRegExp('(?i)^HF://').test('hf://x'), true));
+});
+
+describe('which storage URI an InferenceService names, and how it opts out', () => {
+  const caches = indexInputs([cache('m', 'hf://org/model')]).caches;
+  it('spec.predictor.model.storageUri', () =>
+    assert.equal(storageUriOf(isvc('a', 'team', 'hf://org/model')), 'hf://org/model'));
+  it('the framework form spec.predictor.<framework>.storageUri', () => {
+    const framework = { ...isvc('a', 'team', ''), spec: { predictor: { sklearn: { storageUri: 'hf://org/model' } } } };
+    assert.equal(storageUriOf(framework), 'hf://org/model');
+  });
+  it("an LLMInferenceService's spec.model.uri", () => {
+    const llm = { apiVersion: 'serving.kserve.io/v1alpha1', kind: 'LLMInferenceService', metadata: { name: 'a' } };
+    assert.equal(storageUriOf({ ...llm, spec: { model: { uri: 'hf://org/model' } } }), 'hf://org/model');
+  });
+  it('serving.kserve.io/disable-localmodel, whatever its value, uses no cache', () => {
+    assert.equal(cacheUseOf(isvc('a', 'team', 'hf://org/model'), caches)?.cache.name, 'm');
+    const optedOut = isvc('a', 'team', 'hf://org/model', { [DISABLE_LOCALMODEL_ANNOTATION]: 'false' });
+    assert.equal(cacheUseOf(optedOut, caches), undefined);
+  });
 });
