@@ -1,5 +1,5 @@
 // storage.key and storage.parameters: KServe's vectors F and G (CreateStorageSpecSecretEnvs and the
-// InferenceService webhook), the derived vectors H7–H11 (ours), and the rules of kserve-behaviour.md
+// InferenceService webhook), the derived vectors H7–H11 (ours), and the rules of docs/kserve-rules.md
 // §5/§7 where the LocalModelCache path of KServe differs: default keys, errors, which method wins.
 
 import assert from 'node:assert/strict';
@@ -164,7 +164,7 @@ describe('storage spec: derived vectors (ours)', () => {
       /Use spec\.serviceAccountName with a ServiceAccount whose secret holds HF_TOKEN: that is the method KServe's storage initializer honours/,
     );
   });
-  it("H9 the seed's Method 2 (entry type hf): KServe errors and wires nothing; here it is wired, with the warning", () => {
+  it('H9 the documented Method 2 example (entry type hf): KServe errors and wires nothing; here it is wired, with the warning', () => {
     const out = storage(
       [storageSecret({ 'hf-credentials': '{\n  "type": "hf",\n  "token": "<your-hf-token>"\n}' })],
       { key: 'hf-credentials' },

@@ -1,4 +1,4 @@
-// The wire contract (krm-conventions.md): what goes in and out of the process, byte for byte.
+// The wire contract kpt and kustomize hold us to: what goes in and out of the process, byte for byte.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -14,7 +14,7 @@ const BIN = join(ROOT, 'dist', 'kserve-localmodel-fn.js');
 const hasKpt = spawnSync('kpt', ['version']).status === 0;
 
 describe('examples/quickstart', { skip: fullSuiteOnly }, () => {
-  it("npm start prints the seed example's manifests: 2 PVs, 2 PVCs, a Job per GPU node wired to hf-downloader", () => {
+  it("npm start prints the quickstart example's manifests: 2 PVs, 2 PVCs, a Job per GPU node wired to hf-downloader", () => {
     const child = spawnSync(process.execPath, [BIN, 'render', join(ROOT, 'examples', 'quickstart')]);
     assert.equal(child.status, 0, child.stderr.toString());
     const docs = child.stdout

@@ -1,5 +1,5 @@
 // The download Job for one (node, model folder): KServe's node agent's Job, with a fixed name
-// (kserve-behaviour.md §4), the cache's credentials appended to its container, and the atomic
+// (docs/kserve-rules.md, "Download Jobs"), the cache's credentials appended to its container, and the atomic
 // download step of build/download-steps.ts around the downloader.
 import type { Job } from 'kubernetes-types/batch/v1';
 import type {
@@ -49,7 +49,7 @@ export interface JobInput {
   readiness?: ReadinessSteps;
 }
 
-/** KServe's base download container: name, image, and (our DECISION, per the seed) the config's resources. */
+/** KServe's base download container: name, image, and (our decision, docs/kserve-rules.md "Where we differ") the config's resources. */
 export function containerFromStorageInitializer(config: StorageInitializerConfig): Container {
   const requests: Record<string, string> = {};
   const limits: Record<string, string> = {};

@@ -1,5 +1,5 @@
 // Names of generated objects. PV and PVC names are KServe's plain concatenations, because KServe's
-// webhooks look them up by name (kserve-behaviour.md §4). Job names are ours: fixed and hashed.
+// webhooks look them up by name (docs/kserve-rules.md, "Names of the volumes"). Job names are ours: fixed and hashed.
 import { createHash } from 'node:crypto';
 import type { Cache } from '../inputs/index-inputs';
 

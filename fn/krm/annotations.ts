@@ -1,4 +1,4 @@
-// Annotation and label keys of the KRM wire contract (krm-conventions.md) and of our own output.
+// Annotation and label keys of the KRM wire contract (kpt's and kustomize's) and of our own output.
 
 export const PATH = 'internal.config.kubernetes.io/path';
 export const INDEX = 'internal.config.kubernetes.io/index';

@@ -1,4 +1,4 @@
-// The one place that decides how YAML is read and written (krm-conventions.md, "YAML settings").
+// The one place that decides how YAML is read and written (docs/yaml-scalars.md).
 import type {
   CreateNodeOptions,
   DocumentOptions,

@@ -1,4 +1,4 @@
-// Which ClusterStorageContainer replaces the download container for a URI (kserve-behaviour.md §4).
+// Which ClusterStorageContainer replaces the download container for a URI (docs/kserve-rules.md, "Download Jobs").
 // KServe takes the first match in API list order, which is effectively random; we take the first
 // by name and say so when several match.
 import type { KObject } from '../krm/objects';

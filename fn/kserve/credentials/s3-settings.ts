@@ -3,7 +3,7 @@
 // comes from the first source that HAS it (an empty annotation still hides the others): the
 // `serving.kserve.io/s3-*` annotation, then the secret's data key, then `credentials.s3` of the KServe
 // config. Annotations and config are not secret and become literals; a data key becomes a
-// secretKeyRef, because every value that lives in a Secret stays there (kserve-behaviour.md §7).
+// secretKeyRef, because every value that lives in a Secret stays there (docs/kserve-rules.md, "Where we differ").
 import type { EnvVar } from 'kubernetes-types/core/v1';
 import type { S3Config } from '../../inputs/kserve-config';
 import { goTrimSpace } from '../../k8s/apiserver-rules';

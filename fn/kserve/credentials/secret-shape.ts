@@ -1,6 +1,6 @@
 // One view of every object that can stand for a Secret in a GitOps repository: a plain v1 Secret, a
 // SOPS-encrypted Secret, a Bitnami SealedSecret, an External Secrets ExternalSecret. Credential wiring
-// needs only the Secret's name, its data KEYS and its annotations (kserve-behaviour.md §5). Values
+// needs only the Secret's name, its data KEYS and its annotations (docs/kserve-rules.md, "Credentials"). Values
 // are exposed only where the input holds them in plain text, and only so that validation can read
 // the two values that name things (`https-host`, the storage-config entry); nothing copies them.
 import type { Inputs } from '../../inputs/index-inputs';

@@ -1,8 +1,8 @@
-// Methods 2 and 3 of the feature document: `spec.storage.key` and `spec.storage.parameters`.
+// Methods 2 and 3 of the README's "Download credentials": `spec.storage.key` and `spec.storage.parameters`.
 // STORAGE_CONFIG references one entry of the storage-config secret (a JSON object such as
 // {"type": "s3", "access_key_id": …}); STORAGE_OVERRIDE_CONFIG carries the parameters as Go writes
 // JSON; the storage initializer lays the second over the first. Without a key, the entry is
-// `default`, or `default_<type>` with a type parameter (the InferenceService rule the seed promises).
+// `default`, or `default_<type>` with a type parameter (the InferenceService rule of the README's Method 2).
 import type { EnvVar } from 'kubernetes-types/core/v1';
 import type { Cache } from '../../inputs/index-inputs';
 import { isPlainObject } from '../../krm/objects';
@@ -200,7 +200,7 @@ function refusedParameters(
 
 /**
  * The type the storage initializer will see (a type parameter lays over the entry's): an unknown one
- * is an error; hf is wired as the seed writes it, with a warning; a URI that STORAGE_CONFIG does not
+ * is an error; hf is wired as the README's example writes it, with a warning; a URI that STORAGE_CONFIG does not
  * serve gets a warning. Returns the error that stops the wiring, if any.
  */
 function checkType(
@@ -245,7 +245,7 @@ function checkType(
   return undefined;
 }
 
-/** What the input could not show about the entry, said once as an info (kserve-behaviour.md §5). */
+/** What the input could not show about the entry, said once as an info (docs/kserve-rules.md, "The storage spec"). */
 function notVerified(
   shape: SecretShape | undefined,
   entryExists: boolean | undefined,
