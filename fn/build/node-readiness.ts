@@ -24,8 +24,17 @@ const TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
  * plan-daemonsets.ts). A node in two groups with different host paths holds two copies of a model, and
  * each copy has its own label; groups on one host path share the folder and so the label.
  */
-export const volumeTag = (volume: string): string =>
-  createHash('sha256').update(volume, 'utf8').digest('hex').slice(0, 8);
+export function volumeTag(volume: string): string {
+  let tag = volumeTags.get(volume);
+  if (tag === undefined) {
+    tag = createHash('sha256').update(volume, 'utf8').digest('hex').slice(0, 8);
+    volumeTags.set(volume, tag);
+  }
+  return tag;
+}
+
+/** Every Job of a group asks for the same tag: each volume is hashed once, as storage keys are. */
+const volumeTags = new Map<string, string>();
 
 export const readyLabel = (storageKey: string, tag: string): string => `${READY_LABEL_PREFIX}/${storageKey}.${tag}`;
 
@@ -256,19 +265,16 @@ export function readinessSteps(input: ReadinessStepsInput): ReadinessSteps {
 
 /** The serving PV, its required node affinity narrowed to nodes whose copy is labelled ready. */
 export function withReadyAffinity(pv: PersistentVolume, label: string): PersistentVolume {
-  const terms = pv.spec?.nodeAffinity?.required?.nodeSelectorTerms ?? [];
-  return {
-    ...pv,
-    spec: { ...pv.spec, nodeAffinity: { required: { nodeSelectorTerms: requireReadyLabel(terms, label) } } },
-  };
+  const terms = requireReadyLabel(termsOf(pv.spec?.nodeAffinity), label);
+  return { ...pv, spec: { ...pv.spec, nodeAffinity: { required: { nodeSelectorTerms: terms } } } };
 }
-
-const isReadinessExpression = (e: { key?: unknown }): boolean =>
-  typeof e.key === 'string' && new RegExp(READY_LABEL_PATTERN).test(e.key);
 
 const termsOf = (nodeAffinity: unknown): NodeSelectorTerm[] =>
   (nodeAffinity as { required?: { nodeSelectorTerms?: NodeSelectorTerm[] } } | undefined)?.required
     ?.nodeSelectorTerms ?? [];
+
+const READY_LABEL = new RegExp(READY_LABEL_PATTERN);
+const isReadinessExpression = (e: { key?: unknown }): boolean => typeof e.key === 'string' && READY_LABEL.test(e.key);
 
 /**
  * `on` or `off` when two node affinities of one serving PV differ only in the readiness requirement,
