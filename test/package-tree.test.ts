@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { DIST, findOnPath, run, runFn, tempDir } from './support/integrations';
+import { DIST, findOnPath, run, runFn, tempDir, unprivilegedUnavailable } from './support/integrations';
 import { fullSuiteOnly } from './support/scope';
 
 const CONFIG_MAP = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: team-a\n';
@@ -94,6 +94,8 @@ describe('the package tree (built binary, real files)', { skip: fullSuiteOnly },
       const setpriv = findOnPath('setpriv');
       if (!setpriv)
         return t.skip('running as root and setpriv (util-linux) is absent: no way to make a file unreadable');
+      const unreachable = unprivilegedUnavailable(setpriv);
+      if (unreachable) return t.skip(unreachable);
       result = run(setpriv, [
         '--reuid=65534',
         '--regid=65534',

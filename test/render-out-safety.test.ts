@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { OUTPUT_MARKER } from '../fn/modes/read-package';
 import { KUSTOMIZATION_FILE } from '../fn/modes/render-out';
-import { DIST, fileTree, findOnPath, run, runFn, tempDir } from './support/integrations';
+import { DIST, fileTree, findOnPath, run, runFn, tempDir, unprivilegedUnavailable } from './support/integrations';
 import { fullSuiteOnly } from './support/scope';
 
 const configMap = (name: string, namespace: string) =>
@@ -179,6 +179,8 @@ describe('render --out plans every write before the first (built binary)', { ski
       const setpriv = findOnPath('setpriv');
       if (!setpriv)
         return t.skip('running as root and setpriv (util-linux) is absent: no way to make a folder unwritable');
+      const unreachable = unprivilegedUnavailable(setpriv);
+      if (unreachable) return t.skip(unreachable);
       command = [setpriv, ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, DIST, ...args]];
     }
     const before = fileTree(s.root);

@@ -157,3 +157,22 @@ export const idOf = (o: Manifest): string => `${o.kind}/${o.metadata?.namespace 
 /** Objects in a stable order, for comparing what two tools produced. */
 export const byId = (objects: Manifest[]): Manifest[] =>
   [...objects].sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
+
+/**
+ * Why the built binary cannot run as an unprivileged user through setpriv (root reads everything, so
+ * permission tests drop to uid 65534), or undefined when it can. A clone under a private folder
+ * (`mktemp -d` makes 0700 folders) is out of that user's reach.
+ */
+export function unprivilegedUnavailable(setpriv: string): string | undefined {
+  const probe = run(setpriv, [
+    '--reuid=65534',
+    '--regid=65534',
+    '--clear-groups',
+    process.execPath,
+    '-e',
+    `require('node:fs').accessSync(${JSON.stringify(DIST)})`,
+  ]);
+  return probe.status === 0
+    ? undefined
+    : `uid 65534 cannot read ${DIST} (a parent folder of this clone is private): no way to run it as another user`;
+}
