@@ -31,13 +31,13 @@ import { immutableChanges } from './gitops/immutable';
 import { strictResults } from './gitops/strict';
 import type { FnConfig, Toleration } from './inputs/fn-config';
 import { parseFnConfig } from './inputs/fn-config';
-import type { Cache, Inputs } from './inputs/index-inputs';
+import type { Cache, Inputs, NodeGroup } from './inputs/index-inputs';
 import { describeCache, indexInputs } from './inputs/index-inputs';
 import type { KServeConfig } from './inputs/kserve-config';
 import { FALLBACK_IMAGE, parseKServeConfig } from './inputs/kserve-config';
 import { OWNER_LABEL, OWNER_VALUE } from './krm/annotations';
 import type { KObject } from './krm/objects';
-import { isPlainObject, nameOf, namespaceOf } from './krm/objects';
+import { mapOf, nameOf, namespaceOf } from './krm/objects';
 import { compareStrings, compositeKey } from './krm/order';
 import { error, info, warning } from './krm/report';
 import type { Result } from './krm/results';
@@ -45,7 +45,6 @@ import { hasErrors, sortResults } from './krm/results';
 import { describeResource } from './krm/wording';
 import type { CredentialWiring } from './kserve/credentials';
 import { credentialsFor } from './kserve/credentials';
-import { requiredNodeSelectorTerms } from './kserve/node-affinity';
 import { matchingStorageContainers } from './kserve/storage-container';
 import { storageKey } from './kserve/storage-key';
 import type { JobPlan, Plan } from './plan';
@@ -122,18 +121,18 @@ function build(p: Plan, inputs: Inputs, config: KServeConfig, fnConfig: FnConfig
   const jobNamespace = config.localModel.jobNamespace;
 
   for (const d of p.downloads) {
-    const pv = downloadPvName(d.cache, d.nodeGroup);
-    const source = `${describeCache(d.cache)} on node group ${d.nodeGroup}`;
-    emit(persistentVolume(pv, d.nodeGroupObject), source);
-    emit(persistentVolumeClaim(downloadPvcName(d.cache, d.nodeGroup), jobNamespace, pv, d.nodeGroupObject), source);
+    const pv = downloadPvName(d.cache, d.nodeGroup.name);
+    const source = `${describeCache(d.cache)} on node group ${d.nodeGroup.name}`;
+    emit(persistentVolume(pv, d.nodeGroup), source);
+    emit(persistentVolumeClaim(downloadPvcName(d.cache, d.nodeGroup.name), jobNamespace, pv, d.nodeGroup), source);
   }
   const ready = fnConfig.serveOnlyWhenReady;
   for (const s of p.servings) {
-    const pv = servingPvName(s.cache, s.nodeGroup, s.namespace);
+    const pv = servingPvName(s.cache, s.nodeGroup.name, s.namespace);
     const source = `${describeCache(s.cache)} serving ${s.reasons[0]}`;
-    const servingPv = persistentVolume(pv, s.nodeGroupObject);
-    emit(ready ? withReadyAffinity(servingPv, readyLabelOf(s.cache, s.nodeGroupObject)) : servingPv, source);
-    emit(persistentVolumeClaim(servingPvcName(s.cache, s.nodeGroup), s.namespace, pv, s.nodeGroupObject), source);
+    const servingPv = persistentVolume(pv, s.nodeGroup);
+    emit(ready ? withReadyAffinity(servingPv, readyLabelOf(s.cache, s.nodeGroup)) : servingPv, source);
+    emit(persistentVolumeClaim(servingPvcName(s.cache, s.nodeGroup.name), s.namespace, pv, s.nodeGroup), source);
   }
   const containers = downloadContainers(inputs, config, fnConfig, results);
   if (ready) results.push(...plainFormErrors(p, containers));
@@ -150,7 +149,7 @@ function build(p: Plan, inputs: Inputs, config: KServeConfig, fnConfig: FnConfig
       sharers.add(other);
       results.push(agentNote(job.caches[0], other));
     }
-    const built = buildJob(job, containers, config, fnConfig, inputs);
+    const built = buildJob(job, containers, config, fnConfig);
     runsAs(built.spec?.template.spec?.serviceAccountName);
     emit(built, `${describeCache(job.caches[0])} on node ${job.node.name}`);
   }
@@ -231,10 +230,8 @@ function buildJob(
   containers: ReadonlyMap<Cache, CacheContainer>,
   config: KServeConfig,
   fnConfig: FnConfig,
-  inputs: Inputs,
 ): Job {
   const owner = job.caches[0];
-  const nodeGroupObject = inputs.nodeGroups.get(job.nodeGroup) as KObject;
   const { base, downloader, credentials } = containers.get(owner) as CacheContainer;
   return downloadJob({
     cacheName: owner.name,
@@ -242,7 +239,7 @@ function buildJob(
     sourceModelUri: owner.spec.sourceModelUri,
     node: job.node,
     namespace: config.localModel.jobNamespace,
-    pvcName: downloadPvcName(owner, job.nodeGroup),
+    pvcName: downloadPvcName(owner, job.nodeGroup.name),
     baseContainer: base,
     downloader,
     env: credentials.env,
@@ -254,9 +251,9 @@ function buildJob(
     ttlSecondsAfterFinished: fnConfig.jobTTLSecondsAfterFinished,
     activeDeadlineSeconds: fnConfig.jobActiveDeadlineSeconds,
     backoffLimit: fnConfig.jobBackoffLimit,
-    tolerations: tolerationsFor(job.nodeGroup, fnConfig),
+    tolerations: tolerationsFor(job.nodeGroup.name, fnConfig),
     labels: { [OWNER_LABEL]: OWNER_VALUE },
-    readiness: readinessOf(fnConfig, PVC_SOURCE_VOLUME, nodeGroupObject, [job.storageKey]),
+    readiness: readinessOf(fnConfig, PVC_SOURCE_VOLUME, job.nodeGroup, [job.storageKey]),
   });
 }
 
@@ -279,7 +276,7 @@ function buildDaemonSet(
     });
     const claim: Volume = {
       name: PVC_SOURCE_VOLUME,
-      persistentVolumeClaim: { claimName: downloadPvcName(owner, ds.nodeGroup) },
+      persistentVolumeClaim: { claimName: downloadPvcName(owner, ds.nodeGroup.name) },
     };
     const named = { ...container, name: `download-${step.storageKey}` };
     return {
@@ -289,23 +286,24 @@ function buildDaemonSet(
   });
   const modelsVolume = steps[0].volumes[0].name;
   return daemonSet({
-    name: daemonSetName(ds.nodeGroup, ds.serviceAccountName),
+    name: daemonSetName(ds.nodeGroup.name, ds.serviceAccountName),
     namespace: config.localModel.jobNamespace,
-    nodeSelectorTerms: (requiredNodeSelectorTerms(ds.nodeGroupObject) ?? []) as NodeSelectorTerm[],
+    // validate/node-groups.ts has checked the terms' shape: the builder may take them as the API types.
+    nodeSelectorTerms: (ds.nodeGroup.nodeSelectorTerms ?? []) as NodeSelectorTerm[],
     steps,
     cleanup: fnConfig.cleanupRemovedModels
       ? cleanupStep(config.storageInitializer.image, modelsVolume, ds.keep)
       : undefined,
     serviceAccountName: ds.serviceAccountName,
     fsGroup: config.localModel.fsGroup,
-    tolerations: tolerationsFor(ds.nodeGroup, fnConfig),
+    tolerations: tolerationsFor(ds.nodeGroup.name, fnConfig),
     maxUnavailable: fnConfig.maxUnavailable,
     pauseImage: fnConfig.pauseImage,
     labels: { [OWNER_LABEL]: OWNER_VALUE },
     readiness: readinessOf(
       fnConfig,
       modelsVolume,
-      ds.nodeGroupObject,
+      ds.nodeGroup,
       ds.steps.map((s) => s.storageKey),
       fnConfig.cleanupRemovedModels ? ds.keep : undefined,
     ),
@@ -322,17 +320,17 @@ function tolerationsFor(nodeGroup: string, fnConfig: FnConfig): Toleration[] {
 function readinessOf(
   fnConfig: FnConfig,
   volumeName: string,
-  nodeGroupObject: KObject,
+  nodeGroup: NodeGroup,
   keys: readonly string[],
   keep?: readonly string[],
 ): ReadinessSteps | undefined {
   if (!fnConfig.serveOnlyWhenReady) return undefined;
-  const tag = volumeTag(volumeIdentity(nodeGroupObject));
+  const tag = volumeTag(volumeIdentity(nodeGroup));
   return readinessSteps({ image: fnConfig.nodeLabelImage, volumeName, tag, keys, ...(keep ? { keep } : {}) });
 }
 
-const readyLabelOf = (cache: Cache, nodeGroupObject: KObject): string =>
-  readyLabel(storageKey(cache.spec.sourceModelUri), volumeTag(volumeIdentity(nodeGroupObject)));
+const readyLabelOf = (cache: Cache, nodeGroup: NodeGroup): string =>
+  readyLabel(storageKey(cache.spec.sourceModelUri), volumeTag(volumeIdentity(nodeGroup)));
 
 /** The label steps judge a copy by its completion marker, which only the atomic download step writes. */
 function plainFormErrors(p: Plan, containers: ReadonlyMap<Cache, CacheContainer>): Result[] {
@@ -376,8 +374,7 @@ function baseContainer(
       ),
     );
   }
-  const spec = isPlainObject(first.spec) ? first.spec : {};
-  const base = (isPlainObject(spec.container) ? structuredClone(spec.container) : {}) as unknown as Container;
+  const base = structuredClone(mapOf(mapOf(first.spec).container)) as unknown as Container;
   if (!fnConfig.atomicDownloads) return { base };
   if (!Array.isArray(base.command) || base.command.length === 0) {
     results.push(

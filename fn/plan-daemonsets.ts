@@ -2,8 +2,7 @@
 // a cache, split by pod ServiceAccount (a pod has one); one step per model folder, owned by the first
 // cache that uses it; and the folders the cleanup step must keep on the group's volume.
 import type { FnConfig } from './inputs/fn-config';
-import type { Cache } from './inputs/index-inputs';
-import type { KObject } from './krm/objects';
+import type { Cache, NodeGroup } from './inputs/index-inputs';
 import { isPlainObject } from './krm/objects';
 import { compareStrings } from './krm/order';
 import { storageKey } from './kserve/storage-key';
@@ -16,8 +15,7 @@ export interface ModelStep {
 }
 
 export interface DaemonSetPlan {
-  nodeGroup: string;
-  nodeGroupObject: KObject;
+  nodeGroup: NodeGroup;
   /** The pod's ServiceAccount; undefined runs it as the namespace's default. */
   serviceAccountName?: string;
   steps: ModelStep[];
@@ -26,41 +24,41 @@ export interface DaemonSetPlan {
 }
 
 export function planDaemonSets(downloads: readonly VolumePlan[], fnConfig: FnConfig): DaemonSetPlan[] {
-  const byGroup = new Map<string, { nodeGroupObject: KObject; steps: Map<string, ModelStep> }>();
-  for (const { cache, nodeGroup, nodeGroupObject } of downloads) {
-    let group = byGroup.get(nodeGroup);
-    if (!group) {
-      group = { nodeGroupObject, steps: new Map() };
-      byGroup.set(nodeGroup, group);
+  const stepsOf = new Map<NodeGroup, Map<string, ModelStep>>();
+  for (const { cache, nodeGroup } of downloads) {
+    let steps = stepsOf.get(nodeGroup);
+    if (!steps) {
+      steps = new Map();
+      stepsOf.set(nodeGroup, steps);
     }
     const key = storageKey(cache.spec.sourceModelUri);
-    const step = group.steps.get(key);
+    const step = steps.get(key);
     if (step) step.caches.push(cache);
-    else group.steps.set(key, { caches: [cache], storageKey: key });
+    else steps.set(key, { caches: [cache], storageKey: key });
   }
 
   const keysOnVolume = new Map<string, Set<string>>();
-  for (const { nodeGroupObject, steps } of byGroup.values()) {
-    const volume = volumeIdentity(nodeGroupObject);
+  for (const [nodeGroup, steps] of stepsOf) {
+    const volume = volumeIdentity(nodeGroup);
     const keys = keysOnVolume.get(volume) ?? new Set<string>();
     for (const key of steps.keys()) keys.add(key);
     keysOnVolume.set(volume, keys);
   }
 
   const plans: DaemonSetPlan[] = [];
-  for (const [nodeGroup, { nodeGroupObject, steps }] of byGroup) {
-    const keep = [...(keysOnVolume.get(volumeIdentity(nodeGroupObject)) ?? [])].sort(compareStrings);
+  for (const [nodeGroup, steps] of stepsOf) {
+    const keep = [...(keysOnVolume.get(volumeIdentity(nodeGroup)) ?? [])].sort(compareStrings);
     const byAccount = new Map<string, ModelStep[]>();
     for (const step of steps.values()) {
       const account = (fnConfig.runAsServiceAccount && step.caches[0].spec.serviceAccountName) || '';
       byAccount.set(account, [...(byAccount.get(account) ?? []), step]);
     }
     for (const [account, accountSteps] of byAccount)
-      plans.push({ nodeGroup, nodeGroupObject, serviceAccountName: account || undefined, steps: accountSteps, keep });
+      plans.push({ nodeGroup, serviceAccountName: account || undefined, steps: accountSteps, keep });
   }
   return plans.sort(
     (a, b) =>
-      compareStrings(a.nodeGroup, b.nodeGroup) ||
+      compareStrings(a.nodeGroup.name, b.nodeGroup.name) ||
       compareStrings(a.serviceAccountName ?? '', b.serviceAccountName ?? ''),
   );
 }
@@ -70,9 +68,8 @@ export function planDaemonSets(downloads: readonly VolumePlan[], fnConfig: FnCon
  * else the volume source as written. Groups with the same identity share `models/` on a node that is in
  * both, so the cleanup of one keeps the other's folders (on every node: a superset, never less).
  */
-export function volumeIdentity(nodeGroupObject: KObject): string {
-  const spec = isPlainObject(nodeGroupObject.spec) ? nodeGroupObject.spec : {};
-  const pv = isPlainObject(spec.persistentVolumeSpec) ? spec.persistentVolumeSpec : {};
+export function volumeIdentity(nodeGroup: NodeGroup): string {
+  const pv = nodeGroup.persistentVolumeSpec;
   for (const source of ['local', 'hostPath']) {
     const v = pv[source];
     if (isPlainObject(v) && typeof v.path === 'string') return `path:${v.path.replace(/\/+$/, '') || '/'}`;

@@ -2,24 +2,22 @@
 // each namespace that uses a cache, and one download Job per (node, model folder) or, in daemonset
 // mode, one DaemonSet per node group (plan-daemonsets.ts). Builders make them.
 import type { FnConfig } from './inputs/fn-config';
-import type { Cache, Inputs } from './inputs/index-inputs';
+import type { Cache, Inputs, NodeGroup } from './inputs/index-inputs';
 import type { KServeConfig } from './inputs/kserve-config';
 import type { InventoryEntry } from './inputs/node-inventory';
 import { nodeInventory } from './inputs/node-inventory';
-import type { KObject } from './krm/objects';
 import { compositeKey } from './krm/order';
 import { warning } from './krm/report';
 import type { Result } from './krm/results';
 import { cacheUseOf, isvcLabel } from './kserve/isvc-usage';
-import { nodeMatchesTerms, requiredNodeSelectorTerms } from './kserve/node-affinity';
+import { nodeMatchesTerms } from './kserve/node-affinity';
 import { storageKey } from './kserve/storage-key';
 import type { DaemonSetPlan } from './plan-daemonsets';
 import { planDaemonSets } from './plan-daemonsets';
 
 export interface VolumePlan {
   cache: Cache;
-  nodeGroup: string;
-  nodeGroupObject: KObject;
+  nodeGroup: NodeGroup;
 }
 
 export interface ServingPlan extends VolumePlan {
@@ -33,7 +31,7 @@ export interface JobPlan {
   caches: Cache[];
   node: InventoryEntry;
   /** The first cache's node group on this node: its download PVC is the one mounted. */
-  nodeGroup: string;
+  nodeGroup: NodeGroup;
   storageKey: string;
 }
 
@@ -53,9 +51,9 @@ export function plan(inputs: Inputs, config: KServeConfig, fnConfig: FnConfig): 
   const results: Result[] = [];
   const downloads: VolumePlan[] = [];
   for (const cache of inputs.caches) {
-    for (const nodeGroup of cache.spec.nodeGroups) {
-      const nodeGroupObject = inputs.nodeGroups.get(nodeGroup);
-      if (nodeGroupObject) downloads.push({ cache, nodeGroup, nodeGroupObject }); // else: validate/references.ts
+    for (const name of cache.spec.nodeGroups) {
+      const nodeGroup = inputs.nodeGroups.get(name);
+      if (nodeGroup) downloads.push({ cache, nodeGroup }); // else: validate/references.ts
     }
   }
   const served: Plan['served'] = [];
@@ -74,17 +72,17 @@ function planServing(
   served: Plan['served'],
 ): ServingPlan[] {
   const servings = new Map<string, ServingPlan>();
-  const add = (cache: Cache, nodeGroup: string, namespace: string, reason: string) => {
-    const nodeGroupObject = inputs.nodeGroups.get(nodeGroup);
-    if (!nodeGroupObject) return; // validate/references.ts
+  const add = (cache: Cache, nodeGroupName: string, namespace: string, reason: string) => {
+    const nodeGroup = inputs.nodeGroups.get(nodeGroupName);
+    if (!nodeGroup) return; // validate/references.ts
     // A cluster cache used in the jobs namespace: the download PVC has the serving name already (as in KServe).
     if (!served.some((s) => s.cache === cache && s.namespace === namespace)) served.push({ cache, namespace });
     if (config.localModel.disableVolumeManagement) return;
     if (!cache.namespace && namespace === config.localModel.jobNamespace) return;
-    const id = compositeKey(cache.kind, cache.namespace, cache.name, nodeGroup, namespace);
+    const id = compositeKey(cache.kind, cache.namespace, cache.name, nodeGroupName, namespace);
     const existing = servings.get(id);
     if (existing) existing.reasons.push(reason);
-    else servings.set(id, { cache, nodeGroup, nodeGroupObject, namespace, reasons: [reason] });
+    else servings.set(id, { cache, nodeGroup, namespace, reasons: [reason] });
   };
 
   for (const isvc of inputs.inferenceServices) {
@@ -121,19 +119,18 @@ function planJobs(downloads: readonly VolumePlan[], nodes: readonly InventoryEnt
   const jobs = new Map<string, JobPlan>();
   const placed = new Set<string>();
   // A group's nodes are matched once, not once per cache: a fleet has dozens of caches per group.
-  const groupNodes = new Map<KObject, InventoryEntry[]>();
-  const nodesOf = (nodeGroupObject: KObject): InventoryEntry[] => {
-    let matching = groupNodes.get(nodeGroupObject);
+  const groupNodes = new Map<NodeGroup, InventoryEntry[]>();
+  const nodesOf = (nodeGroup: NodeGroup): InventoryEntry[] => {
+    let matching = groupNodes.get(nodeGroup);
     if (!matching) {
-      const terms = requiredNodeSelectorTerms(nodeGroupObject);
-      matching = nodes.filter((node) => nodeMatchesTerms(node, terms));
-      groupNodes.set(nodeGroupObject, matching);
+      matching = nodes.filter((node) => nodeMatchesTerms(node, nodeGroup.nodeSelectorTerms));
+      groupNodes.set(nodeGroup, matching);
     }
     return matching;
   };
-  for (const { cache, nodeGroup, nodeGroupObject } of downloads) {
+  for (const { cache, nodeGroup } of downloads) {
     const key = storageKey(cache.spec.sourceModelUri);
-    for (const node of nodesOf(nodeGroupObject)) {
+    for (const node of nodesOf(nodeGroup)) {
       const cacheOnNode = compositeKey(cache.kind, cache.namespace, cache.name, node.name);
       if (placed.has(cacheOnNode)) continue;
       placed.add(cacheOnNode);

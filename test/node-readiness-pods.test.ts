@@ -8,6 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import type { PodSpec } from 'kubernetes-types/core/v1';
 import { markerPath } from '../fn/build/download-steps';
 import { readinessTokenVolume, readyLabel, volumeTag } from '../fn/build/node-readiness';
+import type { NodeGroup } from '../fn/inputs/index-inputs';
+import { indexInputs } from '../fn/inputs/index-inputs';
 import type { KObject } from '../fn/krm/objects';
 import { storageKey } from '../fn/kserve/storage-key';
 import { volumeIdentity } from '../fn/plan-daemonsets';
@@ -23,7 +25,7 @@ const LLAMA = 's3://models/llama';
 const QWEN = 's3://models/qwen';
 const REMOVED = '0123456789abcdef';
 const group = nodeGroup('workers');
-const TAG = volumeTag(volumeIdentity(group as KObject));
+const TAG = volumeTag(volumeIdentity(indexInputs([group]).nodeGroups.get('workers') as NodeGroup));
 const label = (uri: string) => readyLabel(storageKey(uri), TAG);
 
 function podOf(kind: string, spec: Record<string, unknown>, uris: string[]): PodSpec {

@@ -3,7 +3,7 @@
 import { isMap } from 'yaml';
 import { OWNER_LABEL, OWNER_VALUE, PATH } from '../krm/annotations';
 import type { KObject } from '../krm/objects';
-import { isPlainObject, labelOf } from '../krm/objects';
+import { isPlainObject, labelOf, mapOf } from '../krm/objects';
 import { readYamlStream, toPlainObject } from '../krm/yaml-read';
 
 /** Objects carrying our ownership label, annotated with their file; a file that does not parse is skipped (it is rewritten anyway). */
@@ -20,7 +20,7 @@ export function committedGenerated(files: ReadonlyMap<string, string>, out: stri
       const object = plain.object;
       const metadata = object.metadata;
       if (isPlainObject(metadata)) {
-        const annotations = isPlainObject(metadata.annotations) ? metadata.annotations : {};
+        const annotations = mapOf(metadata.annotations);
         metadata.annotations = { ...annotations, [PATH]: `${out}/${path}` };
       }
       objects.push(object);

@@ -15,7 +15,7 @@ import { info, warning } from '../krm/report';
 import type { Result } from '../krm/results';
 import { plural } from '../krm/wording';
 import type { NodeFacts } from '../kserve/node-affinity';
-import { nodeMatchesTerms, requiredNodeSelectorTerms } from '../kserve/node-affinity';
+import { nodeMatchesTerms } from '../kserve/node-affinity';
 
 const LISTED = 10;
 
@@ -25,7 +25,7 @@ export function nodeDrift(inputs: Inputs, inventory: readonly InventoryEntry[], 
   const results: Result[] = [];
   for (const [name, group] of [...inputs.nodeGroups].sort(([a], [b]) => compareStrings(a, b))) {
     if (!used.has(name)) continue;
-    const terms = requiredNodeSelectorTerms(group);
+    const terms = group.nodeSelectorTerms;
     const planned = inventory.filter((n) => nodeMatchesTerms(n, terms));
     const plannedNames = new Set(planned.map((n) => n.name));
     const unplanned = live.filter((n) => nodeMatchesTerms(n, terms) && !plannedNames.has(n.name));
@@ -37,7 +37,7 @@ export function nodeDrift(inputs: Inputs, inventory: readonly InventoryEntry[], 
     if (unplanned.length > 0) {
       results.push(
         drift(
-          group,
+          group.object,
           `${count(unplanned)} of the cluster (${list(unplanned)}) ${unplanned.length === 1 ? 'is' : 'are'} in node group "${name}" but not in the inventory, so ${unplanned.length === 1 ? 'it has' : 'they have'} no download Job; InferenceService pods scheduled there find an empty model folder. Update the inventory: kubectl get nodes -o json | kserve-localmodel-fn inventory --for <package> > nodes.yaml`,
         ),
       );
@@ -45,7 +45,7 @@ export function nodeDrift(inputs: Inputs, inventory: readonly InventoryEntry[], 
     if (gone.length > 0) {
       results.push(
         drift(
-          group,
+          group.object,
           `${count(gone)} of node group "${name}" in the inventory (${list(gone)}) no longer exist${gone.length === 1 ? 's' : ''} in the cluster; ${gone.length === 1 ? 'its' : 'their'} download Jobs would stay Pending forever. Remove ${gone.length === 1 ? 'it' : 'them'} from the inventory`,
         ),
       );
@@ -53,7 +53,7 @@ export function nodeDrift(inputs: Inputs, inventory: readonly InventoryEntry[], 
     if (moved.length > 0) {
       results.push(
         drift(
-          group,
+          group.object,
           `${count(moved)} in the inventory (${list(moved)}) no longer ${moved.length === 1 ? 'has' : 'have'} the labels of node group "${name}" in the cluster; ${moved.length === 1 ? 'its' : 'their'} download Jobs would stay Pending (the volume's node affinity excludes the node). Update the inventory from the cluster`,
         ),
       );
@@ -92,10 +92,9 @@ function groupSizes(inputs: Inputs, live: readonly NodeFacts[]): Result[] {
     .filter(([name]) => used.has(name))
     .sort(([a], [b]) => compareStrings(a, b))
     .map(([name, group]) => {
-      const terms = requiredNodeSelectorTerms(group);
-      const size = live.filter((n) => nodeMatchesTerms(n, terms)).length;
+      const size = live.filter((n) => nodeMatchesTerms(n, group.nodeSelectorTerms)).length;
       return info(
-        group,
+        group.object,
         'spec.persistentVolumeSpec.nodeAffinity',
         `node group "${name}" has ${plural(size, 'node')} in the cluster; in daemonset mode its DaemonSet runs a download pod on each of them, including nodes that join later`,
       );

@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { readinessToggle } from '../build/node-readiness';
 import { PERSISTENT_VOLUME_SOURCES } from '../k8s/apiserver-rules';
 import type { KObject } from '../krm/objects';
-import { isPlainObject, nameOf, namespaceOf } from '../krm/objects';
+import { isPlainObject, mapOf, nameOf, namespaceOf } from '../krm/objects';
 import { compareStrings, compositeKey } from '../krm/order';
 import { warning } from '../krm/report';
 import type { Result } from '../krm/results';
@@ -20,7 +20,6 @@ interface Refusal {
 }
 
 type Spec = Record<string, unknown>;
-const specOf = (o: KObject): Spec => (isPlainObject(o.spec) ? o.spec : {});
 /** Key order in a file is no change. */
 const same = (a: unknown, b: unknown): boolean => isDeepStrictEqual(a, b);
 
@@ -61,7 +60,7 @@ function persistentVolumeClaimRefusals(before: Spec, after: Spec): Refusal[] {
     if (!same(before[key], after[key]))
       refusals.push({ field: `spec.${key}`, why: 'the spec of a PersistentVolumeClaim is immutable after creation' });
   }
-  const resources = (s: Spec) => (isPlainObject(s.resources) ? s.resources : {});
+  const resources = (s: Spec) => mapOf(s.resources);
   if (!same(resources(before).limits, resources(after).limits))
     refusals.push({ field: 'spec.resources.limits', why: 'only resources.requests of a claim may change' });
   const storage = (s: Spec) => {
@@ -108,7 +107,7 @@ export function immutableChanges(previous: readonly KObject[], next: readonly KO
   const before = new Map(previous.map((o) => [id(o), o]));
   const claimsOf = new Map<string, KObject[]>();
   for (const o of next) {
-    const volumeName = o.kind === 'PersistentVolumeClaim' ? specOf(o).volumeName : undefined;
+    const volumeName = o.kind === 'PersistentVolumeClaim' ? mapOf(o.spec).volumeName : undefined;
     if (typeof volumeName === 'string') claimsOf.set(volumeName, [...(claimsOf.get(volumeName) ?? []), o]);
   }
   const results: Result[] = [];
@@ -117,7 +116,7 @@ export function immutableChanges(previous: readonly KObject[], next: readonly KO
     const old = before.get(id(after));
     if (!rule || !old) continue;
     if (same(old.spec, after.spec)) continue;
-    const refusals = rule(specOf(old), specOf(after));
+    const refusals = rule(mapOf(old.spec), mapOf(after.spec));
     if (refusals.length === 0) continue;
     // On the previous object: its file is the one in Git that the change rewrites.
     const message = `${refusals.map((r) => `${r.field} changes, and the API server refuses the update: ${r.why}`).join('; ')}. ${safeWay(after, claimsOf)}`;
@@ -133,7 +132,7 @@ const GITOPS_OPTIONS =
 function safeWay(o: KObject, claimsOf: ReadonlyMap<string, KObject[]>): string {
   if (o.kind === 'PersistentVolume' || o.kind === 'PersistentVolumeClaim') {
     const claims = o.kind === 'PersistentVolume' ? (claimsOf.get(nameOf(o)) ?? []) : [o];
-    const volume = o.kind === 'PersistentVolume' ? nameOf(o) : String(specOf(o).volumeName ?? '');
+    const volume = o.kind === 'PersistentVolume' ? nameOf(o) : String(mapOf(o.spec).volumeName ?? '');
     const deleteClaims = claims.map((c) => `kubectl delete pvc -n ${namespaceOf(c)} ${nameOf(c)} --wait=false`);
     const steps = [...deleteClaims, ...(volume ? [`kubectl delete pv ${volume}`] : [])];
     return `Safe way through: delete the claim first, then the volume (${steps.join(', then ')}), then sync; the volume is re-created and the claim binds to it again by volumeName (a claim re-created alone cannot bind: the old volume still holds the old claim). A claim that pods still mount stays Terminating until they stop: running InferenceService pods keep serving from the files on the node, which a local or hostPath volume does not delete, but new pods of that namespace cannot start until the claim is back. ${GITOPS_OPTIONS}`;

@@ -2,19 +2,19 @@
 // so no tool ever applies it, in one order whatever order kubectl printed. The same cluster gives the
 // same bytes, so the file changes in Git only when the nodes do.
 import { Document } from 'yaml';
+import type { NodeGroup } from '../inputs/index-inputs';
 import { LOCAL_CONFIG } from '../krm/annotations';
-import type { KObject } from '../krm/objects';
 import { CREATE_NODE_OPTIONS, TO_STRING_OPTIONS } from '../krm/yaml-settings';
 import type { NodeFacts } from '../kserve/node-affinity';
-import { nodeMatchesTerms, requiredNodeSelectorTerms } from '../kserve/node-affinity';
+import { nodeMatchesTerms } from '../kserve/node-affinity';
 
 const HEADER = `# Node inventory for kserve-localmodel-fn: names and labels only, local-config (never applied).
 # Written by \`kserve-localmodel-fn inventory\`; write it again when the cluster's nodes change.
 `;
 
 /** Only the nodes some node group selects (`--for DIR`): nodes that get no download Job stay out of Git. */
-export const selectedNodes = (nodes: readonly NodeFacts[], nodeGroups: Iterable<KObject>): NodeFacts[] => {
-  const terms = [...nodeGroups].map(requiredNodeSelectorTerms);
+export const selectedNodes = (nodes: readonly NodeFacts[], nodeGroups: Iterable<NodeGroup>): NodeFacts[] => {
+  const terms = [...nodeGroups].map((g) => g.nodeSelectorTerms);
   return nodes.filter((node) => terms.some((t) => nodeMatchesTerms(node, t)));
 };
 

@@ -4,7 +4,7 @@
 import type { Document } from 'yaml';
 import { isMap, parseAllDocuments } from 'yaml';
 import type { KObject } from '../krm/objects';
-import { isPlainObject } from '../krm/objects';
+import { isPlainObject, mapOf } from '../krm/objects';
 import { compareStrings } from '../krm/order';
 import { formatYamlProblem, readYamlStream, toPlainObject } from '../krm/yaml-read';
 import { PARSE_OPTIONS } from '../krm/yaml-settings';
@@ -67,9 +67,9 @@ function parseDocuments(text: string): { objects: KObject[] } | { problem: strin
 }
 
 function nodeFacts(o: KObject): NodeFacts | undefined {
-  const metadata = isPlainObject(o.metadata) ? o.metadata : {};
+  const metadata = mapOf(o.metadata);
   if (typeof metadata.name !== 'string' || metadata.name === '') return undefined;
-  const labels = isPlainObject(metadata.labels) ? metadata.labels : {};
+  const labels = mapOf(metadata.labels);
   const sorted = Object.keys(labels).sort(compareStrings);
   return { name: metadata.name, labels: Object.fromEntries(sorted.map((k) => [k, String(labels[k])])) };
 }

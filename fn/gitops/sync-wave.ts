@@ -7,7 +7,7 @@ import type { Node as YamlNode } from 'yaml';
 import { Document, isMap } from 'yaml';
 import { SERVING_GROUP } from '../inputs/index-inputs';
 import type { KObject } from '../krm/objects';
-import { annotationOf, groupOf, isPlainObject } from '../krm/objects';
+import { annotationOf, groupOf, isPlainObject, mapOf } from '../krm/objects';
 import { warning } from '../krm/report';
 import type { Result } from '../krm/results';
 import { CREATE_NODE_OPTIONS } from '../krm/yaml-settings';
@@ -37,7 +37,7 @@ export function withSyncWave(
       out.manifests.push(o);
       continue;
     }
-    const annotations = isPlainObject(o.metadata.annotations) ? o.metadata.annotations : {};
+    const annotations = mapOf(o.metadata.annotations);
     const waved: KObject = { ...o, metadata: { ...o.metadata, annotations: { ...annotations, [SYNC_WAVE]: value } } };
     const node = nodes.get(o);
     if (node) out.nodes.set(waved, annotated(node, value));

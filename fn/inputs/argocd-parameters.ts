@@ -4,7 +4,7 @@
 // env, and both win over the package's own LocalModelFnConfig.
 import { LOCAL_CONFIG } from '../krm/annotations';
 import type { KObject } from '../krm/objects';
-import { isPlainObject } from '../krm/objects';
+import { isPlainObject, mapOf } from '../krm/objects';
 import type { Result } from '../krm/results';
 import { readYamlValue } from '../krm/yaml-read';
 import { FN_CONFIG_API_VERSION, FN_CONFIG_KIND } from './fn-config';
@@ -176,7 +176,7 @@ function decode(parameter: ArgoParameter, entry: Record<string, unknown>, source
 
 /** The package's LocalModelFnConfig with the Application's fields over its spec, or a new one. */
 export function withOverrides(base: KObject | undefined, spec: Record<string, unknown>): KObject {
-  if (base) return { ...base, spec: { ...(isPlainObject(base.spec) ? base.spec : {}), ...spec } };
+  if (base) return { ...base, spec: { ...mapOf(base.spec), ...spec } };
   return {
     apiVersion: FN_CONFIG_API_VERSION,
     kind: FN_CONFIG_KIND,

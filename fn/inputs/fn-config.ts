@@ -1,7 +1,7 @@
 // The function's own configuration: kpt's ConfigMap form (`configMap:` arrives as ConfigMap
 // `function-input`) or the typed kind LocalModelFnConfig (schemas/function-config.json).
 import type { KObject } from '../krm/objects';
-import { isPlainObject, ref } from '../krm/objects';
+import { isPlainObject, mapOf, ref } from '../krm/objects';
 import type { Result } from '../krm/results';
 import { readYamlValue } from '../krm/yaml-read';
 
@@ -97,7 +97,7 @@ export const DEFAULT_FN_CONFIG: FnConfig = {
 export function decodeConfigMapData(fc: KObject): { fields: Record<string, unknown>; results: Result[] } {
   const fields: Record<string, unknown> = {};
   const results: Result[] = [];
-  const data = isPlainObject(fc.data) ? fc.data : {};
+  const data = mapOf(fc.data);
   for (const [key, raw] of Object.entries(data)) {
     const read = typeof raw === 'string' ? readYamlValue(raw) : { value: raw };
     if ('value' in read) fields[key] = read.value;
@@ -122,7 +122,7 @@ export const isFnConfig = (o: KObject): boolean => o.apiVersion === FN_CONFIG_AP
 export function parseFnConfig(fc: KObject | undefined): { config: FnConfig; results: Result[] } {
   if (!fc) return { config: DEFAULT_FN_CONFIG, results: [] };
   const { fields, results } =
-    fc.kind === 'ConfigMap' ? decodeConfigMapData(fc) : { fields: isPlainObject(fc.spec) ? fc.spec : {}, results: [] };
+    fc.kind === 'ConfigMap' ? decodeConfigMapData(fc) : { fields: mapOf(fc.spec), results: [] };
 
   const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v.filter(isPlainObject) as T[]) : []);
   const outputDir =
@@ -150,13 +150,14 @@ export function parseFnConfig(fc: KObject | undefined): { config: FnConfig; resu
       servingNamespaces: list<ServingNamespace>(fields.servingNamespaces),
       nodes: list<Record<string, unknown>>(fields.nodes).map((n) => ({
         name: String(n.name ?? ''),
-        labels: isPlainObject(n.labels) ? (n.labels as Record<string, string>) : {},
+        labels: mapOf(n.labels) as Record<string, string>,
       })),
       tolerations: list<Toleration>(fields.tolerations),
       nodeGroupTolerations: Object.fromEntries(
-        Object.entries(isPlainObject(fields.nodeGroupTolerations) ? fields.nodeGroupTolerations : {}).map(
-          ([group, tolerations]) => [group, list<Toleration>(tolerations)],
-        ),
+        Object.entries(mapOf(fields.nodeGroupTolerations)).map(([group, tolerations]) => [
+          group,
+          list<Toleration>(tolerations),
+        ]),
       ),
       strict: fields.strict === true,
       ...(Number.isInteger(fields.argocdSyncWave) ? { argocdSyncWave: fields.argocdSyncWave as number } : {}),

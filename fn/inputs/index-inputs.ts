@@ -2,9 +2,10 @@
 
 import { OWNER_LABEL, OWNER_VALUE } from '../krm/annotations';
 import type { KObject } from '../krm/objects';
-import { groupOf, isPlainObject, labelOf, nameOf, namespaceOf } from '../krm/objects';
+import { groupOf, isPlainObject, labelOf, mapOf, nameOf, namespaceOf } from '../krm/objects';
 import { compareStrings, compositeKey } from '../krm/order';
 import { describeResource } from '../krm/wording';
+import type { NodeSelectorTerm } from '../kserve/node-affinity';
 import { isFnConfig } from './fn-config';
 import { isKServeConfigMap } from './kserve-config';
 
@@ -29,10 +30,27 @@ export interface Cache {
   object: KObject;
 }
 
+/**
+ * A LocalModelNodeGroup as the function reads it. A field of the wrong type reads as absent or empty:
+ * validation reports it, and nothing past validation runs on such a group.
+ */
+export interface NodeGroup {
+  name: string;
+  /** `spec.storageLimit` as written: a quantity string or number once validated. */
+  storageLimit: unknown;
+  /** `spec.persistentVolumeSpec` as written; the PV's spec is a copy of it. */
+  persistentVolumeSpec: Record<string, unknown>;
+  /** `spec.persistentVolumeClaimSpec` as written; the PVCs' spec is a copy of it. */
+  persistentVolumeClaimSpec: Record<string, unknown>;
+  /** `persistentVolumeSpec.nodeAffinity.required.nodeSelectorTerms`: which nodes the group is. */
+  nodeSelectorTerms?: NodeSelectorTerm[];
+  object: KObject;
+}
+
 export interface Inputs {
   /** Cluster caches by name, then namespaced caches by namespace and name: KServe's precedence order. */
   caches: Cache[];
-  nodeGroups: Map<string, KObject>;
+  nodeGroups: Map<string, NodeGroup>;
   storageContainers: KObject[];
   kserveConfigMap?: KObject;
   nodes: KObject[];
@@ -63,7 +81,7 @@ export function indexInputs(items: readonly KObject[]): Inputs {
     if (labelOf(o, OWNER_LABEL) === OWNER_VALUE) inputs.previousOutput.add(o);
     else if (isServing(o, 'LocalModelCache') || isServing(o, 'LocalModelNamespaceCache')) {
       inputs.caches.push(toCache(o));
-    } else if (isServing(o, 'LocalModelNodeGroup')) inputs.nodeGroups.set(nameOf(o), o);
+    } else if (isServing(o, 'LocalModelNodeGroup')) inputs.nodeGroups.set(nameOf(o), toNodeGroup(o));
     else if (isServing(o, 'ClusterStorageContainer')) inputs.storageContainers.push(o);
     else if (isServing(o, 'InferenceService') || isServing(o, 'LLMInferenceService')) inputs.inferenceServices.push(o);
     else if (isKServeConfigMap(o)) inputs.kserveConfigMap = o;
@@ -87,8 +105,22 @@ export function secretLikeKind(o: KObject): SecretLikeKind | undefined {
   return undefined;
 }
 
+function toNodeGroup(o: KObject): NodeGroup {
+  const spec = mapOf(o.spec);
+  const persistentVolumeSpec = mapOf(spec.persistentVolumeSpec);
+  const terms = mapOf(mapOf(persistentVolumeSpec.nodeAffinity).required).nodeSelectorTerms;
+  return {
+    name: nameOf(o),
+    storageLimit: spec.storageLimit,
+    persistentVolumeSpec,
+    persistentVolumeClaimSpec: mapOf(spec.persistentVolumeClaimSpec),
+    nodeSelectorTerms: Array.isArray(terms) ? (terms as NodeSelectorTerm[]) : undefined,
+    object: o,
+  };
+}
+
 function toCache(o: KObject): Cache {
-  const spec = isPlainObject(o.spec) ? o.spec : {};
+  const spec = mapOf(o.spec);
   const namespaced = o.kind === 'LocalModelNamespaceCache';
   return {
     kind: namespaced ? 'LocalModelNamespaceCache' : 'LocalModelCache',

@@ -1,7 +1,7 @@
 // ConfigMap `inferenceservice-config` (namespace `kserve`): the settings KServe's controllers read,
 // with KServe's shipped values where a key or the ConfigMap itself is absent (docs/kserve-rules.md, "Inputs and configuration").
 import type { KObject } from '../krm/objects';
-import { isPlainObject, ref } from '../krm/objects';
+import { isPlainObject, mapOf, ref } from '../krm/objects';
 import type { Result } from '../krm/results';
 
 export const KSERVE_CONFIG_NAME = 'inferenceservice-config';
@@ -79,7 +79,7 @@ export const isKServeConfigMap = (o: KObject): boolean =>
 export function parseKServeConfig(configMap: KObject | undefined): { config: KServeConfig; results: Result[] } {
   const results: Result[] = [];
   if (!configMap) return { config: SHIPPED_CONFIG, results };
-  const data = isPlainObject(configMap.data) ? configMap.data : {};
+  const data = mapOf(configMap.data);
 
   const readJson = (key: string): Record<string, unknown> => {
     const raw = data[key];
@@ -102,8 +102,8 @@ export function parseKServeConfig(configMap: KObject | undefined): { config: KSe
   const localModel = readJson('localModel');
   const storageInitializer = readJson('storageInitializer');
   const credentials = readJson('credentials');
-  const s3 = isPlainObject(credentials.s3) ? credentials.s3 : {};
-  const gcs = isPlainObject(credentials.gcs) ? credentials.gcs : {};
+  const s3 = mapOf(credentials.s3);
+  const gcs = mapOf(credentials.gcs);
   const shipped = SHIPPED_CONFIG;
 
   const config: KServeConfig = {

@@ -6,7 +6,7 @@ import { INDEX, LEGACY_INDEX, LEGACY_PATH, LOCAL_CONFIG, PATH } from './annotati
 import { InputError, MAX_INPUT_BYTES, tooLargeMessage } from './input-error';
 import { keepDocumentComments, keepKeyLineComments } from './item-comments';
 import type { KObject } from './objects';
-import { annotationOf, groupOf, isPlainObject } from './objects';
+import { annotationOf, groupOf, isPlainObject, mapOf } from './objects';
 import type { ParsedResourceList } from './resource-list';
 import { removeServerFields } from './server-fields';
 import { formatYamlProblem, readYamlStream, toPlainObject } from './yaml-read';
@@ -58,7 +58,7 @@ export function parseFiles(files: readonly SourceFile[]): ParsedResourceList {
         object.metadata ??= {};
         const metadata = object.metadata;
         metadata.annotations = {
-          ...(isPlainObject(metadata.annotations) ? metadata.annotations : {}),
+          ...mapOf(metadata.annotations),
           [PATH]: file.path,
           [INDEX]: String(index),
         };

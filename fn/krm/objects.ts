@@ -37,6 +37,9 @@ export const groupOf = (o: KObject): string => {
 export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A mapping field as a mapping, or an empty one when it is absent or of another type (validation reports that). */
+export const mapOf = (v: unknown): Record<string, unknown> => (isPlainObject(v) ? v : {});
+
 export const ref = (o: KObject) => ({
   apiVersion: text(o.apiVersion) ?? '',
   kind: text(o.kind) ?? '',

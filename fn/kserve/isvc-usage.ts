@@ -3,7 +3,7 @@
 
 import type { Cache } from '../inputs/index-inputs';
 import type { KObject } from '../krm/objects';
-import { annotationOf, isPlainObject, nameOf, namespaceOf } from '../krm/objects';
+import { annotationOf, isPlainObject, mapOf, nameOf, namespaceOf } from '../krm/objects';
 import { uriUsesCache } from './uri-match';
 
 export const NODEGROUP_ANNOTATION = 'serving.kserve.io/nodegroup';
@@ -38,12 +38,12 @@ const CUSTOM_STORAGE_URI_ENV = 'STORAGE_URI';
  * LLMInferenceService, read as KServe's InferenceService webhook reads it.
  */
 export function storageUriOf(isvc: KObject): string | undefined {
-  const spec = isPlainObject(isvc.spec) ? isvc.spec : {};
+  const spec = mapOf(isvc.spec);
   if (isvc.kind === 'LLMInferenceService') {
-    const model = isPlainObject(spec.model) ? spec.model : {};
+    const model = mapOf(spec.model);
     return nonEmpty(model.uri);
   }
-  const predictor = isPlainObject(spec.predictor) ? spec.predictor : {};
+  const predictor = mapOf(spec.predictor);
   const implementation = PREDICTOR_IMPLEMENTATIONS.find((name) => isPlainObject(predictor[name]));
   if (implementation) return nonEmpty((predictor[implementation] as Record<string, unknown>).storageUri);
   const containers = Array.isArray(predictor.containers) ? predictor.containers : [];

@@ -1,7 +1,5 @@
 // Which Nodes a node group's PV can live on: core/v1 NodeSelector semantics, as the scheduler and
 // KServe's controller apply them. Terms are ORed; expressions and fields inside a term are ANDed.
-import type { KObject } from '../krm/objects';
-import { isPlainObject } from '../krm/objects';
 
 export interface NodeSelectorRequirement {
   key?: string;
@@ -17,15 +15,6 @@ export interface NodeSelectorTerm {
 export interface NodeFacts {
   name: string;
   labels: Readonly<Record<string, string>>;
-}
-
-/** A node group's `persistentVolumeSpec.nodeAffinity.required.nodeSelectorTerms`, or undefined when it has none. */
-export function requiredNodeSelectorTerms(nodeGroup: KObject): NodeSelectorTerm[] | undefined {
-  const spec = isPlainObject(nodeGroup.spec) ? nodeGroup.spec : {};
-  const pv = isPlainObject(spec.persistentVolumeSpec) ? spec.persistentVolumeSpec : {};
-  const affinity = isPlainObject(pv.nodeAffinity) ? pv.nodeAffinity : {};
-  const required = isPlainObject(affinity.required) ? affinity.required : {};
-  return Array.isArray(required.nodeSelectorTerms) ? (required.nodeSelectorTerms as NodeSelectorTerm[]) : undefined;
 }
 
 /** A PV without required node affinity matches no node (KServe would place it nowhere). */

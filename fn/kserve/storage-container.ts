@@ -2,7 +2,7 @@
 // KServe takes the first match in API list order, which is effectively random; we take the first
 // by name and say so when several match.
 import type { KObject } from '../krm/objects';
-import { isPlainObject, nameOf } from '../krm/objects';
+import { isPlainObject, mapOf, nameOf } from '../krm/objects';
 
 export const LOCAL_MODEL_DOWNLOAD_JOB = 'localModelDownloadJob';
 
@@ -15,7 +15,7 @@ export function goRegExp(pattern: string): RegExp {
 }
 
 export function supportsUri(csc: KObject, uri: string): boolean {
-  const spec = isPlainObject(csc.spec) ? csc.spec : {};
+  const spec = mapOf(csc.spec);
   const formats = Array.isArray(spec.supportedUriFormats) ? (spec.supportedUriFormats as unknown[]) : [];
   return formats.some((f) => {
     if (!isPlainObject(f)) return false;

@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import type { InventoryOptions } from '../cli/args';
 import { inventoryText, selectedNodes } from '../gitops/inventory';
 import { readNodeDump } from '../gitops/node-dump';
+import type { NodeGroup } from '../inputs/index-inputs';
 import { indexInputs } from '../inputs/index-inputs';
 import { parseFiles } from '../krm/files';
 import { InputError, MAX_INPUT_BYTES, tooLargeMessage } from '../krm/input-error';
-import type { KObject } from '../krm/objects';
 import type { Result } from '../krm/results';
 import { formatResult, hasErrors } from '../krm/results';
 import { decodeUtf8 } from '../krm/utf8';
@@ -56,7 +56,7 @@ export function runInventory(
 }
 
 /** The package's LocalModelNodeGroups by name, or why there are none to select with. */
-function packageNodeGroups(dir: string): ReadonlyMap<string, KObject> | string {
+function packageNodeGroups(dir: string): ReadonlyMap<string, NodeGroup> | string {
   const why = (results: readonly Result[]) => results.map((r) => formatResult(r).replace(/^error: /, '')).join('; ');
   let items: ReturnType<typeof parseFiles>['items'];
   try {

@@ -8,10 +8,10 @@ import type { Cache } from '../inputs/index-inputs';
 import { indexInputs } from '../inputs/index-inputs';
 import { nodeInventory } from '../inputs/node-inventory';
 import type { KObject } from '../krm/objects';
-import { isPlainObject, labelOf, nameOf } from '../krm/objects';
+import { isPlainObject, labelOf, mapOf, nameOf } from '../krm/objects';
 import { compareStrings } from '../krm/order';
 import { plural } from '../krm/wording';
-import { nodeMatchesTerms, requiredNodeSelectorTerms } from '../kserve/node-affinity';
+import { nodeMatchesTerms } from '../kserve/node-affinity';
 import { formatBytes, parseQuantity } from '../kserve/quantity';
 import { storageKey } from '../kserve/storage-key';
 import type { Plan } from '../plan';
@@ -76,7 +76,6 @@ export function summarize(items: readonly KObject[]): NodeGroupSummary[] {
   const daemonSetsOf = byGroup(generatedDaemonSets);
 
   return groups.map((name) => {
-    const spec = specOf(inputs.nodeGroups.get(name));
     const models: ModelSummary[] = [];
     const folders = new Map<string, string>();
     let usedBytes = 0n;
@@ -92,8 +91,9 @@ export function summarize(items: readonly KObject[]): NodeGroupSummary[] {
       models.push(model);
     }
     const jobs = jobsOf.get(name) ?? [];
-    const storageLimit = String(spec.storageLimit);
-    const terms = requiredNodeSelectorTerms(inputs.nodeGroups.get(name) as KObject);
+    const group = inputs.nodeGroups.get(name);
+    const storageLimit = String(group?.storageLimit);
+    const terms = group?.nodeSelectorTerms;
     return {
       name,
       models,
@@ -117,11 +117,9 @@ function modelOf(cache: Cache): ModelSummary {
   return { cache: label, size, bytes: parseQuantity(size) ?? 0n };
 }
 
-const specOf = (o: KObject | undefined): Record<string, unknown> => (o && isPlainObject(o.spec) ? o.spec : {});
-
 function claimNames(job: KObject): string[] {
-  const template = isPlainObject(job.spec) && isPlainObject(job.spec.template) ? job.spec.template : {};
-  const podSpec = isPlainObject(template.spec) ? template.spec : {};
+  const template = mapOf(mapOf(job.spec).template);
+  const podSpec = mapOf(template.spec);
   const volumes = Array.isArray(podSpec.volumes) ? podSpec.volumes : [];
   return volumes.flatMap((v: unknown) => {
     const claim =
@@ -131,8 +129,8 @@ function claimNames(job: KObject): string[] {
 }
 
 function maxUnavailableOf(ds: KObject): unknown {
-  const spec = isPlainObject(ds.spec) ? ds.spec : {};
-  const strategy = isPlainObject(spec.updateStrategy) ? spec.updateStrategy : {};
+  const spec = mapOf(ds.spec);
+  const strategy = mapOf(spec.updateStrategy);
   return isPlainObject(strategy.rollingUpdate) ? strategy.rollingUpdate.maxUnavailable : undefined;
 }
 

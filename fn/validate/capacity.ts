@@ -1,9 +1,9 @@
 // Sizes, which KServe never checks (kserve#6137): a model that does not fit its volume, or caches that
 // together overflow a node group's storageLimit, fail as download Jobs on every node at run time.
-import type { Cache } from '../inputs/index-inputs';
+import type { Cache, NodeGroup } from '../inputs/index-inputs';
 import { describeCache } from '../inputs/index-inputs';
 import type { KObject } from '../krm/objects';
-import { isPlainObject, nameOf } from '../krm/objects';
+import { mapOf } from '../krm/objects';
 import { error } from '../krm/report';
 import type { Result } from '../krm/results';
 import { formatBytes, parseQuantity } from '../kserve/quantity';
@@ -22,7 +22,7 @@ export function capacityResults(ctx: CheckContext): Result[] {
   const results: Result[] = [];
   const groups = new Map<string, GroupSizes>();
   for (const [name, group] of ctx.inputs.nodeGroups) {
-    if (ctx.sound(group)) groups.set(name, groupSizes(group, results));
+    if (ctx.sound(group.object)) groups.set(name, groupSizes(group, results));
   }
   const sizes = new Map<Cache, bigint>();
   for (const cache of ctx.inputs.caches) {
@@ -70,36 +70,37 @@ function positiveSize(o: KObject, path: string, value: unknown, results: Result[
   return bytes;
 }
 
-function groupSizes(group: KObject, results: Result[]): GroupSizes {
-  const spec = isPlainObject(group.spec) ? group.spec : {};
-  const pv = isPlainObject(spec.persistentVolumeSpec) ? spec.persistentVolumeSpec : {};
-  const pvc = isPlainObject(spec.persistentVolumeClaimSpec) ? spec.persistentVolumeClaimSpec : {};
-  const capacityOf = isPlainObject(pv.capacity) ? pv.capacity : {};
-  const resources = isPlainObject(pvc.resources) ? pvc.resources : {};
-  const requests = isPlainObject(resources.requests) ? resources.requests : {};
+function groupSizes(group: NodeGroup, results: Result[]): GroupSizes {
+  const capacityOf = mapOf(group.persistentVolumeSpec.capacity);
+  const requests = mapOf(mapOf(group.persistentVolumeClaimSpec.resources).requests);
 
-  const storageLimit = positiveSize(group, 'spec.storageLimit', spec.storageLimit, results);
+  const storageLimit = positiveSize(group.object, 'spec.storageLimit', group.storageLimit, results);
   if (capacityOf.storage === undefined) {
     results.push(
       error(
-        group,
+        group.object,
         'spec.persistentVolumeSpec.capacity.storage',
         'is missing; Kubernetes rejects a PersistentVolume without a capacity. Set it to the disk space for models on each node, e.g. capacity: {storage: 100Gi}',
       ),
     );
   }
-  const capacity = positiveSize(group, 'spec.persistentVolumeSpec.capacity.storage', capacityOf.storage, results);
+  const capacity = positiveSize(
+    group.object,
+    'spec.persistentVolumeSpec.capacity.storage',
+    capacityOf.storage,
+    results,
+  );
   if (requests.storage === undefined) {
     results.push(
       error(
-        group,
+        group.object,
         'spec.persistentVolumeClaimSpec.resources.requests.storage',
         'is missing; Kubernetes rejects a PersistentVolumeClaim without a storage request. Set it to the capacity of the persistentVolumeSpec',
       ),
     );
   }
   const request = positiveSize(
-    group,
+    group.object,
     'spec.persistentVolumeClaimSpec.resources.requests.storage',
     requests.storage,
     results,
@@ -107,7 +108,7 @@ function groupSizes(group: KObject, results: Result[]): GroupSizes {
   if (request !== undefined && capacity !== undefined && request > capacity) {
     results.push(
       error(
-        group,
+        group.object,
         'spec.persistentVolumeClaimSpec.resources.requests.storage',
         `asks for ${formatBytes(request)}, more than the ${formatBytes(capacity)} capacity of the persistentVolumeSpec; the claims would never bind. Ask for at most the capacity`,
       ),
@@ -137,7 +138,7 @@ function overCommitted(
   }
   const total = [...byKey.values()].reduce((sum, e) => sum + e.size, 0n);
   if (total <= storageLimit) return [];
-  const group = ctx.inputs.nodeGroups.get(name) as KObject;
+  const group = ctx.inputs.nodeGroups.get(name) as NodeGroup;
   const parts = [...byKey.values()]
     .map(
       (e) =>
@@ -146,9 +147,9 @@ function overCommitted(
     .sort();
   return [
     error(
-      group,
+      group.object,
       'spec.storageLimit',
-      `node group "${nameOf(group)}" holds ${formatBytes(total)} of models on each node (${parts.join(', ')}), over its storageLimit of ${formatBytes(storageLimit)}; the downloads would fill the disks. Raise storageLimit (and the volume capacity) or move caches to another node group`,
+      `node group "${group.name}" holds ${formatBytes(total)} of models on each node (${parts.join(', ')}), over its storageLimit of ${formatBytes(storageLimit)}; the downloads would fill the disks. Raise storageLimit (and the volume capacity) or move caches to another node group`,
     ),
   ];
 }

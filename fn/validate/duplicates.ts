@@ -4,7 +4,7 @@
 import type { Cache } from '../inputs/index-inputs';
 import { describeCache } from '../inputs/index-inputs';
 import type { KObject } from '../krm/objects';
-import { groupOf, isPlainObject, nameOf, namespaceOf } from '../krm/objects';
+import { groupOf, mapOf, nameOf, namespaceOf } from '../krm/objects';
 import { compositeKey } from '../krm/order';
 import { error, fileOf, warning } from '../krm/report';
 import type { Result } from '../krm/results';
@@ -90,7 +90,7 @@ function sameSourceModelUri({ inputs }: CheckContext): Result[] {
 function nodeGroupsListedTwice({ inputs }: CheckContext): Result[] {
   const results: Result[] = [];
   for (const cache of inputs.caches) {
-    const spec = isPlainObject(cache.object.spec) ? cache.object.spec : {};
+    const spec = mapOf(cache.object.spec);
     const listed = Array.isArray(spec.nodeGroups) ? (spec.nodeGroups as unknown[]) : [];
     listed.forEach((g, i) => {
       if (typeof g === 'string' && listed.indexOf(g) < i) {

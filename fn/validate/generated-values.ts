@@ -32,8 +32,8 @@ import {
   resourceRequirementsProblems,
   tolerationProblems,
 } from '../k8s/apiserver-rules';
-import { isPlainObject, nameOf } from '../krm/objects';
-import { compositeKey } from '../krm/order';
+import { isPlainObject, mapOf } from '../krm/objects';
+import { compareStrings, compositeKey } from '../krm/order';
 import { error } from '../krm/report';
 import type { Result } from '../krm/results';
 import { cacheUseOf, isvcLabel } from '../kserve/isvc-usage';
@@ -210,7 +210,7 @@ function storageContainers({ inputs, sound }: CheckContext): Result[] {
   const results: Result[] = [];
   for (const csc of inputs.storageContainers) {
     if (!sound(csc) || !isDownloadJobContainer(csc)) continue;
-    const container = isPlainObject(csc.spec) && isPlainObject(csc.spec.container) ? csc.spec.container : {};
+    const container = mapOf(mapOf(csc.spec).container);
     const report = (field: string, problem: string) =>
       results.push(
         error(
@@ -229,7 +229,7 @@ function storageContainers({ inputs, sound }: CheckContext): Result[] {
         'terminationMessagePolicy',
         `${JSON.stringify(container.terminationMessagePolicy)} is not one of ${TERMINATION_MESSAGE_POLICIES.join(', ')}`,
       );
-    const resources = isPlainObject(container.resources) ? container.resources : {};
+    const resources = mapOf(container.resources);
     for (const p of resourceRequirementsProblems(resources)) report(`resources.${p.field}`, p.problem);
     for (const p of envProblems(container.env)) report(`env${p.field}`, p.problem);
     for (const p of envFromProblems(container.envFrom)) report(`envFrom${p.field}`, p.problem);
@@ -241,7 +241,7 @@ function storageContainers({ inputs, sound }: CheckContext): Result[] {
 export function envProblems(env: unknown): FieldProblem[] {
   const problems: FieldProblem[] = [];
   (Array.isArray(env) ? env : []).forEach((e, i) => {
-    const entry = isPlainObject(e) ? e : {};
+    const entry = mapOf(e);
     const name = typeof entry.name === 'string' ? entry.name : '';
     const nameProblem = envVarNameProblem(name);
     if (nameProblem) problems.push({ field: `[${i}].name`, problem: `${JSON.stringify(name)} ${nameProblem}` });
@@ -278,7 +278,7 @@ export function envProblems(env: unknown): FieldProblem[] {
 export function envFromProblems(envFrom: unknown): FieldProblem[] {
   const problems: FieldProblem[] = [];
   (Array.isArray(envFrom) ? envFrom : []).forEach((e, i) => {
-    const entry = isPlainObject(e) ? e : {};
+    const entry = mapOf(e);
     if (typeof entry.prefix === 'string' && entry.prefix !== '') {
       const problem = envVarNameProblem(entry.prefix);
       if (problem) problems.push({ field: `[${i}].prefix`, problem: `${JSON.stringify(entry.prefix)} ${problem}` });
@@ -299,17 +299,16 @@ export function envFromProblems(envFrom: unknown): FieldProblem[] {
 /** error: a node group's volume specs are copied into every PersistentVolume and claim made for it. */
 function volumeSpecs({ inputs, sound }: CheckContext): Result[] {
   const results: Result[] = [];
-  for (const [, group] of [...inputs.nodeGroups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (!sound(group)) continue;
-    const spec = isPlainObject(group.spec) ? group.spec : {};
-    const pv = isPlainObject(spec.persistentVolumeSpec) ? spec.persistentVolumeSpec : {};
-    const pvc = isPlainObject(spec.persistentVolumeClaimSpec) ? spec.persistentVolumeClaimSpec : {};
+  for (const [, group] of [...inputs.nodeGroups].sort(([a], [b]) => compareStrings(a, b))) {
+    if (!sound(group.object)) continue;
+    const pv = group.persistentVolumeSpec;
+    const pvc = group.persistentVolumeClaimSpec;
     const report = (path: string, problem: string, made: string) =>
       results.push(
         error(
-          group,
+          group.object,
           `spec.${path}`,
-          `${problem}; it is copied into every ${made} made for node group ${nameOf(group)}, which the API server would refuse`,
+          `${problem}; it is copied into every ${made} made for node group ${group.name}, which the API server would refuse`,
         ),
       );
     for (const [specName, s, made] of [
@@ -321,7 +320,7 @@ function volumeSpecs({ inputs, sound }: CheckContext): Result[] {
         if (problem) report(`${specName}.storageClassName`, `"${s.storageClassName}" ${problem}`, made);
       }
     }
-    const affinity = isPlainObject(pv.nodeAffinity) ? pv.nodeAffinity : {};
+    const affinity = mapOf(pv.nodeAffinity);
     if (isPlainObject(affinity.required)) {
       for (const p of nodeSelectorProblems(affinity.required))
         report(`persistentVolumeSpec.nodeAffinity.required.${p.field}`, p.problem, 'PersistentVolume');

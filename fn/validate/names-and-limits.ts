@@ -14,7 +14,7 @@ import { compareStrings } from '../krm/order';
 import { error } from '../krm/report';
 import type { Result } from '../krm/results';
 import { cacheUseOf } from '../kserve/isvc-usage';
-import { nodeMatchesTerms, requiredNodeSelectorTerms } from '../kserve/node-affinity';
+import { nodeMatchesTerms } from '../kserve/node-affinity';
 import type { CheckContext } from './context';
 import { fnConfigPath } from './context';
 
@@ -85,8 +85,8 @@ function nodeLabels(ctx: CheckContext): Result[] {
   const { inputs, inventory, sound } = ctx;
   const used = new Set(inputs.caches.flatMap((c) => c.spec.nodeGroups));
   const groups = [...inputs.nodeGroups]
-    .filter(([name, g]) => used.has(name) && sound(g))
-    .map(([, g]) => requiredNodeSelectorTerms(g));
+    .filter(([name, g]) => used.has(name) && sound(g.object))
+    .map(([, g]) => g.nodeSelectorTerms);
   const results: Result[] = [];
   for (const node of inventory) {
     if (!groups.some((terms) => nodeMatchesTerms(node, terms))) continue;

@@ -2,20 +2,20 @@
 // claim that binds to it, nodes chosen by required node affinity, and nodes in the inventory to
 // download to.
 
+import type { NodeGroup } from '../inputs/index-inputs';
 import { PERSISTENT_VOLUME_SOURCES } from '../k8s/apiserver-rules';
-import type { KObject } from '../krm/objects';
-import { isPlainObject, nameOf } from '../krm/objects';
+import { isPlainObject } from '../krm/objects';
 import { compareStrings } from '../krm/order';
 import { error, warning } from '../krm/report';
 import type { Result } from '../krm/results';
-import { nodeMatchesTerms, requiredNodeSelectorTerms } from '../kserve/node-affinity';
+import { nodeMatchesTerms } from '../kserve/node-affinity';
 import type { CheckContext } from './context';
 
 export function nodeGroupResults(ctx: CheckContext): Result[] {
   const results: Result[] = [];
   const used = new Set(ctx.inputs.caches.flatMap((c) => c.spec.nodeGroups));
   for (const [name, group] of [...ctx.inputs.nodeGroups].sort(([a], [b]) => compareStrings(a, b))) {
-    if (!ctx.sound(group)) continue;
+    if (!ctx.sound(group.object)) continue;
     results.push(...volumeSpecs(group));
     const selects = selectsNodes(group, results);
     // daemonset mode needs no inventory: the DaemonSet finds the group's nodes itself.
@@ -25,21 +25,16 @@ export function nodeGroupResults(ctx: CheckContext): Result[] {
   return results;
 }
 
-const specOf = (group: KObject, field: string): Record<string, unknown> => {
-  const spec = isPlainObject(group.spec) ? group.spec : {};
-  return isPlainObject(spec[field]) ? (spec[field] as Record<string, unknown>) : {};
-};
-
 /** error: the API server rejects the PersistentVolume, or its claim never binds; the models never land. */
-function volumeSpecs(group: KObject): Result[] {
+function volumeSpecs(group: NodeGroup): Result[] {
   const results: Result[] = [];
-  const pv = specOf(group, 'persistentVolumeSpec');
-  const pvc = specOf(group, 'persistentVolumeClaimSpec');
+  const pv = group.persistentVolumeSpec;
+  const pvc = group.persistentVolumeClaimSpec;
   const sources = PERSISTENT_VOLUME_SOURCES.filter((s) => pv[s] !== undefined && pv[s] !== null);
   if (sources.length !== 1) {
     results.push(
       error(
-        group,
+        group.object,
         'spec.persistentVolumeSpec',
         sources.length === 0
           ? 'has no volume source; Kubernetes rejects a PersistentVolume without one. Add local: {path: /models} (or hostPath) with the host path the KServe node agent uses'
@@ -51,7 +46,7 @@ function volumeSpecs(group: KObject): Result[] {
   if (pvModes.length === 0) {
     results.push(
       error(
-        group,
+        group.object,
         'spec.persistentVolumeSpec.accessModes',
         'is missing; Kubernetes rejects a PersistentVolume without access modes. Add accessModes: [ReadWriteOnce]',
       ),
@@ -61,7 +56,7 @@ function volumeSpecs(group: KObject): Result[] {
   if (pvcModes.length === 0) {
     results.push(
       error(
-        group,
+        group.object,
         'spec.persistentVolumeClaimSpec.accessModes',
         'is missing; Kubernetes rejects a PersistentVolumeClaim without access modes. Add the same accessModes as the persistentVolumeSpec',
       ),
@@ -71,7 +66,7 @@ function volumeSpecs(group: KObject): Result[] {
   if (unsupported.length > 0) {
     results.push(
       error(
-        group,
+        group.object,
         'spec.persistentVolumeClaimSpec.accessModes',
         `asks for ${unsupported.join(', ')}, which the persistentVolumeSpec does not offer (${pvModes.join(', ')}); the claims would never bind. Use the same access modes in both`,
       ),
@@ -82,7 +77,7 @@ function volumeSpecs(group: KObject): Result[] {
   if (pvcClass !== undefined && pvcClass !== pvClass) {
     results.push(
       error(
-        group,
+        group.object,
         'spec.persistentVolumeClaimSpec.storageClassName',
         `is "${pvcClass}" but the persistentVolumeSpec's is "${pvClass}"; a claim binds only to a volume of its own class, so the claims would stay Pending. Use the same storageClassName in both`,
       ),
@@ -91,7 +86,7 @@ function volumeSpecs(group: KObject): Result[] {
     // warning: binds only if the cluster's default StorageClass happens to be the volume's class.
     results.push(
       warning(
-        group,
+        group.object,
         'spec.persistentVolumeClaimSpec.storageClassName',
         `is not set, so the cluster fills in its default StorageClass and the claims bind only if that is "${pvClass}"; set storageClassName: ${pvClass}`,
       ),
@@ -101,15 +96,15 @@ function volumeSpecs(group: KObject): Result[] {
 }
 
 /** error: without required node affinity (or with only empty terms) KServe places the group's models on no node. */
-function selectsNodes(group: KObject, results: Result[]): boolean {
-  const terms = requiredNodeSelectorTerms(group);
+function selectsNodes(group: NodeGroup, results: Result[]): boolean {
+  const terms = group.nodeSelectorTerms;
   const path = 'spec.persistentVolumeSpec.nodeAffinity.required.nodeSelectorTerms';
   if (!terms || terms.length === 0) {
     results.push(
       error(
-        group,
+        group.object,
         path,
-        `is missing; KServe picks a node group's nodes by this required node affinity, so "${nameOf(group)}" would get no model on any node (and Kubernetes rejects a local PersistentVolume without it). Add a term such as matchExpressions: [{key: node.kubernetes.io/instance-type, operator: In, values: [...]}]`,
+        `is missing; KServe picks a node group's nodes by this required node affinity, so "${group.name}" would get no model on any node (and Kubernetes rejects a local PersistentVolume without it). Add a term such as matchExpressions: [{key: node.kubernetes.io/instance-type, operator: In, values: [...]}]`,
       ),
     );
     return false;
@@ -119,7 +114,7 @@ function selectsNodes(group: KObject, results: Result[]): boolean {
   if (empty.length === terms.length) {
     results.push(
       error(
-        group,
+        group.object,
         path,
         'has only empty terms, and an empty term selects no node; give each term matchExpressions or matchFields',
       ),
@@ -130,29 +125,29 @@ function selectsNodes(group: KObject, results: Result[]): boolean {
 }
 
 /** warning: no Jobs for this group; the input may simply lack the inventory, which is legitimate. */
-function inventoryMatches({ inventory }: CheckContext, group: KObject): Result[] {
-  const terms = requiredNodeSelectorTerms(group);
+function inventoryMatches({ inventory }: CheckContext, group: NodeGroup): Result[] {
+  const terms = group.nodeSelectorTerms;
   if (inventory.some((node) => nodeMatchesTerms(node, terms))) return [];
   const path = 'spec.persistentVolumeSpec.nodeAffinity';
   if (inventory.length === 0) {
     return [
       warning(
-        group,
+        group.object,
         path,
-        `no download Job is generated for node group "${nameOf(group)}": the input has no node inventory. Add the nodes as Node objects (names and labels, e.g. from kubectl get nodes -o yaml) marked config.kubernetes.io/local-config: "true", or list them in the function config's nodes`,
+        `no download Job is generated for node group "${group.name}": the input has no node inventory. Add the nodes as Node objects (names and labels, e.g. from kubectl get nodes -o yaml) marked config.kubernetes.io/local-config: "true", or list them in the function config's nodes`,
       ),
     ];
   }
   return [
     warning(
-      group,
+      group.object,
       path,
       `matches none of the ${inventory.length} nodes in the inventory (${inventory
         .slice(0, 5)
         .map((n) => n.name)
         .join(
           ', ',
-        )}${inventory.length > 5 ? ', ...' : ''}), so no download Job is generated for node group "${nameOf(group)}"; check the node affinity against the nodes' labels`,
+        )}${inventory.length > 5 ? ', ...' : ''}), so no download Job is generated for node group "${group.name}"; check the node affinity against the nodes' labels`,
     ),
   ];
 }

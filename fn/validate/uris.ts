@@ -1,7 +1,7 @@
 // Storage URIs the download Job will be given: a URI KServe's storage initializer cannot download fails
 // the Job on every node of every group, so it is caught here. A URI that a ClusterStorageContainer for
 // download Jobs claims is that container's business and is not second-guessed.
-import { isPlainObject } from '../krm/objects';
+import { isPlainObject, mapOf } from '../krm/objects';
 import { error, warning } from '../krm/report';
 import type { Result } from '../krm/results';
 import { goRegExp, isDownloadJobContainer, matchingStorageContainers } from '../kserve/storage-container';
@@ -80,7 +80,7 @@ function containerPatterns({ inputs, sound }: CheckContext): Result[] {
   const results: Result[] = [];
   for (const csc of inputs.storageContainers) {
     if (!sound(csc) || !isDownloadJobContainer(csc)) continue;
-    const spec = isPlainObject(csc.spec) ? csc.spec : {};
+    const spec = mapOf(csc.spec);
     const formats = Array.isArray(spec.supportedUriFormats) ? (spec.supportedUriFormats as unknown[]) : [];
     formats.forEach((f, i) => {
       if (!isPlainObject(f) || typeof f.regex !== 'string' || f.regex === '') return;

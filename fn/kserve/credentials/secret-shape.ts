@@ -6,7 +6,7 @@
 import type { Inputs } from '../../inputs/index-inputs';
 import { secretLikeKind } from '../../inputs/index-inputs';
 import type { KObject } from '../../krm/objects';
-import { isPlainObject, nameOf, namespaceOf } from '../../krm/objects';
+import { isPlainObject, mapOf, nameOf, namespaceOf } from '../../krm/objects';
 import { compareStrings, compositeKey } from '../../krm/order';
 import { warning } from '../../krm/report';
 import type { Result } from '../../krm/results';
@@ -60,7 +60,6 @@ export function secretShapeOf(o: KObject): SecretShape | undefined {
   }
 }
 
-const mapOf = (v: unknown): Record<string, unknown> => (isPlainObject(v) ? v : {});
 const stringsOf = (v: unknown): Record<string, string> =>
   Object.fromEntries(Object.entries(mapOf(v)).filter((e): e is [string, string] => typeof e[1] === 'string'));
 const plainOf = (values: Record<string, string>, encrypted: RegExp): Map<string, string> =>
