@@ -7,7 +7,8 @@ import { nameOf, namespaceOf } from './krm/objects';
 import { compareStrings } from './krm/order';
 import { fileOf } from './krm/report';
 
-const GENERATED_KIND_ORDER = [
+/** The kinds this function generates, in the order they are output (and applied). */
+export const GENERATED_KIND_ORDER = [
   'Namespace',
   'ValidatingAdmissionPolicy',
   'ValidatingAdmissionPolicyBinding',

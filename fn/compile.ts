@@ -61,6 +61,8 @@ export interface CompileOutput {
   fnConfig: FnConfig;
   /** What was generated and why; absent when an error stopped the output. */
   plan?: Plan;
+  /** The generated items, which end `items`; none when an error stopped the output. */
+  generated: KObject[];
 }
 
 export function compile(items: readonly KObject[], functionConfig?: KObject): CompileOutput {
@@ -75,8 +77,8 @@ export function compile(items: readonly KObject[], functionConfig?: KObject): Co
   const finish = (generated: KObject[], planned?: Plan): CompileOutput => {
     const refused = immutableChanges([...inputs.previousOutput], generated);
     const final = sortResults(strictResults([...results, ...refused], strict));
-    if (hasErrors(final)) return { items: passThrough, results: final, fnConfig: fn.config };
-    return { items: [...passThrough, ...generated], results: final, fnConfig: fn.config, plan: planned };
+    if (hasErrors(final)) return { items: passThrough, results: final, fnConfig: fn.config, generated: [] };
+    return { items: [...passThrough, ...generated], results: final, fnConfig: fn.config, plan: planned, generated };
   };
   // Input that failed validation is not planned: the builders rely on what validation guarantees.
   if (hasErrors(checked)) return finish([]);

@@ -6,7 +6,7 @@ import type { Cache, Inputs, NodeGroup } from './inputs/index-inputs';
 import type { KServeConfig } from './inputs/kserve-config';
 import type { InventoryEntry } from './inputs/node-inventory';
 import { nodeInventory } from './inputs/node-inventory';
-import { compositeKey } from './krm/order';
+import { compareStrings, compositeKey } from './krm/order';
 import { warning } from './krm/report';
 import type { Result } from './krm/results';
 import { cacheUseOf, isvcLabel } from './kserve/isvc-usage';
@@ -36,6 +36,10 @@ export interface JobPlan {
 }
 
 export interface Plan {
+  /** Every node group of the input, by name, whether anything is planned on it or not. */
+  nodeGroups: NodeGroup[];
+  /** The nodes downloads go to in jobs mode; in daemonset mode, the nodes known when rendering. */
+  inventory: InventoryEntry[];
   downloads: VolumePlan[];
   servings: ServingPlan[];
   /** jobs mode only. */
@@ -58,10 +62,12 @@ export function plan(inputs: Inputs, config: KServeConfig, fnConfig: FnConfig): 
   }
   const served: Plan['served'] = [];
   const servings = planServing(inputs, config, fnConfig, results, served);
+  const nodeGroups = [...inputs.nodeGroups.values()].sort((a, b) => compareStrings(a.name, b.name));
+  const inventory = nodeInventory(inputs.nodes, fnConfig.nodes);
+  const planned = { nodeGroups, inventory, downloads, servings, served, results };
   if (fnConfig.downloadMode === 'daemonset')
-    return { downloads, servings, jobs: [], daemonSets: planDaemonSets(downloads, fnConfig), served, results };
-  const jobs = planJobs(downloads, nodeInventory(inputs.nodes, fnConfig.nodes));
-  return { downloads, servings, jobs, daemonSets: [], served, results };
+    return { ...planned, jobs: [], daemonSets: planDaemonSets(downloads, fnConfig) };
+  return { ...planned, jobs: planJobs(downloads, inventory), daemonSets: [] };
 }
 
 function planServing(

@@ -7,7 +7,9 @@ import { stringify } from 'yaml';
 import { compile } from '../fn/compile';
 import type { KObject } from '../fn/krm/objects';
 import { formatBytes, parseQuantity } from '../fn/kserve/quantity';
+import type { Compiled } from '../fn/modes/render-summary';
 import { renderSummary, summarize } from '../fn/modes/render-summary';
+import { fnConfig } from './support/fixtures';
 import { runFn, tempDir } from './support/integrations';
 
 const Gi = 1n << 30n;
@@ -103,8 +105,15 @@ const node = (name: string, pool: string): KObject => ({
   metadata: { name, labels: { pool }, annotations: { 'config.kubernetes.io/local-config': 'true' } },
 });
 
+/** A package that compiles without errors, as the summary reads it. */
+function compiled(items: KObject[]): Compiled {
+  const { plan, generated, fnConfig, results } = compile(items);
+  assert.ok(plan, JSON.stringify(results));
+  return { plan, generated, fnConfig };
+}
+
 describe('summarize', () => {
-  const items = compile([
+  const input = compiled([
     nodeGroup('gpu', '100Gi', 'gpu'),
     nodeGroup('cpu', '100Gi', 'cpu'),
     nodeGroup('spare', '1Ti', 'none'),
@@ -120,10 +129,10 @@ describe('summarize', () => {
     node('gpu-1', 'gpu'),
     node('gpu-2', 'gpu'),
     node('cpu-1', 'cpu'),
-  ]).items;
+  ]);
 
   test('per node group: models, nodes with a download Job, Jobs, storage against storageLimit', () => {
-    const [cpu, gpu, spare] = summarize(items);
+    const [cpu, gpu, spare] = summarize(input.plan, input.fnConfig);
     assert.equal(gpu.name, 'gpu');
     assert.deepEqual(
       gpu.models.map((m) => m.cache),
@@ -144,7 +153,7 @@ describe('summarize', () => {
   });
 
   test('the text says what a reviewer needs: counts, the sum against the limit, groups that get nothing', () => {
-    const text = renderSummary(items, 20);
+    const text = renderSummary(input, 20);
     const lines = text.split('\n');
     assert.equal(
       lines[0],
@@ -177,12 +186,27 @@ describe('summarize', () => {
   });
 
   test('a long node list is cut after ten names', () => {
-    const many = compile([
+    const many = compiled([
       nodeGroup('gpu', '100Gi', 'gpu'),
       cache('m', 'hf://m/m', '1Gi', ['gpu']),
       ...Array.from({ length: 12 }, (_, i) => node(`n${String(i).padStart(2, '0')}`, 'gpu')),
-    ]).items;
+    ]);
     assert.match(renderSummary(many, 1), / {2}nodes: {2}n00, n01, n02, n03, n04, n05, n06, n07, n08, n09 and 2 more\n/);
+  });
+
+  test('the headline names every generated kind, the Namespace and the readiness objects too, in output order', () => {
+    const all = compiled([
+      nodeGroup('gpu', '100Gi', 'gpu'),
+      cache('m', 'hf://m/m', '1Gi', ['gpu']),
+      node('gpu-1', 'gpu'),
+      fnConfig({ createJobNamespace: true, serveOnlyWhenReady: true }),
+    ]);
+    const headline = renderSummary(all, 9).split('\n')[0];
+    assert.equal(
+      headline,
+      'summary: 9 manifests to apply, 8 generated (1 Namespace, 1 ValidatingAdmissionPolicy, 1 ValidatingAdmissionPolicyBinding, 1 ClusterRole, 1 ClusterRoleBinding, 1 PersistentVolume, 1 PersistentVolumeClaim, 1 Job)',
+    );
+    assert.equal(all.generated.length, 8);
   });
 
   test('which namespaces each cache serves, and which caches no InferenceService uses', () => {

@@ -1,20 +1,22 @@
 // The summary `render` prints on stderr: per node group, the models, nodes, download Jobs (or the
-// DaemonSet and its fan-out) and disk this render puts there, so a reviewer sees what a change does without reading every manifest.
-// It reads a render that passed validation: sizes are quantities and within storageLimit.
+// DaemonSet and its fan-out) and disk this render puts there, so a reviewer sees what a change does
+// without reading every manifest. It reads the plan of a render that passed validation: sizes are
+// quantities and within storageLimit.
 
-import { downloadPvcName } from '../build/names';
-import { parseFnConfig } from '../inputs/fn-config';
+import { GENERATED_KIND_ORDER } from '../assemble';
+import { daemonSetName } from '../build/names';
+import type { CompileOutput } from '../compile';
+import type { FnConfig } from '../inputs/fn-config';
 import type { Cache } from '../inputs/index-inputs';
-import { indexInputs } from '../inputs/index-inputs';
-import { nodeInventory } from '../inputs/node-inventory';
-import type { KObject } from '../krm/objects';
-import { isPlainObject, labelOf, mapOf, nameOf } from '../krm/objects';
 import { compareStrings } from '../krm/order';
 import { plural } from '../krm/wording';
 import { nodeMatchesTerms } from '../kserve/node-affinity';
 import { formatBytes, parseQuantity } from '../kserve/quantity';
 import { storageKey } from '../kserve/storage-key';
 import type { Plan } from '../plan';
+
+/** What the summary reads: a successful compile's plan, what it generated, and the config it ran with. */
+export type Compiled = Required<Pick<CompileOutput, 'plan' | 'generated' | 'fnConfig'>>;
 
 export interface ModelSummary {
   /** `name` for a LocalModelCache, `namespace/name` for a LocalModelNamespaceCache. */
@@ -45,41 +47,14 @@ export interface NodeGroupSummary {
   limitBytes: bigint;
 }
 
-const JOB_NODE_LABEL = 'node';
-
-/** One entry per LocalModelNodeGroup of the output items, by name. */
-export function summarize(items: readonly KObject[]): NodeGroupSummary[] {
-  const inputs = indexInputs(items);
-  const generatedJobs = [...inputs.previousOutput].filter((o) => o.apiVersion === 'batch/v1' && o.kind === 'Job');
-  const generatedDaemonSets = [...inputs.previousOutput].filter(
-    (o) => o.apiVersion === 'apps/v1' && o.kind === 'DaemonSet',
-  );
-  const inventory = nodeInventory(inputs.nodes, parseFnConfig(inputs.fnConfigItem).config.nodes);
-  const groups = [...inputs.nodeGroups.keys()].sort(compareStrings);
-
-  const groupOfClaim = new Map<string, string>();
-  for (const group of groups) {
-    for (const cache of inputs.caches)
-      if (cache.spec.nodeGroups.includes(group)) groupOfClaim.set(downloadPvcName(cache, group), group);
-  }
-  const byGroup = (workloads: readonly KObject[]) => {
-    const of = new Map<string, KObject[]>(groups.map((g) => [g, []]));
-    for (const workload of workloads) {
-      const group = claimNames(workload)
-        .map((c) => groupOfClaim.get(c))
-        .find((g) => g !== undefined);
-      if (group) of.get(group)?.push(workload);
-    }
-    return of;
-  };
-  const jobsOf = byGroup(generatedJobs);
-  const daemonSetsOf = byGroup(generatedDaemonSets);
-
-  return groups.map((name) => {
+/** One entry per LocalModelNodeGroup of the input, by name. */
+export function summarize(plan: Plan, fnConfig: FnConfig): NodeGroupSummary[] {
+  return plan.nodeGroups.map((group) => {
     const models: ModelSummary[] = [];
     const folders = new Map<string, string>();
     let usedBytes = 0n;
-    for (const cache of inputs.caches.filter((c) => c.spec.nodeGroups.includes(name))) {
+    // A cache that lists the group twice (a warning) is one model on it.
+    for (const cache of new Set(plan.downloads.filter((d) => d.nodeGroup === group).map((d) => d.cache))) {
       const model = modelOf(cache);
       const folder = storageKey(cache.spec.sourceModelUri);
       const first = folders.get(folder);
@@ -90,20 +65,20 @@ export function summarize(items: readonly KObject[]): NodeGroupSummary[] {
       }
       models.push(model);
     }
-    const jobs = jobsOf.get(name) ?? [];
-    const group = inputs.nodeGroups.get(name);
-    const storageLimit = String(group?.storageLimit);
-    const terms = group?.nodeSelectorTerms;
+    const jobs = plan.jobs.filter((j) => j.nodeGroup === group);
+    const storageLimit = String(group.storageLimit);
     return {
-      name,
+      name: group.name,
       models,
-      nodes: [...new Set(jobs.map((j) => labelOf(j, JOB_NODE_LABEL) ?? ''))].filter(Boolean).sort(compareStrings),
+      nodes: [...new Set(jobs.map((j) => j.node.name))].sort(compareStrings),
       jobs: jobs.length,
-      daemonSets: (daemonSetsOf.get(name) ?? []).map((ds) => ({
-        name: nameOf(ds),
-        maxUnavailable: String(maxUnavailableOf(ds)),
-      })),
-      inventoryNodes: inventory.filter((node) => nodeMatchesTerms(node, terms)).length,
+      daemonSets: plan.daemonSets
+        .filter((ds) => ds.nodeGroup === group)
+        .map((ds) => ({
+          name: daemonSetName(group.name, ds.serviceAccountName),
+          maxUnavailable: String(fnConfig.maxUnavailable),
+        })),
+      inventoryNodes: plan.inventory.filter((node) => nodeMatchesTerms(node, group.nodeSelectorTerms)).length,
       usedBytes,
       storageLimit,
       limitBytes: parseQuantity(storageLimit) ?? 0n,
@@ -112,51 +87,22 @@ export function summarize(items: readonly KObject[]): NodeGroupSummary[] {
 }
 
 function modelOf(cache: Cache): ModelSummary {
-  const label = cache.namespace ? `${cache.namespace}/${cache.name}` : cache.name;
   const size = String(cache.spec.modelSize);
-  return { cache: label, size, bytes: parseQuantity(size) ?? 0n };
-}
-
-function claimNames(job: KObject): string[] {
-  const template = mapOf(mapOf(job.spec).template);
-  const podSpec = mapOf(template.spec);
-  const volumes = Array.isArray(podSpec.volumes) ? podSpec.volumes : [];
-  return volumes.flatMap((v: unknown) => {
-    const claim =
-      isPlainObject(v) && isPlainObject(v.persistentVolumeClaim) ? v.persistentVolumeClaim.claimName : undefined;
-    return typeof claim === 'string' ? [claim] : [];
-  });
-}
-
-function maxUnavailableOf(ds: KObject): unknown {
-  const spec = mapOf(ds.spec);
-  const strategy = mapOf(spec.updateStrategy);
-  return isPlainObject(strategy.rollingUpdate) ? strategy.rollingUpdate.maxUnavailable : undefined;
+  return { cache: cacheLabel(cache), size, bytes: parseQuantity(size) ?? 0n };
 }
 
 const LISTED_NODES = 10;
-const GENERATED_KINDS = [
-  'PersistentVolume',
-  'PersistentVolumeClaim',
-  'Job',
-  'DaemonSet',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding',
-];
 
-/** The text for stderr: a headline with the counts, then a few lines per node group. */
-export function renderSummary(items: readonly KObject[], manifestCount: number, plan?: Plan): string {
-  const generated = [...indexInputs(items).previousOutput];
-  const byKind = GENERATED_KINDS.map((kind) => [kind, generated.filter((o) => o.kind === kind).length] as const)
+/** The text for stderr: a headline with the counts, then a few lines per node group and per cache. */
+export function renderSummary({ plan, generated, fnConfig }: Compiled, manifestCount: number): string {
+  const byKind = GENERATED_KIND_ORDER.map((kind) => [kind, generated.filter((o) => o.kind === kind).length] as const)
     .filter(([, n]) => n > 0)
     .map(([kind, n]) => plural(n, kind));
   const lines = [
     `summary: ${plural(manifestCount, 'manifest')} to apply, ${generated.length} generated${byKind.length > 0 ? ` (${byKind.join(', ')})` : ''}`,
   ];
-  for (const group of summarize(items)) lines.push(...groupLines(group));
-  if (plan) lines.push(...cacheLines(plan));
+  for (const group of summarize(plan, fnConfig)) lines.push(...groupLines(group));
+  lines.push(...cacheLines(plan));
   return `${lines.join('\n')}\n`;
 }
 

@@ -19,8 +19,8 @@ import type { KObject } from '../krm/objects';
 import type { Result } from '../krm/results';
 import { formatResult, hasErrors, sortResults } from '../krm/results';
 import type { NodeFacts } from '../kserve/node-affinity';
-import type { Plan } from '../plan';
 import { readPackage } from './read-package';
+import type { Compiled } from './render-summary';
 import { renderSummary } from './render-summary';
 
 export interface Rendered {
@@ -28,10 +28,8 @@ export interface Rendered {
   manifests: KObject[];
   /** Parsed nodes of the input objects, so they print as the user wrote them. */
   nodes: ReadonlyMap<KObject, YamlNode>;
-  /** Every output item, local-config included: what the summary reads. */
-  items: KObject[];
-  /** The compile's plan: which namespaces each cache serves. */
-  plan?: Plan;
+  /** What the compile generated and why, for the summary; absent when the render failed. */
+  compiled?: Compiled;
   results: Result[];
   /** Strict mode is on: a warning found later (render --out's immutable fields) is an error too. */
   strict: boolean;
@@ -50,7 +48,6 @@ export interface RenderSettings {
 const failed = (results: Result[]): Rendered => ({
   manifests: [],
   nodes: new Map(),
-  items: [],
   results: sortResults(results),
   strict: false,
 });
@@ -69,7 +66,7 @@ export function renderPackage(files: readonly SourceFile[], settings: RenderSett
     overrides && Object.keys(overrides).length > 0
       ? withOverrides(indexInputs(parsed.items).fnConfigItem, overrides)
       : undefined;
-  const { items, results, fnConfig, plan } = compile(parsed.items, functionConfig);
+  const { items, results, fnConfig, plan, generated } = compile(parsed.items, functionConfig);
   const { strict } = fnConfig;
   if (hasErrors(results)) return failed(results);
   if (settings.liveNodes) {
@@ -87,8 +84,8 @@ export function renderPackage(files: readonly SourceFile[], settings: RenderSett
     ({ manifests, nodes } = withSyncWave(manifests, parsed.nodes, wave));
   }
   if (manifests.length === 0) results.push(nothingToApply(settings.allowEmpty));
-  if (hasErrors(results)) return failed(results);
-  return { manifests, nodes, items, plan, results: sortResults(results), strict };
+  if (hasErrors(results) || !plan) return failed(results);
+  return { manifests, nodes, compiled: { plan, generated, fnConfig }, results: sortResults(results), strict };
 }
 
 /** Argo CD and Flux both prune what disappears: an empty render would delete every object they manage. */
@@ -160,8 +157,8 @@ const isDirectory = (path: string): boolean => {
 /** Results, then (when there is something to show) the summary: everything a person reads on stderr. */
 export function reportRender(rendered: Rendered, stderr: NodeJS.WritableStream): void {
   for (const r of rendered.results) stderr.write(`${formatResult(r)}\n`);
-  if (rendered.manifests.length > 0)
-    stderr.write(renderSummary(rendered.items, rendered.manifests.length, rendered.plan));
+  if (rendered.compiled && rendered.manifests.length > 0)
+    stderr.write(renderSummary(rendered.compiled, rendered.manifests.length));
 }
 
 export function runRender(
