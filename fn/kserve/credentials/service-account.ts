@@ -102,8 +102,7 @@ export function serviceAccountCredentials(cache: Cache, saName: string, context:
     classified++;
   }
 
-  if (collected.secretsWired === 0 && !broken)
-    results.push(...withoutSecrets(cache, sa, irsa, classified, runAsServiceAccount, context));
+  if (collected.secretsWired === 0 && !broken) results.push(...withoutSecrets(cache, sa, classified, context));
   // The pod runs as the ServiceAccount; Azure's webhook injects its token only into pods that opt in.
   const azureIdentity = runAsServiceAccount && Object.hasOwn(annotations, AZURE_WORKLOAD_IDENTITY_ANNOTATION);
   return {
@@ -242,24 +241,17 @@ function secretNamesOf(sa: KObject): string[] {
  * No secret gave anything. Workload identity (IRSA, GKE, Azure) needs none, as long as the pod runs as the
  * ServiceAccount; otherwise the download would run without credentials, which is never silent here.
  */
-function withoutSecrets(
-  cache: Cache,
-  sa: KObject,
-  irsa: boolean,
-  classified: number,
-  runAsServiceAccount: boolean,
-  context: CredentialContext,
-): Result[] {
+function withoutSecrets(cache: Cache, sa: KObject, classified: number, context: CredentialContext): Result[] {
   const saRef = `${namespaceOf(sa)}/${nameOf(sa)}`;
   const has = (annotation: string) => Object.hasOwn(sa.metadata?.annotations ?? {}, annotation);
-  const identity = irsa
+  const identity = has(IRSA_ANNOTATION)
     ? `IRSA (${IRSA_ANNOTATION})`
     : has(GKE_WORKLOAD_IDENTITY_ANNOTATION)
       ? `GKE Workload Identity (${GKE_WORKLOAD_IDENTITY_ANNOTATION})`
       : has(AZURE_WORKLOAD_IDENTITY_ANNOTATION)
         ? `Azure Workload Identity (${AZURE_WORKLOAD_IDENTITY_ANNOTATION}; the pod is labelled ${AZURE_WORKLOAD_IDENTITY_LABEL}: "true")`
         : undefined;
-  if (identity && runAsServiceAccount) {
+  if (identity && context.runAsServiceAccount) {
     return [
       info(
         cache.object,

@@ -102,9 +102,8 @@ export function storageSpecCredentials(
   const found = findSecret(inputs, namespace, secretName);
   const { shape } = found;
   results.push(...madeBySeveral(found));
-  // undefined: the input cannot tell (no secret, or keys only the cluster knows).
-  const entryExists = !shape ? undefined : shape.keys.has(entryKey) ? true : shape.keysComplete ? false : undefined;
-  if (shape && entryExists === false) {
+  const presence = entryPresence(shape, entryKey);
+  if (shape && presence === 'absent') {
     if (spec.key !== undefined) {
       return noWiring([
         error(
@@ -125,7 +124,7 @@ export function storageSpecCredentials(
     }
   }
 
-  const entryJson = shape && entryExists ? shape.plainValues.get(entryKey) : undefined;
+  const entryJson = shape && presence === 'present' ? shape.plainValues.get(entryKey) : undefined;
   const entry = entryJson !== undefined ? flatStringJson(entryJson) : undefined;
   if (shape && entryJson !== undefined && !entry) {
     return noWiring([
@@ -138,17 +137,9 @@ export function storageSpecCredentials(
   }
   const typeProblem = checkType(paramType, entry, where, results);
   if (typeProblem) return noWiring([typeProblem]);
+  const defaulted = spec.key === undefined;
   results.push(
-    ...notVerified(
-      shape,
-      entryExists,
-      entryJson !== undefined,
-      paramType,
-      entryKey,
-      spec.key === undefined,
-      where,
-      context,
-    ),
+    ...notVerified({ key: entryKey, defaulted, secret: shape, presence, json: entryJson }, paramType, where, context),
   );
 
   const env: EnvVar[] = [];
@@ -157,11 +148,32 @@ export function storageSpecCredentials(
     env.push(literalEnv('AWS_CA_BUNDLE_CONFIGMAP', entry[CA_BUNDLE_ENTRY_FIELD] ?? ''));
     results.push(warning(cache.object, where.keyField, CA_BUNDLE_CONFIGMAP_IS_INERT));
   }
-  if (entryExists !== false)
-    env.push(secretEnv(STORAGE_CONFIG, secretName, entryKey, spec.key === undefined && entryExists === undefined));
+  if (presence !== 'absent')
+    env.push(secretEnv(STORAGE_CONFIG, secretName, entryKey, defaulted && presence === 'unknown'));
   if (Object.keys(parameters).length > 0)
     env.push(literalEnv(STORAGE_OVERRIDE_CONFIG, goJsonMarshalStringMap(parameters)));
   return { env, volumes: [], volumeMounts: [], results };
+}
+
+/** Whether the storage-config secret has the entry; unknown without the secret, or when only the cluster knows its keys. */
+type Presence = 'present' | 'absent' | 'unknown';
+
+function entryPresence(secret: SecretShape | undefined, key: string): Presence {
+  if (!secret) return 'unknown';
+  if (secret.keys.has(key)) return 'present';
+  return secret.keysComplete ? 'absent' : 'unknown';
+}
+
+/** The storage-config entry a cache references, and what the input shows of it. */
+interface Entry {
+  key: string;
+  /** No storage.key: the entry is `default` or `default_<type>`, which KServe skips when it does not exist. */
+  defaulted: boolean;
+  /** The storage-config secret, when the input has it. */
+  secret?: SecretShape;
+  presence: Presence;
+  /** The entry's JSON, where the input holds it in plain text. */
+  json?: string;
 }
 
 /** What results about one storage spec point at. */
@@ -247,29 +259,26 @@ function checkType(
 
 /** What the input could not show about the entry, said once as an info (docs/kserve-rules.md, "The storage spec"). */
 function notVerified(
-  shape: SecretShape | undefined,
-  entryExists: boolean | undefined,
-  readable: boolean,
+  entry: Entry,
   paramType: string | undefined,
-  entryKey: string,
-  defaultKey: boolean,
   { cache, keyField, entryName }: Where,
   { config }: CredentialContext,
 ): Result[] {
   const checked = paramType === undefined ? 'JSON and storage type' : 'JSON';
+  const shape = entry.secret;
   if (!shape) {
-    const optional = defaultKey
+    const optional = entry.defaulted
       ? `; ${STORAGE_CONFIG} references it as optional, since KServe skips a default entry that does not exist`
       : '';
     return [
       info(
         cache.object,
         keyField,
-        `the storage-config secret ${config.localModel.jobNamespace}/${config.credentials.storageSpecSecretName} is not in the input, so its entry ${entryKey} (that it exists, its ${checked}) is not verified${optional}. Add the secret to the package (a SealedSecret, ExternalSecret or SOPS-encrypted Secret will do) to have it checked`,
+        `the storage-config secret ${config.localModel.jobNamespace}/${config.credentials.storageSpecSecretName} is not in the input, so its entry ${entry.key} (that it exists, its ${checked}) is not verified${optional}. Add the secret to the package (a SealedSecret, ExternalSecret or SOPS-encrypted Secret will do) to have it checked`,
       ),
     ];
   }
-  if (entryExists === undefined)
+  if (entry.presence === 'unknown')
     return [
       info(
         cache.object,
@@ -277,7 +286,7 @@ function notVerified(
         `${describeSecret(shape)} takes keys from dataFrom or templateFrom, so the ${entryName} is not verified`,
       ),
     ];
-  if (entryExists && !readable)
+  if (entry.presence === 'present' && entry.json === undefined)
     return [
       info(
         cache.object,
@@ -285,12 +294,12 @@ function notVerified(
         `the ${entryName} is encrypted in ${describeSecret(shape)}, so its ${checked} ${paramType === undefined ? 'are' : 'is'} not verified`,
       ),
     ];
-  if (!entryExists)
+  if (entry.presence === 'absent')
     return [
       info(
         cache.object,
         keyField,
-        `${describeSecret(shape)} has no entry ${entryKey}; the download gets only the parameters (${STORAGE_OVERRIDE_CONFIG})`,
+        `${describeSecret(shape)} has no entry ${entry.key}; the download gets only the parameters (${STORAGE_OVERRIDE_CONFIG})`,
       ),
     ];
   return [];
