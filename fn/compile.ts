@@ -136,7 +136,8 @@ function build(p: Plan, inputs: Inputs, config: KServeConfig, fnConfig: FnConfig
     emit(ready ? withReadyAffinity(servingPv, readyLabelOf(s.cache, s.nodeGroup)) : servingPv, source);
     emit(persistentVolumeClaim(servingPvcName(s.cache, s.nodeGroup.name), s.namespace, pv, s.nodeGroup), source);
   }
-  const containers = downloadContainers(inputs, config, fnConfig, results);
+  const { containers, results: containerResults } = downloadContainers(inputs, config, fnConfig);
+  results.push(...containerResults);
   if (ready) results.push(...plainFormErrors(p, containers));
   const identities = new Map<string, PodIdentity>();
   const runsAs = (serviceAccountName: string | undefined) => {
@@ -180,11 +181,12 @@ function downloadContainers(
   inputs: Inputs,
   config: KServeConfig,
   fnConfig: FnConfig,
-  results: Result[],
-): Map<Cache, CacheContainer> {
+): { containers: Map<Cache, CacheContainer>; results: Result[] } {
+  const results: Result[] = [];
   const containers = new Map<Cache, CacheContainer>();
   for (const cache of inputs.caches) {
-    const { base, downloader } = baseContainer(cache, inputs, config, fnConfig, results);
+    const { base, downloader, results: baseResults } = baseContainer(cache, inputs, config, fnConfig);
+    results.push(...baseResults);
     const credentials = credentialsFor(cache, { inputs, config, runAsServiceAccount: fnConfig.runAsServiceAccount });
     results.push(...credentials.results);
     const clashes = (base.env ?? []).filter((e) => credentials.env.some((c) => c.name === e.name)).map((e) => e.name);
@@ -199,7 +201,7 @@ function downloadContainers(
     }
     containers.set(cache, { base, downloader, credentials });
   }
-  return containers;
+  return { containers, results };
 }
 
 function sharedFolderNotes(caches: readonly Cache[]): Result[] {
@@ -360,13 +362,13 @@ function baseContainer(
   inputs: Inputs,
   config: KServeConfig,
   fnConfig: FnConfig,
-  results: Result[],
-): { base: Container; downloader?: string[] } {
+): { base: Container; downloader?: string[]; results: Result[] } {
   const [first, ...rest] = matchingStorageContainers(inputs.storageContainers, cache.spec.sourceModelUri);
   if (!first) {
     const base = containerFromStorageInitializer(config.storageInitializer);
-    return { base, downloader: fnConfig.atomicDownloads ? [STORAGE_INITIALIZER_ENTRYPOINT] : undefined };
+    return { base, downloader: fnConfig.atomicDownloads ? [STORAGE_INITIALIZER_ENTRYPOINT] : undefined, results: [] };
   }
+  const results: Result[] = [];
   if (rest.length > 0) {
     results.push(
       warning(
@@ -377,7 +379,7 @@ function baseContainer(
     );
   }
   const base = structuredClone(mapOf(mapOf(first.spec).container)) as unknown as Container;
-  if (!fnConfig.atomicDownloads) return { base };
+  if (!fnConfig.atomicDownloads) return { base, results };
   if (!Array.isArray(base.command) || base.command.length === 0) {
     results.push(
       info(
@@ -386,9 +388,9 @@ function baseContainer(
         `ClusterStorageContainer "${nameOf(first)}" has no container.command, so its image's entrypoint is unknown: this cache is downloaded in KServe's plain form, not atomically. Set container.command to the entrypoint (its image then needs /bin/sh) for an atomic, never-repeated download`,
       ),
     );
-    return { base };
+    return { base, results };
   }
-  return { base, downloader: base.command };
+  return { base, downloader: base.command, results };
 }
 
 /** createJobNamespace: the jobs namespace, unless the package already has it (then kept as written). */

@@ -52,7 +52,6 @@ export interface Plan {
 }
 
 export function plan(inputs: Inputs, config: KServeConfig, fnConfig: FnConfig): Plan {
-  const results: Result[] = [];
   const downloads: VolumePlan[] = [];
   for (const cache of inputs.caches) {
     for (const name of cache.spec.nodeGroups) {
@@ -60,8 +59,7 @@ export function plan(inputs: Inputs, config: KServeConfig, fnConfig: FnConfig): 
       if (nodeGroup) downloads.push({ cache, nodeGroup }); // else: validate/references.ts
     }
   }
-  const served: Plan['served'] = [];
-  const servings = planServing(inputs, config, fnConfig, results, served);
+  const { servings, served, results } = planServing(inputs, config, fnConfig);
   const nodeGroups = [...inputs.nodeGroups.values()].sort((a, b) => compareStrings(a.name, b.name));
   const inventory = nodeInventory(inputs.nodes, fnConfig.nodes);
   const planned = { nodeGroups, inventory, downloads, servings, served, results };
@@ -74,9 +72,9 @@ function planServing(
   inputs: Inputs,
   config: KServeConfig,
   fnConfig: FnConfig,
-  results: Result[],
-  served: Plan['served'],
-): ServingPlan[] {
+): Pick<Plan, 'servings' | 'served' | 'results'> {
+  const results: Result[] = [];
+  const served: Plan['served'] = [];
   const servings = new Map<string, ServingPlan>();
   const add = (cache: Cache, nodeGroupName: string, namespace: string, reason: string) => {
     const nodeGroup = inputs.nodeGroups.get(nodeGroupName);
@@ -114,7 +112,7 @@ function planServing(
       add(cache, nodeGroup, entry.namespace, `function config servingNamespaces[${i}]`);
   });
 
-  return [...servings.values()];
+  return { servings: [...servings.values()], served, results };
 }
 
 /**

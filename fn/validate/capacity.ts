@@ -22,12 +22,17 @@ export function capacityResults(ctx: CheckContext): Result[] {
   const results: Result[] = [];
   const groups = new Map<string, GroupSizes>();
   for (const [name, group] of ctx.inputs.nodeGroups) {
-    if (ctx.sound(group.object)) groups.set(name, groupSizes(group, results));
+    if (!ctx.sound(group.object)) continue;
+    const sized = groupSizes(group);
+    groups.set(name, sized.sizes);
+    results.push(...sized.results);
   }
   const sizes = new Map<Cache, bigint>();
   for (const cache of ctx.inputs.caches) {
     if (!ctx.sound(cache.object)) continue;
-    const size = positiveSize(cache.object, 'spec.modelSize', cache.spec.modelSize, results);
+    const modelSize = positiveSize(cache.object, 'spec.modelSize', cache.spec.modelSize);
+    results.push(...modelSize.results);
+    const size = modelSize.bytes;
     if (size === undefined) continue;
     sizes.set(cache, size);
     for (const nodeGroup of cache.spec.nodeGroups) {
@@ -50,31 +55,36 @@ export function capacityResults(ctx: CheckContext): Result[] {
 }
 
 /** A quantity that must be a positive size; errors say why not. */
-function positiveSize(o: KObject, path: string, value: unknown, results: Result[]): bigint | undefined {
-  if (value === undefined) return undefined; // a missing required field is the schema's
+function positiveSize(o: KObject, path: string, value: unknown): { bytes?: bigint; results: Result[] } {
+  if (value === undefined) return { results: [] }; // a missing required field is the schema's
   const bytes = typeof value === 'string' || typeof value === 'number' ? parseQuantity(value) : undefined;
   if (bytes === undefined || bytes > MAX_SIZE) {
-    results.push(
-      error(
-        o,
-        path,
-        `${JSON.stringify(value)} is not a size Kubernetes can hold: expected a quantity such as "10Gi", below ${formatBytes(MAX_SIZE + 1n)}, with a whole-number exponent if any`,
-      ),
-    );
-    return undefined;
+    return {
+      results: [
+        error(
+          o,
+          path,
+          `${JSON.stringify(value)} is not a size Kubernetes can hold: expected a quantity such as "10Gi", below ${formatBytes(MAX_SIZE + 1n)}, with a whole-number exponent if any`,
+        ),
+      ],
+    };
   }
-  if (bytes <= 0n) {
-    results.push(error(o, path, `is ${JSON.stringify(value)}; a size must be positive, e.g. "10Gi"`));
-    return undefined;
-  }
-  return bytes;
+  if (bytes <= 0n)
+    return { results: [error(o, path, `is ${JSON.stringify(value)}; a size must be positive, e.g. "10Gi"`)] };
+  return { bytes, results: [] };
 }
 
-function groupSizes(group: NodeGroup, results: Result[]): GroupSizes {
+function groupSizes(group: NodeGroup): { sizes: GroupSizes; results: Result[] } {
+  const results: Result[] = [];
+  const sizeAt = (path: string, value: unknown): bigint | undefined => {
+    const size = positiveSize(group.object, path, value);
+    results.push(...size.results);
+    return size.bytes;
+  };
   const capacityOf = mapOf(group.persistentVolumeSpec.capacity);
   const requests = mapOf(mapOf(group.persistentVolumeClaimSpec.resources).requests);
 
-  const storageLimit = positiveSize(group.object, 'spec.storageLimit', group.storageLimit, results);
+  const storageLimit = sizeAt('spec.storageLimit', group.storageLimit);
   if (capacityOf.storage === undefined) {
     results.push(
       error(
@@ -84,12 +94,7 @@ function groupSizes(group: NodeGroup, results: Result[]): GroupSizes {
       ),
     );
   }
-  const capacity = positiveSize(
-    group.object,
-    'spec.persistentVolumeSpec.capacity.storage',
-    capacityOf.storage,
-    results,
-  );
+  const capacity = sizeAt('spec.persistentVolumeSpec.capacity.storage', capacityOf.storage);
   if (requests.storage === undefined) {
     results.push(
       error(
@@ -99,12 +104,7 @@ function groupSizes(group: NodeGroup, results: Result[]): GroupSizes {
       ),
     );
   }
-  const request = positiveSize(
-    group.object,
-    'spec.persistentVolumeClaimSpec.resources.requests.storage',
-    requests.storage,
-    results,
-  );
+  const request = sizeAt('spec.persistentVolumeClaimSpec.resources.requests.storage', requests.storage);
   if (request !== undefined && capacity !== undefined && request > capacity) {
     results.push(
       error(
@@ -114,7 +114,7 @@ function groupSizes(group: NodeGroup, results: Result[]): GroupSizes {
       ),
     );
   }
-  return { storageLimit, capacity };
+  return { sizes: { storageLimit, capacity }, results };
 }
 
 /**

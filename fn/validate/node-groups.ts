@@ -17,9 +17,10 @@ export function nodeGroupResults(ctx: CheckContext): Result[] {
   for (const [name, group] of [...ctx.inputs.nodeGroups].sort(([a], [b]) => compareStrings(a, b))) {
     if (!ctx.sound(group.object)) continue;
     results.push(...volumeSpecs(group));
-    const selects = selectsNodes(group, results);
+    const selection = nodeSelection(group);
+    results.push(...selection);
     // daemonset mode needs no inventory: the DaemonSet finds the group's nodes itself.
-    if (selects && used.has(name) && ctx.fnConfig.downloadMode === 'jobs')
+    if (selection.length === 0 && used.has(name) && ctx.fnConfig.downloadMode === 'jobs')
       results.push(...inventoryMatches(ctx, group));
   }
   return results;
@@ -96,32 +97,30 @@ function volumeSpecs(group: NodeGroup): Result[] {
 }
 
 /** error: without required node affinity (or with only empty terms) KServe places the group's models on no node. */
-function selectsNodes(group: NodeGroup, results: Result[]): boolean {
+function nodeSelection(group: NodeGroup): Result[] {
   const terms = group.nodeSelectorTerms;
   const path = 'spec.persistentVolumeSpec.nodeAffinity.required.nodeSelectorTerms';
   if (!terms || terms.length === 0) {
-    results.push(
+    return [
       error(
         group.object,
         path,
         `is missing; KServe picks a node group's nodes by this required node affinity, so "${group.name}" would get no model on any node (and Kubernetes rejects a local PersistentVolume without it). Add a term such as matchExpressions: [{key: node.kubernetes.io/instance-type, operator: In, values: [...]}]`,
       ),
-    );
-    return false;
+    ];
   }
   const count = (v: unknown) => (Array.isArray(v) ? v.length : 0);
   const empty = terms.filter((t) => !isPlainObject(t) || count(t.matchExpressions) + count(t.matchFields) === 0);
   if (empty.length === terms.length) {
-    results.push(
+    return [
       error(
         group.object,
         path,
         'has only empty terms, and an empty term selects no node; give each term matchExpressions or matchFields',
       ),
-    );
-    return false;
+    ];
   }
-  return true;
+  return [];
 }
 
 /** warning: no Jobs for this group; the input may simply lack the inventory, which is legitimate. */

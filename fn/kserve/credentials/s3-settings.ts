@@ -125,7 +125,9 @@ export function s3SettingsEnv(input: S3SettingsInput): { env: EnvVar[]; results:
       );
     }
   } else if (endpoint && endpoint.from !== 'data' && endpoint.value !== '') {
-    env.push(...endpointEnv(endpoint.value, () => resolve(USE_HTTPS), secret, results));
+    const derived = endpointEnv(endpoint.value, () => resolve(USE_HTTPS), secret);
+    env.push(...derived.env);
+    results.push(...derived.results);
   } else if (endpoint?.from === 'config' && secret?.keys.has(ENDPOINT_URL_KEY)) {
     // Not KServe: with no endpoint anywhere, the secret's own AWS_ENDPOINT_URL is what the storage initializer would want.
     env.push(secretEnv(ENDPOINT_URL_KEY, secret.name, ENDPOINT_URL_KEY));
@@ -145,43 +147,53 @@ function endpointEnv(
   raw: string,
   useHttps: () => Resolved | undefined,
   secret: SecretShape | undefined,
-  results: Result[],
-): EnvVar[] {
+): { env: EnvVar[]; results: Result[] } {
   const endpoint = goTrimSpace(raw);
   const scheme = endpoint.slice(0, 8).toLowerCase();
   if (scheme === 'https://') {
-    return [
-      literalEnv('S3_USE_HTTPS', '1'),
-      literalEnv('S3_ENDPOINT', endpoint.slice(8)),
-      literalEnv('AWS_ENDPOINT_URL', endpoint),
-    ];
+    return {
+      env: [
+        literalEnv('S3_USE_HTTPS', '1'),
+        literalEnv('S3_ENDPOINT', endpoint.slice(8)),
+        literalEnv('AWS_ENDPOINT_URL', endpoint),
+      ],
+      results: [],
+    };
   }
   if (scheme.startsWith('http://')) {
-    return [
-      literalEnv('S3_USE_HTTPS', '0'),
-      literalEnv('S3_ENDPOINT', endpoint.slice(7)),
-      literalEnv('AWS_ENDPOINT_URL', endpoint),
-    ];
+    return {
+      env: [
+        literalEnv('S3_USE_HTTPS', '0'),
+        literalEnv('S3_ENDPOINT', endpoint.slice(7)),
+        literalEnv('AWS_ENDPOINT_URL', endpoint),
+      ],
+      results: [],
+    };
   }
   const u = useHttps();
   if (u?.from === 'data' && secret) {
-    results.push(
-      warning(
-        secret.object,
-        secret.fieldOf(USE_HTTPS.dataKey),
-        `${describeSecret(secret)} keeps S3_USE_HTTPS in its data, which this function does not read, so AWS_ENDPOINT_URL assumes https. Write the scheme into the endpoint (http://host or https://host), or move S3_USE_HTTPS into the annotation ${S3_ANNOTATION_PREFIX}${USE_HTTPS.annotation}`,
-      ),
-    );
-    return [
-      secretEnv('S3_USE_HTTPS', secret.name, USE_HTTPS.dataKey),
-      literalEnv('S3_ENDPOINT', endpoint),
-      literalEnv('AWS_ENDPOINT_URL', `https://${endpoint}`),
-    ];
+    return {
+      env: [
+        secretEnv('S3_USE_HTTPS', secret.name, USE_HTTPS.dataKey),
+        literalEnv('S3_ENDPOINT', endpoint),
+        literalEnv('AWS_ENDPOINT_URL', `https://${endpoint}`),
+      ],
+      results: [
+        warning(
+          secret.object,
+          secret.fieldOf(USE_HTTPS.dataKey),
+          `${describeSecret(secret)} keeps S3_USE_HTTPS in its data, which this function does not read, so AWS_ENDPOINT_URL assumes https. Write the scheme into the endpoint (http://host or https://host), or move S3_USE_HTTPS into the annotation ${S3_ANNOTATION_PREFIX}${USE_HTTPS.annotation}`,
+        ),
+      ],
+    };
   }
   const value = u && u.from !== 'data' ? u.value : '';
-  return [
-    ...(value !== '' ? [literalEnv('S3_USE_HTTPS', value)] : []),
-    literalEnv('S3_ENDPOINT', endpoint),
-    literalEnv('AWS_ENDPOINT_URL', `${value === '0' ? 'http' : 'https'}://${endpoint}`),
-  ];
+  return {
+    env: [
+      ...(value !== '' ? [literalEnv('S3_USE_HTTPS', value)] : []),
+      literalEnv('S3_ENDPOINT', endpoint),
+      literalEnv('AWS_ENDPOINT_URL', `${value === '0' ? 'http' : 'https'}://${endpoint}`),
+    ],
+    results: [],
+  };
 }

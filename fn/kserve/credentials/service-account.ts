@@ -54,7 +54,7 @@ export function serviceAccountCredentials(cache: Cache, saName: string, context:
   if (!sa) return noWiring([missingServiceAccount(cache, saName, namespace, context)]);
 
   const results: Result[] = [];
-  const collected = new Collector(sa, results);
+  const collected = new Collector(sa);
   const annotations = sa.metadata?.annotations ?? {};
   const irsa = Object.hasOwn(annotations, IRSA_ANNOTATION);
   if (irsa) {
@@ -63,7 +63,8 @@ export function serviceAccountCredentials(cache: Cache, saName: string, context:
     collected.addIrsa(settings.env);
   }
 
-  const listed = listedSecrets(sa, context, results);
+  const listed = listedSecrets(sa, context);
+  results.push(...listed.results);
   // Whether an error already explains what is missing, and how many secrets were of a known kind.
   let broken = listed.broken;
   let classified = 0;
@@ -98,7 +99,7 @@ export function serviceAccountCredentials(cache: Cache, saName: string, context:
     });
     results.push(...wiring.results);
     if (wiring.results.some((r) => r.severity === 'error')) broken = true;
-    else collected.addSecret(shape, classification.kind, wiring);
+    else results.push(...collected.addSecret(shape, classification.kind, wiring));
     classified++;
   }
 
@@ -121,8 +122,8 @@ export function serviceAccountCredentials(cache: Cache, saName: string, context:
 function listedSecrets(
   sa: KObject,
   { inputs, config }: CredentialContext,
-  results: Result[],
-): { shapes: SecretShape[]; broken: boolean } {
+): { shapes: SecretShape[]; broken: boolean; results: Result[] } {
+  const results: Result[] = [];
   const namespace = config.localModel.jobNamespace;
   const saRef = `ServiceAccount ${namespace}/${nameOf(sa)}`;
   const shapes: SecretShape[] = [];
@@ -165,7 +166,7 @@ function listedSecrets(
       }
     }
   });
-  return { shapes, broken };
+  return { shapes, broken, results };
 }
 
 /**
@@ -181,10 +182,7 @@ class Collector {
   private readonly envSource = new Map<string, SecretShape | undefined>();
   private readonly volumeSource = new Map<string, SecretShape>();
 
-  constructor(
-    private readonly sa: KObject,
-    private readonly results: Result[],
-  ) {}
+  constructor(private readonly sa: KObject) {}
 
   addIrsa(env: EnvVar[]): void {
     for (const e of env) {
@@ -193,8 +191,9 @@ class Collector {
     }
   }
 
-  addSecret(secret: SecretShape, kind: SecretKind, wiring: CredentialWiring): void {
-    if (wiring.env.length === 0 && wiring.volumes.length === 0) return;
+  /** Adds the secret's wiring, or none of it when it clashes with what is there: the errors say so. */
+  addSecret(secret: SecretShape, kind: SecretKind, wiring: CredentialWiring): Result[] {
+    if (wiring.env.length === 0 && wiring.volumes.length === 0) return [];
     const clashes = new Map<SecretShape, string[]>();
     const clash = (other: SecretShape, what: string) => clashes.set(other, [...(clashes.get(other) ?? []), what]);
     for (const e of wiring.env) {
@@ -206,16 +205,13 @@ class Collector {
       if (other) clash(other, `volume ${v.name}`);
     }
     if (clashes.size > 0) {
-      for (const [other, what] of clashes) {
-        this.results.push(
-          error(
-            this.sa,
-            'secrets',
-            `ServiceAccount ${namespaceOf(this.sa)}/${nameOf(this.sa)} lists ${describeSecret(other)} and ${describeSecret(secret)} (a ${kind} secret), which both set ${what.join(', ')}; a download can use only one. Remove one of them from secrets`,
-          ),
-        );
-      }
-      return;
+      return [...clashes].map(([other, what]) =>
+        error(
+          this.sa,
+          'secrets',
+          `ServiceAccount ${namespaceOf(this.sa)}/${nameOf(this.sa)} lists ${describeSecret(other)} and ${describeSecret(secret)} (a ${kind} secret), which both set ${what.join(', ')}; a download can use only one. Remove one of them from secrets`,
+        ),
+      );
     }
     for (const e of wiring.env) {
       const at = this.env.findIndex((existing) => existing.name === e.name);
@@ -229,6 +225,7 @@ class Collector {
     }
     this.volumeMounts.push(...wiring.volumeMounts);
     this.secretsWired++;
+    return [];
   }
 }
 

@@ -8,6 +8,7 @@ import type { Cache } from '../../inputs/index-inputs';
 import { isPlainObject } from '../../krm/objects';
 import { error, info, warning } from '../../krm/report';
 import type { Result } from '../../krm/results';
+import { hasErrors } from '../../krm/results';
 import { goJsonMarshalStringMap } from '../go-json';
 import { credentialShapeOf, looksLikeCredential } from './credential-like-parameters';
 import { credentialMethodFor } from './method-for-uri';
@@ -135,8 +136,9 @@ export function storageSpecCredentials(
       ),
     ]);
   }
-  const typeProblem = checkType(paramType, entry, where, results);
-  if (typeProblem) return noWiring([typeProblem]);
+  const typeResults = checkType(paramType, entry, where);
+  if (hasErrors(typeResults)) return noWiring(typeResults);
+  results.push(...typeResults);
   const defaulted = spec.key === undefined;
   results.push(
     ...notVerified({ key: entryKey, defaulted, secret: shape, presence, json: entryJson }, paramType, where, context),
@@ -213,48 +215,52 @@ function refusedParameters(
 /**
  * The type the storage initializer will see (a type parameter lays over the entry's): an unknown one
  * is an error; hf is wired as the README's example writes it, with a warning; a URI that STORAGE_CONFIG does not
- * serve gets a warning. Returns the error that stops the wiring, if any.
+ * serve gets a warning. An error among the results stops the wiring.
  */
 function checkType(
   paramType: string | undefined,
   entry: Record<string, string | null> | undefined,
   { cache, keyField, entryName }: Where,
-  results: Result[],
-): Result | undefined {
+): Result[] {
   const type = paramType ?? (entry && typeof entry.type === 'string' ? entry.type : undefined);
   const typeField = paramType !== undefined ? 'spec.storage.parameters.type' : keyField;
   if (type === undefined && entry) {
-    return error(
-      cache.object,
-      keyField,
-      `the storage type cannot be determined: the ${entryName} has no "type" and storage.parameters has none. Add "type" (one of ${STORAGE_SPEC_TYPES.join(', ')}) to the entry or to storage.parameters`,
-    );
+    return [
+      error(
+        cache.object,
+        keyField,
+        `the storage type cannot be determined: the ${entryName} has no "type" and storage.parameters has none. Add "type" (one of ${STORAGE_SPEC_TYPES.join(', ')}) to the entry or to storage.parameters`,
+      ),
+    ];
   }
   if (type !== undefined && type !== 'hf' && !STORAGE_SPEC_TYPES.includes(type)) {
-    return error(
-      cache.object,
-      typeField,
-      `storage type ${type || '""'} is not one KServe knows: it must be one of ${STORAGE_SPEC_TYPES.join(', ')}${paramType === undefined ? ` ("type" in the ${entryName})` : ''}`,
-    );
+    return [
+      error(
+        cache.object,
+        typeField,
+        `storage type ${type || '""'} is not one KServe knows: it must be one of ${STORAGE_SPEC_TYPES.join(', ')}${paramType === undefined ? ` ("type" in the ${entryName})` : ''}`,
+      ),
+    ];
   }
   if (type === 'hf') {
-    results.push(
+    return [
       warning(
         cache.object,
         typeField,
         `storage type hf is wired as written, but KServe's storage initializer reads ${STORAGE_CONFIG} only for ${STORAGE_SPEC_TYPES.join(', ')}, so this token never reaches the download (KServe's own agent rejects the entry). Use spec.serviceAccountName with a ServiceAccount whose secret holds HF_TOKEN: that is the method KServe's storage initializer honours`,
       ),
-    );
-  } else if (!STORAGE_SPEC_TYPES.some((t) => cache.spec.sourceModelUri.startsWith(`${t}://`))) {
-    results.push(
+    ];
+  }
+  if (!STORAGE_SPEC_TYPES.some((t) => cache.spec.sourceModelUri.startsWith(`${t}://`))) {
+    return [
       warning(
         cache.object,
         keyField,
         `the storage initializer applies ${STORAGE_CONFIG} only to ${STORAGE_SPEC_TYPES.map((t) => `${t}://`).join(', ')} downloads, so it gives this URI no credentials; use spec.serviceAccountName with a ServiceAccount whose secret fits the URI (HF_TOKEN for hf://), the method KServe's storage initializer honours for it`,
       ),
-    );
+    ];
   }
-  return undefined;
+  return [];
 }
 
 /** What the input could not show about the entry, said once as an info (docs/kserve-rules.md, "The storage spec"). */
