@@ -150,21 +150,12 @@ function endpointEnv(
 ): { env: EnvVar[]; results: Result[] } {
   const endpoint = goTrimSpace(raw);
   const scheme = endpoint.slice(0, 8).toLowerCase();
-  if (scheme === 'https://') {
+  const https = scheme === 'https://';
+  if (https || scheme.startsWith('http://')) {
     return {
       env: [
-        literalEnv('S3_USE_HTTPS', '1'),
-        literalEnv('S3_ENDPOINT', endpoint.slice(8)),
-        literalEnv('AWS_ENDPOINT_URL', endpoint),
-      ],
-      results: [],
-    };
-  }
-  if (scheme.startsWith('http://')) {
-    return {
-      env: [
-        literalEnv('S3_USE_HTTPS', '0'),
-        literalEnv('S3_ENDPOINT', endpoint.slice(7)),
+        literalEnv('S3_USE_HTTPS', https ? '1' : '0'),
+        literalEnv('S3_ENDPOINT', endpoint.slice(https ? 'https://'.length : 'http://'.length)),
         literalEnv('AWS_ENDPOINT_URL', endpoint),
       ],
       results: [],
