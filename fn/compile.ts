@@ -37,7 +37,7 @@ import type { KServeConfig } from './inputs/kserve-config';
 import { FALLBACK_IMAGE, parseKServeConfig } from './inputs/kserve-config';
 import { OWNER_LABEL, OWNER_VALUE } from './krm/annotations';
 import type { KObject } from './krm/objects';
-import { mapOf, nameOf, namespaceOf } from './krm/objects';
+import { nameOf, namespaceOf } from './krm/objects';
 import { compareStrings, compositeKey } from './krm/order';
 import { error, info, warning } from './krm/report';
 import type { Result } from './krm/results';
@@ -374,18 +374,18 @@ function baseContainer(
       warning(
         cache.object,
         'spec.sourceModelUri',
-        `ClusterStorageContainers ${[first, ...rest].map(nameOf).join(', ')} all support this URI; KServe would pick one at random, this function takes "${nameOf(first)}" (first by name). Narrow supportedUriFormats or disable the others`,
+        `ClusterStorageContainers ${[first, ...rest].map((c) => c.name).join(', ')} all support this URI; KServe would pick one at random, this function takes "${first.name}" (first by name). Narrow supportedUriFormats or disable the others`,
       ),
     );
   }
-  const base = structuredClone(mapOf(mapOf(first.spec).container)) as unknown as Container;
+  const base = structuredClone(first.container) as unknown as Container;
   if (!fnConfig.atomicDownloads) return { base, results };
   if (!Array.isArray(base.command) || base.command.length === 0) {
     results.push(
       info(
         cache.object,
         'spec.sourceModelUri',
-        `ClusterStorageContainer "${nameOf(first)}" has no container.command, so its image's entrypoint is unknown: this cache is downloaded in KServe's plain form, not atomically. Set container.command to the entrypoint (its image then needs /bin/sh) for an atomic, never-repeated download`,
+        `ClusterStorageContainer "${first.name}" has no container.command, so its image's entrypoint is unknown: this cache is downloaded in KServe's plain form, not atomically. Set container.command to the entrypoint (its image then needs /bin/sh) for an atomic, never-repeated download`,
       ),
     );
     return { base, results };

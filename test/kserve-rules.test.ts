@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { downloadPvcName, downloadPvName, jobName, servingPvcName, servingPvName } from '../fn/build/names';
 import type { Cache } from '../fn/inputs/index-inputs';
 import { indexInputs } from '../fn/inputs/index-inputs';
+import type { KObject } from '../fn/krm/objects';
 import { goJsonMarshalStringMap } from '../fn/kserve/go-json';
 import { cacheUseOf, DISABLE_LOCALMODEL_ANNOTATION, storageUriOf } from '../fn/kserve/isvc-usage';
 import { nodeMatchesTerms, requirementMatches } from '../fn/kserve/node-affinity';
@@ -165,21 +166,22 @@ describe('ClusterStorageContainer matching', () => {
     spec: { container: { name: 'c', image: 'i' }, supportedUriFormats: formats, workloadType: 'localModelDownloadJob' },
     ...extra,
   });
+  /** The containers as the function reads them (indexInputs), then KServe's matching. */
+  const matching = (cscs: KObject[], uri: string) =>
+    matchingStorageContainers(indexInputs(cscs).storageContainers, uri);
   it('a prefix is a plain prefix', () =>
-    assert.equal(matchingStorageContainers([csc('a', [{ prefix: 'hf://' }])], 'hf://x/y').length, 1));
+    assert.equal(matching([csc('a', [{ prefix: 'hf://' }])], 'hf://x/y').length, 1));
   it('a regex matches anywhere (unanchored)', () =>
-    assert.equal(matchingStorageContainers([csc('a', [{ regex: 'llama' }])], 'hf://meta/llama-3').length, 1));
+    assert.equal(matching([csc('a', [{ regex: 'llama' }])], 'hf://meta/llama-3').length, 1));
   it('a disabled one and an initContainer one never match', () => {
-    assert.equal(matchingStorageContainers([csc('a', [{ prefix: 'hf://' }], { disabled: true })], 'hf://x').length, 0);
+    assert.equal(matching([csc('a', [{ prefix: 'hf://' }], { disabled: true })], 'hf://x').length, 0);
     const init = csc('b', [{ prefix: 'hf://' }]);
     init.spec.workloadType = 'initContainer';
-    assert.equal(matchingStorageContainers([init], 'hf://x').length, 0);
+    assert.equal(matching([init], 'hf://x').length, 0);
   });
   it('several matches come first by name', () => {
     assert.deepEqual(
-      matchingStorageContainers([csc('zeta', [{ prefix: 'hf://' }]), csc('alpha', [{ prefix: 'hf' }])], 'hf://x').map(
-        (c) => c.metadata?.name,
-      ),
+      matching([csc('zeta', [{ prefix: 'hf://' }]), csc('alpha', [{ prefix: 'hf' }])], 'hf://x').map((c) => c.name),
       ['alpha', 'zeta'],
     );
   });

@@ -6,6 +6,7 @@ import { groupOf, isPlainObject, labelOf, mapOf, nameOf, namespaceOf } from '../
 import { compareStrings, compositeKey } from '../krm/order';
 import { describeResource } from '../krm/wording';
 import type { NodeSelectorTerm } from '../kserve/node-affinity';
+import { LOCAL_MODEL_DOWNLOAD_JOB } from '../kserve/storage-container';
 import { isFnConfig } from './fn-config';
 import { isKServeConfigMap } from './kserve-config';
 
@@ -47,11 +48,23 @@ export interface NodeGroup {
   object: KObject;
 }
 
+/** A ClusterStorageContainer as the function reads it; a field of the wrong type reads as empty, as for NodeGroup. */
+export interface StorageContainer {
+  name: string;
+  /** Enabled, with workloadType localModelDownloadJob: it can replace the download container. */
+  downloadJob: boolean;
+  /** `spec.container` as written; a matching download-job container is a copy of it. */
+  container: Record<string, unknown>;
+  /** `spec.supportedUriFormats` as written, in order (results name an entry by its index). */
+  supportedUriFormats: unknown[];
+  object: KObject;
+}
+
 export interface Inputs {
   /** Cluster caches by name, then namespaced caches by namespace and name: KServe's precedence order. */
   caches: Cache[];
   nodeGroups: Map<string, NodeGroup>;
-  storageContainers: KObject[];
+  storageContainers: StorageContainer[];
   kserveConfigMap?: KObject;
   nodes: KObject[];
   /** By `compositeKey(namespace, name)`. */
@@ -82,7 +95,7 @@ export function indexInputs(items: readonly KObject[]): Inputs {
     else if (isServing(o, 'LocalModelCache') || isServing(o, 'LocalModelNamespaceCache')) {
       inputs.caches.push(toCache(o));
     } else if (isServing(o, 'LocalModelNodeGroup')) inputs.nodeGroups.set(nameOf(o), toNodeGroup(o));
-    else if (isServing(o, 'ClusterStorageContainer')) inputs.storageContainers.push(o);
+    else if (isServing(o, 'ClusterStorageContainer')) inputs.storageContainers.push(toStorageContainer(o));
     else if (isServing(o, 'InferenceService') || isServing(o, 'LLMInferenceService')) inputs.inferenceServices.push(o);
     else if (isKServeConfigMap(o)) inputs.kserveConfigMap = o;
     else if (o.apiVersion === 'v1' && o.kind === 'Node') inputs.nodes.push(o);
@@ -115,6 +128,17 @@ function toNodeGroup(o: KObject): NodeGroup {
     persistentVolumeSpec,
     persistentVolumeClaimSpec: mapOf(spec.persistentVolumeClaimSpec),
     nodeSelectorTerms: Array.isArray(terms) ? (terms as NodeSelectorTerm[]) : undefined,
+    object: o,
+  };
+}
+
+function toStorageContainer(o: KObject): StorageContainer {
+  const spec = mapOf(o.spec);
+  return {
+    name: nameOf(o),
+    downloadJob: o.disabled !== true && spec.workloadType === LOCAL_MODEL_DOWNLOAD_JOB,
+    container: mapOf(spec.container),
+    supportedUriFormats: Array.isArray(spec.supportedUriFormats) ? spec.supportedUriFormats : [],
     object: o,
   };
 }

@@ -1,8 +1,9 @@
 // Which ClusterStorageContainer replaces the download container for a URI (docs/kserve-rules.md, "Download Jobs").
 // KServe takes the first match in API list order, which is effectively random; we take the first
 // by name and say so when several match.
-import type { KObject } from '../krm/objects';
-import { isPlainObject, mapOf, nameOf } from '../krm/objects';
+import type { StorageContainer } from '../inputs/index-inputs';
+import { isPlainObject } from '../krm/objects';
+import { compareStrings } from '../krm/order';
 
 export const LOCAL_MODEL_DOWNLOAD_JOB = 'localModelDownloadJob';
 
@@ -14,10 +15,8 @@ export function goRegExp(pattern: string): RegExp {
   return new RegExp(pattern.slice(flags[0].length), `u${js}`);
 }
 
-export function supportsUri(csc: KObject, uri: string): boolean {
-  const spec = mapOf(csc.spec);
-  const formats = Array.isArray(spec.supportedUriFormats) ? (spec.supportedUriFormats as unknown[]) : [];
-  return formats.some((f) => {
+export function supportsUri(csc: StorageContainer, uri: string): boolean {
+  return csc.supportedUriFormats.some((f) => {
     if (!isPlainObject(f)) return false;
     if (typeof f.prefix === 'string' && f.prefix !== '') return uri.startsWith(f.prefix);
     if (typeof f.regex === 'string' && f.regex !== '') return goRegExp(f.regex).test(uri);
@@ -25,18 +24,13 @@ export function supportsUri(csc: KObject, uri: string): boolean {
   });
 }
 
-export const isDownloadJobContainer = (csc: KObject): boolean =>
-  csc.disabled !== true && isPlainObject(csc.spec) && csc.spec.workloadType === LOCAL_MODEL_DOWNLOAD_JOB;
-
 /** All enabled download-job containers that support the URI, sorted by name: the first one wins. */
-export function matchingStorageContainers(cscs: readonly KObject[], uri: string): KObject[] {
-  return cscs
-    .filter((csc) => isDownloadJobContainer(csc) && safeSupports(csc, uri))
-    .sort((a, b) => (nameOf(a) < nameOf(b) ? -1 : nameOf(a) > nameOf(b) ? 1 : 0));
+export function matchingStorageContainers(cscs: readonly StorageContainer[], uri: string): StorageContainer[] {
+  return cscs.filter((csc) => csc.downloadJob && safeSupports(csc, uri)).sort((a, b) => compareStrings(a.name, b.name));
 }
 
 /** An invalid regex is reported by validation; here it simply does not match. */
-function safeSupports(csc: KObject, uri: string): boolean {
+function safeSupports(csc: StorageContainer, uri: string): boolean {
   try {
     return supportsUri(csc, uri);
   } catch {

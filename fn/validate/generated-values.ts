@@ -36,8 +36,8 @@ import { isPlainObject, mapOf } from '../krm/objects';
 import { compareStrings, compositeKey } from '../krm/order';
 import { error } from '../krm/report';
 import type { Result } from '../krm/results';
+import { secretNamesOf } from '../kserve/credentials/service-account';
 import { cacheUseOf, isvcLabel } from '../kserve/isvc-usage';
-import { isDownloadJobContainer } from '../kserve/storage-container';
 import type { CheckContext } from './context';
 import { fnConfigPath } from './context';
 
@@ -109,11 +109,10 @@ function serviceAccountSecrets({ inputs, config }: CheckContext): Result[] {
   const results: Result[] = [];
   for (const name of [...used].sort()) {
     const sa = inputs.serviceAccounts.get(compositeKey(namespace, name as string));
-    const secrets = sa && Array.isArray(sa.secrets) ? sa.secrets : [];
-    secrets.forEach((s, i) => {
-      const secretName = isPlainObject(s) && typeof s.name === 'string' ? s.name : '';
+    if (!sa) continue; // credentials' error
+    secretNamesOf(sa).forEach((secretName, i) => {
       const problem = secretName !== '' ? dnsSubdomainProblem(secretName) : undefined; // '' is credentials' error
-      if (sa && problem)
+      if (problem)
         results.push(
           error(
             sa,
@@ -209,12 +208,12 @@ const TERMINATION_MESSAGE_POLICIES = ['File', 'FallbackToLogsOnError'];
 function storageContainers({ inputs, sound }: CheckContext): Result[] {
   const results: Result[] = [];
   for (const csc of inputs.storageContainers) {
-    if (!sound(csc) || !isDownloadJobContainer(csc)) continue;
-    const container = mapOf(mapOf(csc.spec).container);
+    if (!sound(csc.object) || !csc.downloadJob) continue;
+    const { container } = csc;
     const report = (field: string, problem: string) =>
       results.push(
         error(
-          csc,
+          csc.object,
           `spec.container.${field}`,
           `${problem}; the download Jobs of the URIs this ClusterStorageContainer supports take this container, and the API server would refuse it`,
         ),

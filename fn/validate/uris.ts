@@ -1,10 +1,10 @@
 // Storage URIs the download Job will be given: a URI KServe's storage initializer cannot download fails
 // the Job on every node of every group, so it is caught here. A URI that a ClusterStorageContainer for
 // download Jobs claims is that container's business and is not second-guessed.
-import { isPlainObject, mapOf } from '../krm/objects';
+import { isPlainObject } from '../krm/objects';
 import { error, warning } from '../krm/report';
 import type { Result } from '../krm/results';
-import { goRegExp, isDownloadJobContainer, matchingStorageContainers } from '../kserve/storage-container';
+import { goRegExp, matchingStorageContainers } from '../kserve/storage-container';
 import type { CheckContext } from './context';
 
 /** Schemes the storage initializer downloads from, and what must follow `<scheme>://`. */
@@ -35,7 +35,13 @@ function sourceModelUris({ inputs, sound }: CheckContext): Result[] {
   for (const cache of inputs.caches) {
     if (!sound(cache.object)) continue;
     const uri = cache.spec.sourceModelUri;
-    if (matchingStorageContainers(inputs.storageContainers.filter(sound), uri).length > 0) continue;
+    if (
+      matchingStorageContainers(
+        inputs.storageContainers.filter((csc) => sound(csc.object)),
+        uri,
+      ).length > 0
+    )
+      continue;
     const problem = uriProblem(uri);
     if (problem) results.push(error(cache.object, 'spec.sourceModelUri', problem));
     const scheme = /^([a-z]+):\/\//.exec(uri)?.[1] ?? '';
@@ -79,17 +85,15 @@ export function uriProblem(uri: string): string | undefined {
 function containerPatterns({ inputs, sound }: CheckContext): Result[] {
   const results: Result[] = [];
   for (const csc of inputs.storageContainers) {
-    if (!sound(csc) || !isDownloadJobContainer(csc)) continue;
-    const spec = mapOf(csc.spec);
-    const formats = Array.isArray(spec.supportedUriFormats) ? (spec.supportedUriFormats as unknown[]) : [];
-    formats.forEach((f, i) => {
+    if (!sound(csc.object) || !csc.downloadJob) continue;
+    csc.supportedUriFormats.forEach((f, i) => {
       if (!isPlainObject(f) || typeof f.regex !== 'string' || f.regex === '') return;
       try {
         goRegExp(f.regex);
       } catch (e) {
         results.push(
           error(
-            csc,
+            csc.object,
             `spec.supportedUriFormats[${i}].regex`,
             `${JSON.stringify(f.regex)} is not a regular expression this function can read (${(e as Error).message}); KServe reads Go RE2 syntax, so write it in the syntax both share (no lookarounds or backreferences, (?P<name>) as (?<name>))`,
           ),

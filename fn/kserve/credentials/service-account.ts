@@ -229,7 +229,8 @@ class Collector {
   }
 }
 
-function secretNamesOf(sa: KObject): string[] {
+/** The names a ServiceAccount's `secrets` list, in order; '' for an entry without a string name. */
+export function secretNamesOf(sa: KObject): string[] {
   const secrets = Array.isArray(sa.secrets) ? sa.secrets : [];
   return secrets.map((s) => (isPlainObject(s) && typeof s.name === 'string' ? s.name : ''));
 }
