@@ -2,7 +2,7 @@
 
 import { OWNER_LABEL, OWNER_VALUE } from '../krm/annotations';
 import type { KObject } from '../krm/objects';
-import { groupOf, isPlainObject, labelOf, mapOf, nameOf, namespaceOf } from '../krm/objects';
+import { groupOf, isPlainObject, labelOf, listOf, mapOf, nameOf, namespaceOf } from '../krm/objects';
 import { compareStrings, compositeKey } from '../krm/order';
 import { describeResource } from '../krm/wording';
 import type { NodeSelectorTerm } from '../kserve/node-affinity';
@@ -138,7 +138,7 @@ function toStorageContainer(o: KObject): StorageContainer {
     name: nameOf(o),
     downloadJob: o.disabled !== true && spec.workloadType === LOCAL_MODEL_DOWNLOAD_JOB,
     container: mapOf(spec.container),
-    supportedUriFormats: Array.isArray(spec.supportedUriFormats) ? spec.supportedUriFormats : [],
+    supportedUriFormats: listOf(spec.supportedUriFormats),
     object: o,
   };
 }

@@ -2,6 +2,7 @@
 // k8s.io/apimachinery's util/validation and the core/v1 and batch/v1 validation accept. Input checks
 // (validate/generated-values.ts) apply them at each value's source; the tests apply them to every
 // generated object (test/support/apiserver.ts). Each rule returns what is wrong, or undefined.
+import { listOf, mapOf } from '../krm/objects';
 import { parseQuantityExact } from '../kserve/quantity';
 
 export const DNS1123_LABEL_MAX = 63;
@@ -215,14 +216,10 @@ export function tolerationProblems(t: Record<string, unknown>): FieldProblem[] {
   return problems;
 }
 
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const record = (v: unknown): Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-
 /** One `matchExpressions` entry of a node selector term (node affinity). */
 export function nodeSelectorRequirementProblems(req: Record<string, unknown>): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const values = list(req.values);
+  const values = listOf(req.values);
   switch (req.operator) {
     case 'In':
     case 'NotIn':
@@ -254,7 +251,7 @@ export function nodeSelectorRequirementProblems(req: Record<string, unknown>): F
 /** One `matchFields` entry: only `metadata.name`, with In or NotIn and exactly one node name. */
 export function nodeFieldRequirementProblems(req: Record<string, unknown>): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const values = list(req.values);
+  const values = listOf(req.values);
   if (req.operator !== 'In' && req.operator !== 'NotIn')
     problems.push({ field: 'operator', problem: `${JSON.stringify(req.operator)} must be In or NotIn for a field` });
   else if (values.length !== 1) problems.push({ field: 'values', problem: 'must hold exactly one node name' });
@@ -269,17 +266,17 @@ export function nodeFieldRequirementProblems(req: Record<string, unknown>): Fiel
 
 /** A required node selector: at least one term, each requirement valid. */
 export function nodeSelectorProblems(selector: unknown): FieldProblem[] {
-  const terms = list(record(selector).nodeSelectorTerms);
+  const terms = listOf(mapOf(selector).nodeSelectorTerms);
   if (terms.length === 0) return [{ field: 'nodeSelectorTerms', problem: 'must hold at least one term' }];
   return terms.flatMap((term, t) => [
-    ...list(record(term).matchExpressions).flatMap((req, r) =>
-      nodeSelectorRequirementProblems(record(req)).map((p) => ({
+    ...listOf(mapOf(term).matchExpressions).flatMap((req, r) =>
+      nodeSelectorRequirementProblems(mapOf(req)).map((p) => ({
         field: `nodeSelectorTerms[${t}].matchExpressions[${r}].${p.field}`,
         problem: p.problem,
       })),
     ),
-    ...list(record(term).matchFields).flatMap((req, r) =>
-      nodeFieldRequirementProblems(record(req)).map((p) => ({
+    ...listOf(mapOf(term).matchFields).flatMap((req, r) =>
+      nodeFieldRequirementProblems(mapOf(req)).map((p) => ({
         field: `nodeSelectorTerms[${t}].matchFields[${r}].${p.field}`,
         problem: p.problem,
       })),
@@ -289,13 +286,13 @@ export function nodeSelectorProblems(selector: unknown): FieldProblem[] {
 
 /** A label selector (`matchLabels`, `matchExpressions`), as in a claim's `selector`. */
 export function labelSelectorProblems(selector: unknown): FieldProblem[] {
-  const s = record(selector);
-  const problems: FieldProblem[] = Object.entries(record(s.matchLabels)).flatMap(([k, v]) =>
+  const s = mapOf(selector);
+  const problems: FieldProblem[] = Object.entries(mapOf(s.matchLabels)).flatMap(([k, v]) =>
     labelProblems(k, v).map((p) => ({ field: `matchLabels.${p.field}`, problem: p.problem })),
   );
-  list(s.matchExpressions).forEach((e, i) => {
-    const req = record(e);
-    const values = list(req.values);
+  listOf(s.matchExpressions).forEach((e, i) => {
+    const req = mapOf(e);
+    const values = listOf(req.values);
     const at = `matchExpressions[${i}]`;
     const keyProblem = qualifiedNameProblem(typeof req.key === 'string' ? req.key : '');
     if (keyProblem) problems.push({ field: `${at}.key`, problem: keyProblem });

@@ -40,6 +40,9 @@ export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 /** A mapping field as a mapping, or an empty one when it is absent or of another type (validation reports that). */
 export const mapOf = (v: unknown): Record<string, unknown> => (isPlainObject(v) ? v : {});
 
+/** A list field as a list, or an empty one when it is absent or of another type (validation reports that). */
+export const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
 export const ref = (o: KObject) => ({
   apiVersion: text(o.apiVersion) ?? '',
   kind: text(o.kind) ?? '',

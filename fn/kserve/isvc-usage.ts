@@ -3,7 +3,7 @@
 
 import type { Cache } from '../inputs/index-inputs';
 import type { KObject } from '../krm/objects';
-import { annotationOf, isPlainObject, mapOf, nameOf, namespaceOf } from '../krm/objects';
+import { annotationOf, isPlainObject, listOf, mapOf, nameOf, namespaceOf } from '../krm/objects';
 import { uriUsesCache } from './uri-match';
 
 export const NODEGROUP_ANNOTATION = 'serving.kserve.io/nodegroup';
@@ -46,9 +46,9 @@ export function storageUriOf(isvc: KObject): string | undefined {
   const predictor = mapOf(spec.predictor);
   const implementation = PREDICTOR_IMPLEMENTATIONS.find((name) => isPlainObject(predictor[name]));
   if (implementation) return nonEmpty((predictor[implementation] as Record<string, unknown>).storageUri);
-  const containers = Array.isArray(predictor.containers) ? predictor.containers : [];
+  const containers = listOf(predictor.containers);
   const serving = containers.find((c: unknown) => isPlainObject(c) && c.name === CUSTOM_CONTAINER);
-  const env: unknown[] = isPlainObject(serving) && Array.isArray(serving.env) ? serving.env : [];
+  const env: unknown[] = listOf(mapOf(serving).env);
   const uri = env.find((e) => isPlainObject(e) && e.name === CUSTOM_STORAGE_URI_ENV);
   return isPlainObject(uri) ? nonEmpty(uri.value) : undefined;
 }

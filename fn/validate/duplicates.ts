@@ -4,7 +4,7 @@
 import type { Cache } from '../inputs/index-inputs';
 import { describeCache } from '../inputs/index-inputs';
 import type { KObject } from '../krm/objects';
-import { groupOf, mapOf, nameOf, namespaceOf } from '../krm/objects';
+import { groupOf, listOf, mapOf, nameOf, namespaceOf } from '../krm/objects';
 import { compositeKey } from '../krm/order';
 import { error, fileOf, warning } from '../krm/report';
 import type { Result } from '../krm/results';
@@ -91,7 +91,7 @@ function nodeGroupsListedTwice({ inputs }: CheckContext): Result[] {
   const results: Result[] = [];
   for (const cache of inputs.caches) {
     const spec = mapOf(cache.object.spec);
-    const listed = Array.isArray(spec.nodeGroups) ? (spec.nodeGroups as unknown[]) : [];
+    const listed = listOf(spec.nodeGroups);
     listed.forEach((g, i) => {
       if (typeof g === 'string' && listed.indexOf(g) < i) {
         results.push(

@@ -32,7 +32,7 @@ import {
   resourceRequirementsProblems,
   tolerationProblems,
 } from '../k8s/apiserver-rules';
-import { isPlainObject, mapOf } from '../krm/objects';
+import { isPlainObject, listOf, mapOf } from '../krm/objects';
 import { compareStrings, compositeKey } from '../krm/order';
 import { error } from '../krm/report';
 import type { Result } from '../krm/results';
@@ -239,7 +239,7 @@ function storageContainers({ inputs, sound }: CheckContext): Result[] {
 /** A container's `env`: names, and the secret or ConfigMap a value comes from. */
 export function envProblems(env: unknown): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  (Array.isArray(env) ? env : []).forEach((e, i) => {
+  listOf(env).forEach((e, i) => {
     const entry = mapOf(e);
     const name = typeof entry.name === 'string' ? entry.name : '';
     const nameProblem = envVarNameProblem(name);
@@ -276,7 +276,7 @@ export function envProblems(env: unknown): FieldProblem[] {
 /** A container's `envFrom`: a prefix that makes valid names, and one secret or ConfigMap. */
 export function envFromProblems(envFrom: unknown): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  (Array.isArray(envFrom) ? envFrom : []).forEach((e, i) => {
+  listOf(envFrom).forEach((e, i) => {
     const entry = mapOf(e);
     if (typeof entry.prefix === 'string' && entry.prefix !== '') {
       const problem = envVarNameProblem(entry.prefix);

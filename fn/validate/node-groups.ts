@@ -4,7 +4,7 @@
 
 import type { NodeGroup } from '../inputs/index-inputs';
 import { PERSISTENT_VOLUME_SOURCES } from '../k8s/apiserver-rules';
-import { isPlainObject } from '../krm/objects';
+import { isPlainObject, listOf } from '../krm/objects';
 import { compareStrings } from '../krm/order';
 import { error, warning } from '../krm/report';
 import type { Result } from '../krm/results';
@@ -43,7 +43,7 @@ function volumeSpecs(group: NodeGroup): Result[] {
       ),
     );
   }
-  const pvModes = Array.isArray(pv.accessModes) ? (pv.accessModes as string[]) : [];
+  const pvModes = listOf(pv.accessModes);
   if (pvModes.length === 0) {
     results.push(
       error(
@@ -53,7 +53,7 @@ function volumeSpecs(group: NodeGroup): Result[] {
       ),
     );
   }
-  const pvcModes = Array.isArray(pvc.accessModes) ? (pvc.accessModes as string[]) : [];
+  const pvcModes = listOf(pvc.accessModes);
   if (pvcModes.length === 0) {
     results.push(
       error(

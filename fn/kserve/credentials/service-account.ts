@@ -7,7 +7,7 @@ import type { EnvVar, Volume, VolumeMount } from 'kubernetes-types/core/v1';
 import type { Cache } from '../../inputs/index-inputs';
 import { describeCache } from '../../inputs/index-inputs';
 import type { KObject } from '../../krm/objects';
-import { isPlainObject, nameOf, namespaceOf } from '../../krm/objects';
+import { isPlainObject, listOf, nameOf, namespaceOf } from '../../krm/objects';
 import { compositeKey } from '../../krm/order';
 import { error, info, warning } from '../../krm/report';
 import type { Result } from '../../krm/results';
@@ -231,8 +231,7 @@ class Collector {
 
 /** The names a ServiceAccount's `secrets` list, in order; '' for an entry without a string name. */
 export function secretNamesOf(sa: KObject): string[] {
-  const secrets = Array.isArray(sa.secrets) ? sa.secrets : [];
-  return secrets.map((s) => (isPlainObject(s) && typeof s.name === 'string' ? s.name : ''));
+  return listOf(sa.secrets).map((s) => (isPlainObject(s) && typeof s.name === 'string' ? s.name : ''));
 }
 
 /**
