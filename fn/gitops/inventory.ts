@@ -4,7 +4,7 @@
 import { Document } from 'yaml';
 import type { NodeGroup } from '../inputs/index-inputs';
 import { LOCAL_CONFIG } from '../krm/annotations';
-import { CREATE_NODE_OPTIONS, TO_STRING_OPTIONS } from '../krm/yaml-settings';
+import { CREATE_NODE_OPTIONS, OUTPUT_DOCUMENT_OPTIONS, TO_STRING_OPTIONS } from '../krm/yaml-settings';
 import type { NodeFacts } from '../kserve/node-affinity';
 import { nodeMatchesTerms } from '../kserve/node-affinity';
 
@@ -26,7 +26,7 @@ export function inventoryText(nodes: readonly NodeFacts[]): string {
       kind: 'Node',
       metadata: { name: node.name, labels: { ...node.labels }, annotations: { [LOCAL_CONFIG]: 'true' } },
     };
-    return new Document(object, { version: '1.1', ...CREATE_NODE_OPTIONS }).toString(TO_STRING_OPTIONS);
+    return new Document(object, { ...OUTPUT_DOCUMENT_OPTIONS, ...CREATE_NODE_OPTIONS }).toString(TO_STRING_OPTIONS);
   });
   return HEADER + documents.join('---\n');
 }

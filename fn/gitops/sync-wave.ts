@@ -10,7 +10,7 @@ import type { KObject } from '../krm/objects';
 import { annotationOf, groupOf, isPlainObject, mapOf } from '../krm/objects';
 import { warning } from '../krm/report';
 import type { Result } from '../krm/results';
-import { CREATE_NODE_OPTIONS } from '../krm/yaml-settings';
+import { CREATE_NODE_OPTIONS, OUTPUT_DOCUMENT_OPTIONS } from '../krm/yaml-settings';
 
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 
@@ -56,7 +56,7 @@ function annotated(node: YamlNode, value: string): YamlNode {
   else
     metadata.set(
       'annotations',
-      new Document(null, { version: '1.1' }).createNode({ [SYNC_WAVE]: value }, CREATE_NODE_OPTIONS),
+      new Document(null, OUTPUT_DOCUMENT_OPTIONS).createNode({ [SYNC_WAVE]: value }, CREATE_NODE_OPTIONS),
     );
   return copy;
 }

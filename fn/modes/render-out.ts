@@ -5,7 +5,7 @@
 import { lstatSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Node as YamlNode } from 'yaml';
-import { stringify } from 'yaml';
+import { Document } from 'yaml';
 import { objectFile } from '../assemble';
 import type { RenderOptions } from '../cli/args';
 import { committedGenerated } from '../gitops/committed';
@@ -19,7 +19,7 @@ import { error } from '../krm/report';
 import type { Result } from '../krm/results';
 import { formatResult, hasErrors } from '../krm/results';
 import { describeResource } from '../krm/wording';
-import { TO_STRING_OPTIONS } from '../krm/yaml-settings';
+import { OUTPUT_DOCUMENT_OPTIONS, TO_STRING_OPTIONS } from '../krm/yaml-settings';
 import { fileProblem } from './file-problems';
 import { shortDiff } from './line-diff';
 import type { OutFolder } from './out-folder';
@@ -77,7 +77,10 @@ export function planOutput(manifests: readonly KObject[], nodes: ReadonlyMap<KOb
   const resources = [...objectFiles.keys()].sort(compareStrings);
   const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources };
   const files = new Map<string, string>(resources.map((p) => [p, objectFiles.get(p) as string]));
-  files.set(KUSTOMIZATION_FILE, FILE_HEADER + stringify(kustomization, TO_STRING_OPTIONS));
+  files.set(
+    KUSTOMIZATION_FILE,
+    FILE_HEADER + new Document(kustomization, OUTPUT_DOCUMENT_OPTIONS).toString(TO_STRING_OPTIONS),
+  );
   files.set(OUTPUT_MARKER, markerText([...files.keys()]));
   return { files, results };
 }
