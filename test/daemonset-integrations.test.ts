@@ -9,8 +9,9 @@ import {
   byId,
   copyToTemp,
   EXAMPLES,
-  findOnPath,
+  hasKpt,
   KUSTOMIZE,
+  kptIn,
   parseStream,
   pathWithFunction,
   run,
@@ -18,8 +19,6 @@ import {
   snapshot,
   tempDir,
 } from './support/integrations';
-
-const KPT = findOnPath('kpt');
 
 /** An example package with `downloadMode: daemonset` added to its function config and its inventory removed. */
 function daemonSetPackage(example: string, configFile: string): string {
@@ -52,14 +51,14 @@ describe('daemonset mode through kpt, kustomize, render and render --out', () =>
   });
 
   test('kpt fn render writes the DaemonSet files, the same objects render --out writes; a second render changes nothing', (t) => {
-    if (!KPT) return t.skip('kpt not found on PATH');
+    if (!hasKpt(t)) return;
     const dir = daemonSetPackage('kpt', 'fn-config.yaml');
-    const env = { ...process.env, PATH: pathWithFunction() };
+    const kpt = kptIn(dir);
     const out = join(tempDir('ds-out'), 'out');
     const rendered = runFn(['render', dir, '--out', out]);
     assert.equal(rendered.status, 0, rendered.stderr);
-    const kpt = run(KPT, ['fn', 'render', '--allow-exec'], { cwd: dir, env });
-    assert.equal(kpt.status, 0, kpt.stderr);
+    const first = kpt('fn', 'render', '--allow-exec');
+    assert.equal(first.status, 0, first.stderr);
 
     const byKpt = snapshot(dir);
     const byRender = snapshot(out);
@@ -76,7 +75,7 @@ describe('daemonset mode through kpt, kustomize, render and render --out', () =>
       delete fromKpt.metadata?.annotations;
       assert.deepEqual(parseStream(twin)[0], fromKpt, path);
     }
-    assert.equal(run(KPT, ['fn', 'render', '--allow-exec'], { cwd: dir, env }).status, 0);
+    assert.equal(kpt('fn', 'render', '--allow-exec').status, 0);
     assert.deepEqual(snapshot(dir), byKpt);
   });
 

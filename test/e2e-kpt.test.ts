@@ -5,22 +5,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import type { Manifest } from './support/integrations';
-import {
-  copyToTemp,
-  EXAMPLES,
-  findOnPath,
-  parseStream,
-  pathWithFunction,
-  run,
-  runFn,
-  snapshot,
-  tempDir,
-} from './support/integrations';
+import { hasKpt, kptPackage, parseStream, runFn, snapshot, tempDir } from './support/integrations';
 import { fullSuiteOnly } from './support/scope';
-
-const KPT = findOnPath('kpt');
-const SKIP =
-  'kpt not found on PATH: it is preinstalled on the project machines and cannot be installed elsewhere, so the kpt end-to-end tests do not run here';
 
 const USER_FILES = [
   'Kptfile',
@@ -41,20 +27,12 @@ const GENERATED = [
   'generated/team-a/persistentvolumeclaim_llama3-8b-instruct-gpu.yaml',
 ];
 
-/** A package copy, PATH with the function on it, and kpt run from inside the package. */
-function kptPackage(extraBin: Record<string, string> = {}) {
-  const dir = copyToTemp(join(EXAMPLES, 'kpt'), 'kpt');
-  const env = { ...process.env, PATH: pathWithFunction(extraBin) };
-  const kpt = (...args: string[]) => run(KPT as string, args, { cwd: dir, env });
-  return { dir, kpt };
-}
-
 const jobFiles = (files: Map<string, string>) =>
   [...files.keys()].filter((p) => p.startsWith('generated/kserve-localmodel-jobs/job_'));
 
 describe('kpt (real binary)', { skip: fullSuiteOnly }, () => {
   test('fn render --allow-exec writes the generated files and leaves every user file byte for byte', (t) => {
-    if (!KPT) return t.skip(SKIP);
+    if (!hasKpt(t)) return;
     const { dir, kpt } = kptPackage();
     const before = snapshot(dir);
     const result = kpt('fn', 'render', '--allow-exec');
@@ -78,7 +56,7 @@ describe('kpt (real binary)', { skip: fullSuiteOnly }, () => {
   });
 
   test('a second fn render changes no byte of any file', (t) => {
-    if (!KPT) return t.skip(SKIP);
+    if (!hasKpt(t)) return;
     const { dir, kpt } = kptPackage();
     assert.equal(kpt('fn', 'render', '--allow-exec').status, 0);
     const first = snapshot(dir);
@@ -88,7 +66,7 @@ describe('kpt (real binary)', { skip: fullSuiteOnly }, () => {
   });
 
   test('user files come back exactly as kpt writes them with a function that changes nothing (cat)', (t) => {
-    if (!KPT) return t.skip(SKIP);
+    if (!hasKpt(t)) return;
     // kpt itself drops blank lines, refolds `>-` scalars and doubles a comment at the very end of a
     // file; the function must add nothing to that, wherever the comments are.
     const bin = tempDir('cat');
@@ -99,7 +77,7 @@ describe('kpt (real binary)', { skip: fullSuiteOnly }, () => {
     writeFileSync(join(ours.dir, 'comments.yaml'), tricky);
     assert.equal(ours.kpt('fn', 'render', '--allow-exec').status, 0);
 
-    const identity = kptPackage({ identity: join(bin, 'identity') });
+    const identity = kptPackage('kpt', { identity: join(bin, 'identity') });
     writeFileSync(join(identity.dir, 'comments.yaml'), tricky);
     const kptfile = join(identity.dir, 'Kptfile');
     writeFileSync(kptfile, readFileSync(kptfile, 'utf8').replace('exec: kserve-localmodel-fn', 'exec: identity'));
@@ -114,7 +92,7 @@ describe('kpt (real binary)', { skip: fullSuiteOnly }, () => {
   });
 
   test('a node removed from the inventory takes its download Jobs with it on the next render', (t) => {
-    if (!KPT) return t.skip(SKIP);
+    if (!hasKpt(t)) return;
     const { dir, kpt } = kptPackage();
     assert.equal(kpt('fn', 'render', '--allow-exec').status, 0);
     const nodes = join(dir, 'nodes.yaml');
@@ -136,7 +114,7 @@ describe('kpt (real binary)', { skip: fullSuiteOnly }, () => {
   });
 
   test('fn eval --exec takes a ConfigMap function config from the command line', (t) => {
-    if (!KPT) return t.skip(SKIP);
+    if (!hasKpt(t)) return;
     const { dir, kpt } = kptPackage();
     const result = kpt(
       'fn',
@@ -159,7 +137,7 @@ describe('kpt (real binary)', { skip: fullSuiteOnly }, () => {
   });
 
   test("fn eval --exec --fn-config with the package's own config: its settings apply, no warning", (t) => {
-    if (!KPT) return t.skip(SKIP);
+    if (!hasKpt(t)) return;
     const { dir, kpt } = kptPackage();
     const result = kpt('fn', 'eval', '.', '--exec', 'kserve-localmodel-fn', '--fn-config', 'fn-config.yaml');
     assert.equal(result.status, 0, result.stderr);
@@ -175,7 +153,7 @@ describe('kpt (real binary)', { skip: fullSuiteOnly }, () => {
   });
 
   test('an error result makes kpt fail, print the message, and write nothing', (t) => {
-    if (!KPT) return t.skip(SKIP);
+    if (!hasKpt(t)) return;
     const { dir, kpt } = kptPackage();
     writeFileSync(
       join(dir, 'orphan.yaml'),
@@ -189,7 +167,7 @@ describe('kpt (real binary)', { skip: fullSuiteOnly }, () => {
   });
 
   test('kpt users and render --out users get the same files with the same objects', (t) => {
-    if (!KPT) return t.skip(SKIP);
+    if (!hasKpt(t)) return;
     const { dir, kpt } = kptPackage();
     const out = join(tempDir('kpt-out'), 'out');
     const rendered = runFn(['render', dir, '--out', out]);

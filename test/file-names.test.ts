@@ -11,17 +11,7 @@ import { PATH } from '../fn/krm/annotations';
 import type { KObject } from '../fn/krm/objects';
 import { cache, node, nodeGroup } from './support/fixtures';
 import { errors, generated, runItems } from './support/harness';
-import {
-  copyToTemp,
-  EXAMPLES,
-  findOnPath,
-  parseStream,
-  pathWithFunction,
-  run,
-  runFn,
-  snapshot,
-  tempDir,
-} from './support/integrations';
+import { hasKpt, kptPackage, parseStream, runFn, snapshot, tempDir } from './support/integrations';
 
 const CACHE = 'm'.repeat(63);
 /** With the 63-character cache name, the download PV `<cache>-<group>-download` has 253 characters. */
@@ -96,19 +86,15 @@ describe('file names of generated objects', () => {
   });
 
   test('real kpt fn render writes the shortened files (kpt cannot create an over-long name either)', (t) => {
-    const kpt = findOnPath('kpt');
-    if (!kpt) return t.skip('kpt not found on PATH: the kpt end-to-end tests do not run here');
-    const dir = copyToTemp(join(EXAMPLES, 'kpt'), 'kpt-long');
+    if (!hasKpt(t)) return;
+    const { dir, kpt } = kptPackage();
     writeFileSync(
       join(dir, 'long.yaml'),
       longPackage()
         .map((o) => stringify(o))
         .join('---\n'),
     );
-    const result = run(kpt, ['fn', 'render', '--allow-exec'], {
-      cwd: dir,
-      env: { ...process.env, PATH: pathWithFunction() },
-    });
+    const result = kpt('fn', 'render', '--allow-exec');
     assert.equal(result.status, 0, result.stderr);
     const written = [...snapshot(dir).keys()].filter((p) => p.includes('m'.repeat(63)));
     assert.ok(written.length > 0, 'the long cache generated files');

@@ -8,16 +8,7 @@ import { describe, test } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { immutableChanges } from '../fn/gitops/immutable';
 import type { KObject } from '../fn/krm/objects';
-import {
-  copyToTemp,
-  EXAMPLES,
-  findOnPath,
-  pathWithFunction,
-  run,
-  runFn,
-  snapshot,
-  tempDir,
-} from './support/integrations';
+import { copyToTemp, EXAMPLES, hasKpt, kptPackage, runFn, snapshot, tempDir } from './support/integrations';
 
 const QUICKSTART = join(EXAMPLES, 'quickstart');
 const PV = 'meta-llama3-8b-instruct-workers-download';
@@ -173,15 +164,9 @@ describe('KRM mode compares with the previous output kpt passes back in', () => 
 });
 
 describe('kpt (real binary) passes the previous output back in', () => {
-  const KPT = findOnPath('kpt');
   test('fn render after a second value in the node affinity: the warning names the generated file; strict=true stops kpt and writes nothing', (t) => {
-    if (!KPT)
-      return t.skip(
-        'kpt not found on PATH: the kpt end-to-end tests need the real kpt, which cannot be installed from npm',
-      );
-    const dir = copyToTemp(join(EXAMPLES, 'kpt'), 'immutable-kpt');
-    const env = { ...process.env, PATH: pathWithFunction() };
-    const kpt = (...args: string[]) => run(KPT, args, { cwd: dir, env });
+    if (!hasKpt(t)) return;
+    const { dir, kpt } = kptPackage();
     assert.equal(kpt('fn', 'render', '--allow-exec').status, 0);
     const group = join(dir, 'nodegroup.yaml');
     writeFileSync(

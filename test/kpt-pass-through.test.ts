@@ -4,11 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { copyToTemp, EXAMPLES, findOnPath, pathWithFunction, run, snapshot } from './support/integrations';
-
-const KPT = findOnPath('kpt');
-const SKIP =
-  'kpt not found on PATH: it is preinstalled on the project machines and cannot be installed elsewhere, so this kpt test does not run here';
+import { hasKpt, kptPackage, snapshot } from './support/integrations';
 
 /**
  * What kubectl and people write, every scalar one that a YAML 1.1 printer would rewrite. Not here:
@@ -51,17 +47,16 @@ data:
 
 describe('kpt fn render (real binary): pass-through files', () => {
   test("the user's file is unchanged, as with a function that returns its input", (t) => {
-    if (!KPT) return t.skip(SKIP);
-    const env = { ...process.env, PATH: pathWithFunction() };
+    if (!hasKpt(t)) return;
     const render = (useCat: boolean) => {
-      const dir = copyToTemp(join(EXAMPLES, 'kpt'), useCat ? 'kpt-cat' : 'kpt-fn');
+      const { dir, kpt } = kptPackage();
       writeFileSync(join(dir, 'settings.yaml'), SETTINGS);
       if (useCat) {
         const kptfile = join(dir, 'Kptfile');
         writeFileSync(kptfile, readFileSync(kptfile, 'utf8').replace('exec: kserve-localmodel-fn', 'exec: cat'));
       }
       const before = snapshot(dir);
-      const result = run(KPT as string, ['fn', 'render', '--allow-exec'], { cwd: dir, env });
+      const result = kpt('fn', 'render', '--allow-exec');
       assert.equal(result.status, 0, result.stderr);
       return { before, after: snapshot(dir) };
     };

