@@ -10,11 +10,9 @@ import {
   copyToTemp,
   EXAMPLES,
   hasKpt,
-  KUSTOMIZE,
   kptIn,
+  kustomizeBuild,
   parseStream,
-  pathWithFunction,
-  run,
   runFn,
   snapshot,
   tempDir,
@@ -81,9 +79,7 @@ describe('daemonset mode through kpt, kustomize, render and render --out', () =>
 
   test('kustomize build gives the objects render prints', () => {
     const dir = daemonSetPackage('kustomize', 'localmodel-fn.yaml');
-    const built = run(KUSTOMIZE, ['build', '--enable-alpha-plugins', '--enable-exec', dir], {
-      env: { ...process.env, PATH: pathWithFunction() },
-    });
+    const built = kustomizeBuild(dir);
     assert.equal(built.status, 0, built.stderr);
     const objects = parseStream(built.stdout);
     assert.ok(objects.some((o) => o.kind === 'DaemonSet'));

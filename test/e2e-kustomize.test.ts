@@ -10,6 +10,7 @@ import {
   EXAMPLES,
   findOnPath,
   KUSTOMIZE,
+  kustomizeBuild,
   parseStream,
   pathWithFunction,
   run,
@@ -19,17 +20,11 @@ import { fullSuiteOnly } from './support/scope';
 
 const EXAMPLE = join(EXAMPLES, 'kustomize');
 
-function build(dir: string) {
-  return run(KUSTOMIZE, ['build', '--enable-alpha-plugins', '--enable-exec', dir], {
-    env: { ...process.env, PATH: pathWithFunction() },
-  });
-}
-
 type JobLike = { spec: { template: { spec: { nodeSelector: Record<string, string> } } } };
 
 /** The example's build, made once: each build starts the function, about a second. */
-let exampleBuild: ReturnType<typeof build> | undefined;
-const buildExample = () => (exampleBuild ??= build(EXAMPLE));
+let exampleBuild: ReturnType<typeof kustomizeBuild> | undefined;
+const buildExample = () => (exampleBuild ??= kustomizeBuild(EXAMPLE));
 
 const count = (objects: { kind?: string }[], kind: string) => objects.filter((o) => o.kind === kind).length;
 
@@ -66,7 +61,7 @@ describe('kustomize build --enable-alpha-plugins --enable-exec (real binary)', {
 
   test('builds the same objects as `render` of the same files, byte-identical on a second build', () => {
     const first = buildExample();
-    const second = build(EXAMPLE);
+    const second = kustomizeBuild(EXAMPLE);
     assert.equal(second.stdout, first.stdout);
     const rendered = runFn(['render', EXAMPLE]);
     assert.equal(rendered.status, 0, rendered.stderr);
@@ -79,7 +74,7 @@ describe('kustomize build --enable-alpha-plugins --enable-exec (real binary)', {
       join(dir, 'models.yaml'),
       'apiVersion: serving.kserve.io/v1alpha1\nkind: LocalModelCache\nmetadata:\n  name: orphan\nspec:\n  sourceModelUri: hf://org/model\n  modelSize: 1Gi\n  nodeGroups: [nowhere]\n',
     );
-    const result = build(dir);
+    const result = kustomizeBuild(dir);
     assert.notEqual(result.status, 0);
     assert.equal(result.stdout, '');
     assert.match(result.stderr, /names node group "nowhere", which is not in the input/);

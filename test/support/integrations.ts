@@ -102,6 +102,13 @@ export function kptPackage(example = 'kpt', bin: Record<string, string> = {}): {
   return { dir, kpt: kptIn(dir, bin) };
 }
 
+/** `kustomize build` with exec functions on and the built function on PATH, as examples/kustomize runs it. */
+export function kustomizeBuild(dir: string): SpawnSyncReturns<string> {
+  return run(KUSTOMIZE, ['build', '--enable-alpha-plugins', '--enable-exec', dir], {
+    env: { ...process.env, PATH: pathWithFunction() },
+  });
+}
+
 export interface RunOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
