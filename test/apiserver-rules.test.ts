@@ -20,17 +20,10 @@ import {
 import type { KObject } from '../fn/krm/objects';
 import { apiServerViolations } from './support/apiserver';
 import { kserveConfigMap, secret, serviceAccount } from './support/credentials';
-import { cache, isvc, node, nodeGroup } from './support/fixtures';
+import { cache, fnConfig, isvc, node, nodeGroup } from './support/fixtures';
 import { generated, runItems } from './support/harness';
 import { expectClean, expectResult, validPackage } from './support/results';
 
-const FN = 'fn.kserve-localmodel.dev/v1alpha1';
-const fnConfig = (spec: Record<string, unknown>) => ({
-  apiVersion: FN,
-  kind: 'LocalModelFnConfig',
-  metadata: { name: 'fn' },
-  spec,
-});
 /** inferenceservice-config with local models on (as validPackage has it) and these JSON keys. */
 const configMap = (data: Record<string, Record<string, unknown>>): KObject => {
   const all = { ...data, localModel: { enabled: true, ...data.localModel } };

@@ -2,16 +2,10 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cache, enabledKServeConfig, node, nodeGroup } from './support/fixtures';
+import { cache, enabledKServeConfig, fnConfig, node, nodeGroup } from './support/fixtures';
 import { generated, ofKind, runItems, validateAgainstKubernetes } from './support/harness';
 
 const items = () => [nodeGroup('workers'), cache('llama', 'hf://meta/llama'), node('gpu-1'), enabledKServeConfig()];
-const fnConfig = (spec: Record<string, unknown>) => ({
-  apiVersion: 'fn.kserve-localmodel.dev/v1alpha1',
-  kind: 'LocalModelFnConfig',
-  metadata: { name: 'fn' },
-  spec,
-});
 
 describe('createJobNamespace', () => {
   it('off by default: no Namespace', () => {

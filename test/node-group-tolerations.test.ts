@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KObject } from '../fn/krm/objects';
-import { cache, enabledKServeConfig, node, nodeGroup } from './support/fixtures';
+import { cache, enabledKServeConfig, fnConfig, node, nodeGroup } from './support/fixtures';
 import type { Output } from './support/harness';
 import { generated, ofKind, runItems } from './support/harness';
 import { expectResult } from './support/results';
@@ -20,12 +20,6 @@ const items = () => [
   node('l4-1', { pool: 'l4' }),
   enabledKServeConfig(),
 ];
-const typed = (spec: Record<string, unknown>) => ({
-  apiVersion: 'fn.kserve-localmodel.dev/v1alpha1',
-  kind: 'LocalModelFnConfig',
-  metadata: { name: 'fn' },
-  spec,
-});
 const tolerationsByNode = (out: Output): Record<string, unknown> =>
   Object.fromEntries(
     ofKind(generated(out.items), 'Job').map((job) => {
@@ -38,7 +32,7 @@ const tolerationsByNode = (out: Output): Record<string, unknown> =>
 
 describe('nodeGroupTolerations', () => {
   it("a group's tolerations reach only its nodes' Jobs, after the global ones; one given twice is kept once", () => {
-    const out = runItems(items(), typed({ tolerations: [GPU], nodeGroupTolerations: { a100: [A100, GPU] } }));
+    const out = runItems(items(), fnConfig({ tolerations: [GPU], nodeGroupTolerations: { a100: [A100, GPU] } }));
     assert.deepEqual(out.results, []);
     assert.deepEqual(tolerationsByNode(out), { 'a100-1': [GPU, A100], 'l4-1': [GPU] });
   });
@@ -58,12 +52,12 @@ describe('nodeGroupTolerations', () => {
   });
 
   it('a group that is not in the package is an error at its key', () => {
-    const out = runItems(items(), typed({ nodeGroupTolerations: { h100: [GPU] } }));
+    const out = runItems(items(), fnConfig({ nodeGroupTolerations: { h100: [GPU] } }));
     expectResult(out, 'error', 'spec.nodeGroupTolerations.h100', 'names node group "h100"', 'known: a100, l4');
   });
 
   it('a toleration with a wrong operator is a schema error', () => {
-    const out = runItems(items(), typed({ nodeGroupTolerations: { a100: [{ key: 'pool', operator: 'In' }] } }));
+    const out = runItems(items(), fnConfig({ nodeGroupTolerations: { a100: [{ key: 'pool', operator: 'In' }] } }));
     assert.equal(out.exitCode, 1);
     assert.ok(
       out.results.some((r) => r.field?.path === 'spec.nodeGroupTolerations.a100[0].operator'),

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { schemaViolations } from '../fn/validate/schema-errors';
 import { validators } from '../fn/validate/schemas.generated';
-import { cache, nodeGroup } from './support/fixtures';
+import { cache, fnConfig, nodeGroup } from './support/fixtures';
 
 const KSERVE = 'serving.kserve.io/v1alpha1';
 const FN = 'fn.kserve-localmodel.dev/v1alpha1';
@@ -30,10 +30,6 @@ function readSchema(file: string): SchemaNode {
 function cacheWith(spec: Record<string, unknown>, kind = 'LocalModelCache') {
   const valid = cache('llama3-8b', 's3://mybucket/mymodel');
   return { ...valid, kind, spec: { ...valid.spec, ...spec } };
-}
-
-function fnConfig(spec: Record<string, unknown>): Record<string, unknown> {
-  return { apiVersion: FN, kind: 'LocalModelFnConfig', metadata: { name: 'localmodel' }, spec };
 }
 
 // The credential examples of the README ("Download credentials").

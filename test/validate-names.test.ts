@@ -2,11 +2,9 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cache, enabledKServeConfig, isvc, node, nodeGroup } from './support/fixtures';
+import { cache, enabledKServeConfig, fnConfig, isvc, node, nodeGroup } from './support/fixtures';
 import { generated, runItems } from './support/harness';
 import { expectClean, expectResult } from './support/results';
-
-const FN = 'fn.kserve-localmodel.dev/v1alpha1';
 
 describe('names and limits', () => {
   it('a cache name over 63 characters is an error: it is the download Job\'s "model" label', () => {
@@ -56,12 +54,7 @@ describe('names and limits', () => {
   });
 
   it("a node of the function config's inventory is reported at its entry", () => {
-    const fc = {
-      apiVersion: FN,
-      kind: 'LocalModelFnConfig',
-      metadata: { name: 'fn' },
-      spec: { nodes: [{ name: `gpu-${'n'.repeat(60)}`, labels: { 'node-type': 'gpu' } }] },
-    };
+    const fc = fnConfig({ nodes: [{ name: `gpu-${'n'.repeat(60)}`, labels: { 'node-type': 'gpu' } }] });
     expectResult(
       runItems([nodeGroup('workers'), cache('llama', 's3://m/x')], fc),
       'error',

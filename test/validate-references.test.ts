@@ -2,17 +2,9 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cache, isvc, node, nodeGroup } from './support/fixtures';
+import { cache, fnConfig, isvc, node, nodeGroup } from './support/fixtures';
 import { runItems } from './support/harness';
 import { expectClean, expectResult, validPackage } from './support/results';
-
-const FN = 'fn.kserve-localmodel.dev/v1alpha1';
-const fnConfig = (spec: Record<string, unknown>) => ({
-  apiVersion: FN,
-  kind: 'LocalModelFnConfig',
-  metadata: { name: 'fn' },
-  spec,
-});
 
 describe('references', () => {
   it('unknown node group: a cache naming a group that is not in the input is an error', () => {

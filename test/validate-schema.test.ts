@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cache, node, nodeGroup } from './support/fixtures';
+import { cache, fnConfig, node, nodeGroup } from './support/fixtures';
 import { runItems } from './support/harness';
 import { expectClean, expectNothingAt, expectResult, validPackage } from './support/results';
 
@@ -128,13 +128,12 @@ describe('schema: our kinds against schemas/*.json', () => {
 
 describe('schema: the function config, in both forms', () => {
   it('typed kind: a wrong type', () => {
-    const fc = {
-      apiVersion: FN,
-      kind: 'LocalModelFnConfig',
-      metadata: { name: 'fn' },
-      spec: { runAsServiceAccount: 'no' },
-    };
-    expectResult(runItems(validPackage(), fc), 'error', 'spec.runAsServiceAccount', 'expected a boolean');
+    expectResult(
+      runItems(validPackage(), fnConfig({ runAsServiceAccount: 'no' })),
+      'error',
+      'spec.runAsServiceAccount',
+      'expected a boolean',
+    );
   });
 
   it('typed kind as an item (render mode) is checked too', () => {
