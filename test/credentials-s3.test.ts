@@ -38,6 +38,20 @@ const CFG_L: Partial<S3Config> = {
   s3CABundleConfigMap: 'value-config',
   s3CABundle: 'value-config',
 };
+/**
+ * The config of KServe's two precedence vectors: each value marked `-config`, and each hidden by the
+ * annotation or secret data key of the same setting.
+ */
+const CFG_HIDDEN: Partial<S3Config> = {
+  s3Endpoint: 's3.aws.com-config',
+  s3Region: 'us-east-2-config',
+  s3VerifySSL: '1',
+  s3UseVirtualBucket: 'false',
+  s3UseAccelerate: 'false',
+  s3UseAnonymousCredential: 'false',
+  s3CABundleConfigMap: 'value-config',
+  s3CABundle: 'value-config',
+};
 const TAIL_CFG = [
   'awsAnonymousCredential=false',
   'S3_USER_VIRTUAL_BUCKET=false',
@@ -153,16 +167,7 @@ describe('S3 settings: KServe vectors A (TestBuildS3EnvVars)', () => {
           AWS_CA_BUNDLE: 'value-secret',
           AWS_CA_BUNDLE_CONFIGMAP: 'value-secret',
         },
-        {
-          s3Endpoint: 's3.aws.com-config',
-          s3Region: 'us-east-2-config',
-          s3VerifySSL: '1',
-          s3UseVirtualBucket: 'false',
-          s3UseAccelerate: 'false',
-          s3UseAnonymousCredential: 'false',
-          s3CABundleConfigMap: 'value-config',
-          s3CABundle: 'value-config',
-        },
+        CFG_HIDDEN,
       ),
       [
         'S3_ENDPOINT=s3.aws.com-annotation',
@@ -191,16 +196,7 @@ describe('S3 settings: KServe vectors A (TestBuildS3EnvVars)', () => {
           AWS_CA_BUNDLE: 'value-secret',
           AWS_CA_BUNDLE_CONFIGMAP: 'value-secret',
         },
-        {
-          s3Endpoint: 's3.aws.com-config',
-          s3Region: 'us-east-2-config',
-          s3VerifySSL: '1',
-          s3UseVirtualBucket: 'false',
-          s3UseAccelerate: 'false',
-          s3UseAnonymousCredential: 'false',
-          s3CABundleConfigMap: 'value-config',
-          s3CABundle: 'value-config',
-        },
+        CFG_HIDDEN,
       ),
       [
         'S3_ENDPOINT<-s3-secret:S3_ENDPOINT',
@@ -279,6 +275,14 @@ const s3wire = (
   );
 
 describe('S3 secret: KServe vectors B (TestS3Secret)', () => {
+  /** The secret's access keys under other data keys, which the config names. */
+  const renamedKeys = (s3: Record<string, string>) =>
+    wire(
+      [secret('s3-secret', { 'test-keyId': 'id', 'test-access-key': 'key' }), serviceAccount('sa', ['s3-secret'])],
+      { serviceAccountName: 'sa' },
+      { credentials: { s3: { s3AccessKeyIDName: 'test-keyId', s3SecretAccessKeyName: 'test-access-key', ...s3 } } },
+    );
+
   it('S3SecretAnnotationEnvs', () =>
     assert.deepEqual(envLines(s3wire({}, { [`${A}s3-endpoint`]: 's3.aws.com' }).env), [
       ...P('s3-secret'),
@@ -328,20 +332,7 @@ describe('S3 secret: KServe vectors B (TestS3Secret)', () => {
     assert.equal(messages(out.results, 'warning').length, 1);
   });
   it('S3Config: the config names the access-key data keys', () => {
-    const out = wire(
-      [secret('s3-secret', { 'test-keyId': 'id', 'test-access-key': 'key' }), serviceAccount('sa', ['s3-secret'])],
-      { serviceAccountName: 'sa' },
-      {
-        credentials: {
-          s3: {
-            s3AccessKeyIDName: 'test-keyId',
-            s3SecretAccessKeyName: 'test-access-key',
-            s3UseHttps: '0',
-            s3Endpoint: 's3.aws.com',
-          },
-        },
-      },
-    );
+    const out = renamedKeys({ s3UseHttps: '0', s3Endpoint: 's3.aws.com' });
     assert.deepEqual(envLines(out.env), [
       'AWS_ACCESS_KEY_ID<-s3-secret:test-keyId',
       'AWS_SECRET_ACCESS_KEY<-s3-secret:test-access-key',
@@ -351,20 +342,7 @@ describe('S3 secret: KServe vectors B (TestS3Secret)', () => {
     ]);
   });
   it('S3ConfigWithProtocol: a config endpoint scheme wins over config usehttps', () => {
-    const out = wire(
-      [secret('s3-secret', { 'test-keyId': 'id', 'test-access-key': 'key' }), serviceAccount('sa', ['s3-secret'])],
-      { serviceAccountName: 'sa' },
-      {
-        credentials: {
-          s3: {
-            s3AccessKeyIDName: 'test-keyId',
-            s3SecretAccessKeyName: 'test-access-key',
-            s3UseHttps: '1',
-            s3Endpoint: 'http://s3.aws.com',
-          },
-        },
-      },
-    );
+    const out = renamedKeys({ s3UseHttps: '1', s3Endpoint: 'http://s3.aws.com' });
     assert.deepEqual(envLines(out.env).slice(2), [
       'S3_USE_HTTPS=0',
       'S3_ENDPOINT=s3.aws.com',
@@ -483,18 +461,9 @@ describe('full builder: KServe vectors D (service_account_credentials_test.go, S
       'awsAnonymousCredential=false',
       'AWS_DEFAULT_REGION=us-east-2',
     ]));
+  // The IRSA cases through irsa(): KServe's ServiceAccount is named default, a name no env var carries.
   it('D5 IRSA ServiceAccount', () => {
-    const out = wire(
-      [
-        serviceAccount('default', [], {
-          'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/s3access',
-          [`${A}s3-endpoint`]: 's3.aws.com',
-          [`${A}s3-useanoncredential`]: 'true',
-        }),
-      ],
-      { serviceAccountName: 'default' },
-      { credentials: { s3: CFG_T } },
-    );
+    const out = irsa({ [`${A}s3-endpoint`]: 's3.aws.com', [`${A}s3-useanoncredential`]: 'true' }, CFG_T);
     assert.deepEqual(envLines(out.env), [
       'S3_USE_HTTPS=1',
       'S3_ENDPOINT=s3.aws.com',
@@ -505,17 +474,13 @@ describe('full builder: KServe vectors D (service_account_credentials_test.go, S
     ]);
   });
   it('D6 IRSA with protocol', () => {
-    const out = wire(
-      [
-        serviceAccount('default', [], {
-          'eks.amazonaws.com/role-arn': 'arn',
-          [`${A}s3-endpoint`]: 'http://s3.aws.com',
-          [`${A}s3-useanoncredential`]: 'true',
-          [`${A}s3-verifyssl`]: '0',
-        }),
-      ],
-      { serviceAccountName: 'default' },
-      { credentials: { s3: CFG_T } },
+    const out = irsa(
+      {
+        [`${A}s3-endpoint`]: 'http://s3.aws.com',
+        [`${A}s3-useanoncredential`]: 'true',
+        [`${A}s3-verifyssl`]: '0',
+      },
+      CFG_T,
     );
     assert.deepEqual(envLines(out.env), [
       'S3_USE_HTTPS=0',
@@ -528,24 +493,29 @@ describe('full builder: KServe vectors D (service_account_credentials_test.go, S
   });
 });
 
-describe("S3: derived vectors (ours, read from KServe's code, not in its tests)", () => {
-  const shipped = (annotations: Record<string, string>, s3: Record<string, string> = {}) =>
-    wire(
-      [
-        secret('s', { AWS_ACCESS_KEY_ID: 'id', AWS_SECRET_ACCESS_KEY: 'key' }, annotations),
-        serviceAccount('sa', ['s']),
-      ],
-      { serviceAccountName: 'sa' },
-      Object.keys(s3).length ? { credentials: { s3 } } : {},
-    );
+/** Secret `s` with the access keys under their AWS names (and `data`), on ServiceAccount `sa`. */
+const shipped = (
+  annotations: Record<string, string>,
+  data: Record<string, string> = {},
+  s3: Record<string, string> = {},
+) =>
+  wire(
+    [
+      secret('s', { AWS_ACCESS_KEY_ID: 'id', AWS_SECRET_ACCESS_KEY: 'key', ...data }, annotations),
+      serviceAccount('sa', ['s']),
+    ],
+    { serviceAccountName: 'sa' },
+    Object.keys(s3).length ? { credentials: { s3 } } : {},
+  );
 
+describe("S3: derived vectors (ours, read from KServe's code, not in its tests)", () => {
   it('H1 S3_USE_HTTPS is never emitted without an endpoint', () =>
     assert.deepEqual(envLines(shipped({ [`${A}s3-usehttps`]: '0' }).env), [
       'AWS_ACCESS_KEY_ID<-s:AWS_ACCESS_KEY_ID',
       'AWS_SECRET_ACCESS_KEY<-s:AWS_SECRET_ACCESS_KEY',
     ]));
   it('H2 an empty annotation hides the config value (precedence by presence)', () =>
-    assert.deepEqual(envLines(shipped({ [`${A}s3-region`]: '' }, { s3Region: 'us-east-2' }).env), [
+    assert.deepEqual(envLines(shipped({ [`${A}s3-region`]: '' }, {}, { s3Region: 'us-east-2' }).env), [
       'AWS_ACCESS_KEY_ID<-s:AWS_ACCESS_KEY_ID',
       'AWS_SECRET_ACCESS_KEY<-s:AWS_SECRET_ACCESS_KEY',
     ]));
@@ -610,27 +580,11 @@ describe('S3: rules of ours', () => {
     assert.match(messages(out.results, 'error').join('\n'), /has AWS_SECRET_ACCESS_KEY but no AWS_ACCESS_KEY_ID/);
   });
   it("with no endpoint anywhere, the secret's own AWS_ENDPOINT_URL key is referenced", () => {
-    const out = wire(
-      [
-        secret('s', { AWS_ACCESS_KEY_ID: 'id', AWS_SECRET_ACCESS_KEY: 'key', AWS_ENDPOINT_URL: 'https://minio:9000' }),
-        serviceAccount('sa', ['s']),
-      ],
-      { serviceAccountName: 'sa' },
-    );
+    const out = shipped({}, { AWS_ENDPOINT_URL: 'https://minio:9000' });
     assert.deepEqual(envLines(out.env).slice(2), ['AWS_ENDPOINT_URL<-s:AWS_ENDPOINT_URL']);
   });
   it('an annotation endpoint wins over an AWS_ENDPOINT_URL data key', () => {
-    const out = wire(
-      [
-        secret(
-          's',
-          { AWS_ACCESS_KEY_ID: 'id', AWS_SECRET_ACCESS_KEY: 'key', AWS_ENDPOINT_URL: 'https://other' },
-          { [`${A}s3-endpoint`]: 'http://minio:9000' },
-        ),
-        serviceAccount('sa', ['s']),
-      ],
-      { serviceAccountName: 'sa' },
-    );
+    const out = shipped({ [`${A}s3-endpoint`]: 'http://minio:9000' }, { AWS_ENDPOINT_URL: 'https://other' });
     assert.deepEqual(envLines(out.env).slice(2), [
       'S3_USE_HTTPS=0',
       'S3_ENDPOINT=minio:9000',
@@ -638,17 +592,7 @@ describe('S3: rules of ours', () => {
     ]);
   });
   it('an endpoint without scheme and S3_USE_HTTPS in data: https is assumed, with a warning to write the scheme', () => {
-    const out = wire(
-      [
-        secret(
-          's',
-          { AWS_ACCESS_KEY_ID: 'id', AWS_SECRET_ACCESS_KEY: 'key', S3_USE_HTTPS: '0' },
-          { [`${A}s3-endpoint`]: 'minio:9000' },
-        ),
-        serviceAccount('sa', ['s']),
-      ],
-      { serviceAccountName: 'sa' },
-    );
+    const out = shipped({ [`${A}s3-endpoint`]: 'minio:9000' }, { S3_USE_HTTPS: '0' });
     assert.deepEqual(envLines(out.env).slice(2), [
       'S3_USE_HTTPS<-s:S3_USE_HTTPS',
       'S3_ENDPOINT=minio:9000',
@@ -657,17 +601,7 @@ describe('S3: rules of ours', () => {
     assert.match(messages(out.results, 'warning').join('\n'), /Write the scheme into the endpoint/);
   });
   it('AWS_CA_BUNDLE_CONFIGMAP is wired and a warning says the download Job does not use it', () => {
-    const out = wire(
-      [
-        secret(
-          's',
-          { AWS_ACCESS_KEY_ID: 'id', AWS_SECRET_ACCESS_KEY: 'key' },
-          { [`${A}s3-cabundle-configmap`]: 'my-ca' },
-        ),
-        serviceAccount('sa', ['s']),
-      ],
-      { serviceAccountName: 'sa' },
-    );
+    const out = shipped({ [`${A}s3-cabundle-configmap`]: 'my-ca' });
     assert.deepEqual(envLines(out.env).slice(2), ['AWS_CA_BUNDLE_CONFIGMAP=my-ca']);
     assert.match(messages(out.results, 'warning').join('\n'), /does not reach the download/);
   });
