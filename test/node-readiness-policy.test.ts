@@ -85,6 +85,11 @@ const changed = (o: ReturnType<typeof node>, change: (copy: ReturnType<typeof no
   change(copy);
   return copy;
 };
+/** The change a download pod makes: our readiness label set on a copy of the Node. */
+const withOurLabel = (o: ReturnType<typeof node>) =>
+  changed(o, (n) => {
+    n.metadata.labels[OURS] = 'ready';
+  });
 const downloadPod = (nodeName?: string, sa = 'default') => ({
   operation: 'UPDATE',
   userInfo: {
@@ -97,16 +102,7 @@ const downloadPod = (nodeName?: string, sa = 'default') => ({
 describe('readiness policy: allowed for the download pods on their own node', () => {
   const old = node('gpu-1');
   test('set our label', () => {
-    assert.equal(
-      admit(
-        downloadPod('gpu-1'),
-        changed(old, (n) => {
-          n.metadata.labels[OURS] = 'ready';
-        }),
-        old,
-      ),
-      'allowed',
-    );
+    assert.equal(admit(downloadPod('gpu-1'), withOurLabel(old), old), 'allowed');
   });
   test('remove our label', () => {
     const labelled = node('gpu-1', { [OURS]: 'ready' });
@@ -130,9 +126,7 @@ describe('readiness policy: allowed for the download pods on their own node', ()
 
 describe('readiness policy: refused for the download pods', () => {
   const old = node('gpu-1');
-  const withOurs = changed(old, (n) => {
-    n.metadata.labels[OURS] = 'ready';
-  });
+  const withOurs = withOurLabel(old);
   const refusedWith = (verdict: Verdict, fragment: string) => {
     assert.notEqual(verdict, 'allowed');
     assert.notEqual(verdict, 'out of scope');
@@ -144,16 +138,7 @@ describe('readiness policy: refused for the download pods', () => {
   };
   test('another node', () => {
     const other = node('gpu-2');
-    refusedWith(
-      admit(
-        downloadPod('gpu-1'),
-        changed(other, (n) => {
-          n.metadata.labels[OURS] = 'ready';
-        }),
-        other,
-      ),
-      'only the Node it runs on',
-    );
+    refusedWith(admit(downloadPod('gpu-1'), withOurLabel(other), other), 'only the Node it runs on');
   });
   test('a token that carries no node name', () => {
     refusedWith(admit(downloadPod(undefined), withOurs, old), 'only the Node it runs on');
