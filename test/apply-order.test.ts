@@ -3,12 +3,22 @@
 // and node groups in an earlier wave of what `render` prints. Flux: the example's two Kustomizations,
 // the InferenceServices' depending on the caches'.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import type { Manifest } from './support/integrations';
-import { copyToTemp, EXAMPLES, KUSTOMIZE, parseStream, run, runFn, snapshot, tempDir } from './support/integrations';
+import {
+  copyToTemp,
+  EXAMPLES,
+  editFile,
+  KUSTOMIZE,
+  parseStream,
+  run,
+  runFn,
+  snapshot,
+  tempDir,
+} from './support/integrations';
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
 const ARGO_APP = join(EXAMPLES, 'argocd', 'app');
@@ -32,13 +42,10 @@ describe('argocdSyncWave (Argo CD)', () => {
 
   test('a wave the author set is kept; the comments of the source survive in the printed copy', () => {
     const app = copyToTemp(ARGO_APP, 'wave-own');
-    const models = join(app, 'models.yaml');
-    writeFileSync(
-      models,
-      readFileSync(models, 'utf8').replace(
-        /metadata:\n {2}name: granite-3-1-8b-instruct\n/,
-        `metadata:\n  name: granite-3-1-8b-instruct\n  annotations:\n    ${WAVE}: "-5" # mine\n`,
-      ),
+    editFile(
+      join(app, 'models.yaml'),
+      /metadata:\n {2}name: granite-3-1-8b-instruct\n/,
+      `metadata:\n  name: granite-3-1-8b-instruct\n  annotations:\n    ${WAVE}: "-5" # mine\n`,
     );
     const result = runFn(['render', app]);
     assert.equal(result.status, 0, result.stderr);
@@ -48,8 +55,7 @@ describe('argocdSyncWave (Argo CD)', () => {
 
   test('an InferenceService in the same or an earlier wave is a warning (an error under --strict)', () => {
     const app = copyToTemp(ARGO_APP, 'wave-isvc');
-    const isvc = join(app, 'inferenceservice.yaml');
-    writeFileSync(isvc, readFileSync(isvc, 'utf8').replace(/(metadata:\n)/, `$1  annotations:\n    ${WAVE}: "-1"\n`));
+    editFile(join(app, 'inferenceservice.yaml'), /(metadata:\n)/, `$1  annotations:\n    ${WAVE}: "-1"\n`);
     const lenient = runFn(['render', app]);
     assert.equal(lenient.status, 0, lenient.stderr);
     assert.match(

@@ -1,7 +1,7 @@
 // daemonset mode through every path a user takes: kpt fn render, kustomize build, render and
 // render --out, all on the examples switched to downloadMode: daemonset and without a node inventory.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Manifest } from './support/integrations';
@@ -9,6 +9,7 @@ import {
   byId,
   copyToTemp,
   EXAMPLES,
+  editFile,
   hasKpt,
   kptIn,
   kustomizeBuild,
@@ -21,12 +22,10 @@ import {
 /** An example package with `downloadMode: daemonset` added to its function config and its inventory removed. */
 function daemonSetPackage(example: string, configFile: string): string {
   const dir = copyToTemp(join(EXAMPLES, example), `ds-${example}`);
-  const file = join(dir, configFile);
-  writeFileSync(file, readFileSync(file, 'utf8').replace(/^spec:\n/m, 'spec:\n  downloadMode: daemonset\n'));
+  editFile(join(dir, configFile), /^spec:\n/m, 'spec:\n  downloadMode: daemonset\n');
   rmSync(join(dir, 'nodes.yaml'));
   const kustomization = join(dir, 'kustomization.yaml');
-  if (existsSync(kustomization))
-    writeFileSync(kustomization, readFileSync(kustomization, 'utf8').replace(/^ *- nodes\.yaml\n/m, ''));
+  if (existsSync(kustomization)) editFile(kustomization, /^ *- nodes\.yaml\n/m, '');
   return dir;
 }
 

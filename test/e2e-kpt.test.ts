@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import type { Manifest } from './support/integrations';
-import { hasKpt, kptPackage, parseStream, runFn, snapshot, tempDir } from './support/integrations';
+import { editFile, hasKpt, kptPackage, parseStream, runFn, snapshot, tempDir } from './support/integrations';
 import { fullSuiteOnly } from './support/scope';
 
 const USER_FILES = [
@@ -79,8 +79,7 @@ describe('kpt (real binary)', { skip: fullSuiteOnly }, () => {
 
     const identity = kptPackage('kpt', { identity: join(bin, 'identity') });
     writeFileSync(join(identity.dir, 'comments.yaml'), tricky);
-    const kptfile = join(identity.dir, 'Kptfile');
-    writeFileSync(kptfile, readFileSync(kptfile, 'utf8').replace('exec: kserve-localmodel-fn', 'exec: identity'));
+    editFile(join(identity.dir, 'Kptfile'), 'exec: kserve-localmodel-fn', 'exec: identity');
     assert.equal(identity.kpt('fn', 'render', '--allow-exec').status, 0);
 
     const mine = snapshot(ours.dir);
@@ -95,14 +94,7 @@ describe('kpt (real binary)', { skip: fullSuiteOnly }, () => {
     if (!hasKpt(t)) return;
     const { dir, kpt } = kptPackage();
     assert.equal(kpt('fn', 'render', '--allow-exec').status, 0);
-    const nodes = join(dir, 'nodes.yaml');
-    writeFileSync(
-      nodes,
-      readFileSync(nodes, 'utf8').replace(
-        /---\napiVersion: v1\nkind: Node\nmetadata:\n {2}name: gpu-b[\s\S]*?(?=---)/,
-        '',
-      ),
-    );
+    editFile(join(dir, 'nodes.yaml'), /---\napiVersion: v1\nkind: Node\nmetadata:\n {2}name: gpu-b[\s\S]*?(?=---)/, '');
     const result = kpt('fn', 'render', '--allow-exec');
     assert.equal(result.status, 0, result.stderr);
     const jobs = jobFiles(snapshot(dir));

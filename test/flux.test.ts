@@ -14,6 +14,7 @@ import {
   byId,
   copyToTemp,
   EXAMPLES,
+  editFile,
   KUSTOMIZE,
   parseStream,
   ROOT,
@@ -179,15 +180,8 @@ describe('render DIR --out OUT (built binary, real files)', { skip: fullSuiteOnl
     assert.equal(fresh.status, 0, fresh.stderr);
     assert.match(fresh.stderr, /rendered is up to date \(15 files\)/);
 
-    const models = join(source, 'models.yaml');
-    writeFileSync(models, readFileSync(models, 'utf8').replace('modelSize: 16Gi', 'modelSize: 18Gi'));
-    writeFileSync(
-      join(source, 'nodes.yaml'),
-      readFileSync(join(source, 'nodes.yaml'), 'utf8').replace(
-        /---\napiVersion: v1\nkind: Node\nmetadata:\n {2}name: gpu-2[\s\S]*$/,
-        '',
-      ),
-    );
+    editFile(join(source, 'models.yaml'), 'modelSize: 16Gi', 'modelSize: 18Gi');
+    editFile(join(source, 'nodes.yaml'), /---\napiVersion: v1\nkind: Node\nmetadata:\n {2}name: gpu-2[\s\S]*$/, '');
     const before = snapshot(out);
     const stale = render(source, out, '--check');
     assert.equal(stale.status, 1);
@@ -212,11 +206,7 @@ describe('render DIR --out OUT (built binary, real files)', { skip: fullSuiteOnl
     writeFileSync(join(out, '_cluster', 'extra.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n');
     assert.equal(render(source, out).status, 0);
 
-    const fnConfig = join(source, 'fn-config.yaml');
-    writeFileSync(
-      fnConfig,
-      readFileSync(fnConfig, 'utf8').replace(/servingNamespaces:[\s\S]*$/, 'servingNamespaces: []\n'),
-    );
+    editFile(join(source, 'fn-config.yaml'), /servingNamespaces:[\s\S]*$/, 'servingNamespaces: []\n');
     const result = render(source, out);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stderr, /0 added, 2 changed, 2 removed/);

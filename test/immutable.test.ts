@@ -2,13 +2,13 @@
 // --out and --check have the committed files) against the new ones. A field the API server will not
 // update is reported with the object, the reason and the safe way through; strict mode makes it an error.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { immutableChanges } from '../fn/gitops/immutable';
 import type { KObject } from '../fn/krm/objects';
-import { copyToTemp, EXAMPLES, hasKpt, kptPackage, runFn, snapshot, tempDir } from './support/integrations';
+import { copyToTemp, EXAMPLES, editFile, hasKpt, kptPackage, runFn, snapshot, tempDir } from './support/integrations';
 
 const QUICKSTART = join(EXAMPLES, 'quickstart');
 const PV = 'meta-llama3-8b-instruct-workers-download';
@@ -16,8 +16,7 @@ const CLAIM = 'meta-llama3-8b-instruct-workers';
 
 /** A second GPU pool added to the node group's affinity: the change the issue starts from. */
 function addSecondPool(pkg: string): void {
-  const path = join(pkg, 'nodegroup.yaml');
-  writeFileSync(path, readFileSync(path, 'utf8').replace(/(\n(\s+)- gpu)$/m, '$1\n$2- gpu-h100'));
+  editFile(join(pkg, 'nodegroup.yaml'), /(\n(\s+)- gpu)$/m, '$1\n$2- gpu-h100');
 }
 
 const refusedLines = (stderr: string) =>
@@ -88,12 +87,8 @@ describe('render --out and --check compare with the committed files', () => {
     const out = join(tempDir('immutable-mutable-out'), 'rendered');
     assert.equal(runFn(['render', pkg, '--out', out]).status, 0);
     const path = join(pkg, 'nodegroup.yaml');
-    writeFileSync(
-      path,
-      readFileSync(path, 'utf8')
-        .replace(/capacity:\n(\s+)storage: 100Gi/, 'capacity:\n$1storage: 200Gi')
-        .replace('  local:\n', '  persistentVolumeReclaimPolicy: Retain\n    local:\n'),
-    );
+    editFile(path, /capacity:\n(\s+)storage: 100Gi/, 'capacity:\n$1storage: 200Gi');
+    editFile(path, '  local:\n', '  persistentVolumeReclaimPolicy: Retain\n    local:\n');
     const result = runFn(['render', pkg, '--out', out, '--strict']);
     assert.equal(result.status, 0, result.stderr);
     assert.deepEqual(refusedLines(result.stderr), []);
@@ -168,13 +163,10 @@ describe('kpt (real binary) passes the previous output back in', () => {
     if (!hasKpt(t)) return;
     const { dir, kpt } = kptPackage();
     assert.equal(kpt('fn', 'render', '--allow-exec').status, 0);
-    const group = join(dir, 'nodegroup.yaml');
-    writeFileSync(
-      group,
-      readFileSync(group, 'utf8').replace(
-        'values: ["gpu-a100", "gpu-l4"]',
-        'values: ["gpu-a100", "gpu-l4", "gpu-h100"]',
-      ),
+    editFile(
+      join(dir, 'nodegroup.yaml'),
+      'values: ["gpu-a100", "gpu-l4"]',
+      'values: ["gpu-a100", "gpu-l4", "gpu-h100"]',
     );
 
     const before = snapshot(dir);

@@ -1,10 +1,10 @@
 // Under the real `kpt fn render`, a user's file full of ambiguous scalars and comments comes back
 // exactly as written, byte for byte the same as with a function that returns its input (`cat`).
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { hasKpt, kptPackage, snapshot } from './support/integrations';
+import { editFile, hasKpt, kptPackage, snapshot } from './support/integrations';
 
 /**
  * What kubectl and people write, every scalar one that a YAML 1.1 printer would rewrite. Not here:
@@ -51,10 +51,7 @@ describe('kpt fn render (real binary): pass-through files', () => {
     const render = (useCat: boolean) => {
       const { dir, kpt } = kptPackage();
       writeFileSync(join(dir, 'settings.yaml'), SETTINGS);
-      if (useCat) {
-        const kptfile = join(dir, 'Kptfile');
-        writeFileSync(kptfile, readFileSync(kptfile, 'utf8').replace('exec: kserve-localmodel-fn', 'exec: cat'));
-      }
+      if (useCat) editFile(join(dir, 'Kptfile'), 'exec: kserve-localmodel-fn', 'exec: cat');
       const before = snapshot(dir);
       const result = kpt('fn', 'render', '--allow-exec');
       assert.equal(result.status, 0, result.stderr);

@@ -1,11 +1,11 @@
 // Node inventory and function config are input, never manifests: without the local-config mark they
 // are an error in every mode, naming the file and the fix, and nothing is generated or written.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse, stringify } from 'yaml';
-import { copyToTemp, EXAMPLES, runFn, tempDir } from './support/integrations';
+import { copyToTemp, EXAMPLES, editFile, runFn, tempDir } from './support/integrations';
 
 const QUICKSTART = join(EXAMPLES, 'quickstart');
 const MARK = 'config.kubernetes.io/local-config: "true"';
@@ -14,10 +14,7 @@ const MARK = 'config.kubernetes.io/local-config: "true"';
 function unmarked(file: string): string {
   const dir = copyToTemp(QUICKSTART, 'local-config');
   const path = join(dir, file);
-  writeFileSync(
-    path,
-    readFileSync(path, 'utf8').replace(/\n {2}annotations:\n {4}config\.kubernetes\.io\/local-config: "true"/g, ''),
-  );
+  editFile(path, /\n {2}annotations:\n {4}config\.kubernetes\.io\/local-config: "true"/g, '');
   assert.ok(!readFileSync(path, 'utf8').includes('local-config: "true"'), `${file} still marked`);
   return dir;
 }

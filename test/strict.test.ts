@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { copyToTemp, EXAMPLES, parseStream, runFn, tempDir } from './support/integrations';
+import { copyToTemp, EXAMPLES, editFile, parseStream, runFn, tempDir } from './support/integrations';
 
 const QUICKSTART = join(EXAMPLES, 'quickstart');
 const STRICT = /strict mode makes this warning an error/;
@@ -14,8 +14,7 @@ const STRICT = /strict mode makes this warning an error/;
 /** The quickstart with a typo in the node group's label key: the group matches no node (a warning). */
 function withLabelTypo(): string {
   const dir = copyToTemp(QUICKSTART, 'strict');
-  const path = join(dir, 'nodegroup.yaml');
-  writeFileSync(path, readFileSync(path, 'utf8').replace('key: node-type', 'key: node-typ'));
+  editFile(join(dir, 'nodegroup.yaml'), 'key: node-type', 'key: node-typ');
   return dir;
 }
 

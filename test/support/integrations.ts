@@ -14,6 +14,7 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, relative, resolve, sep } from 'node:path';
@@ -40,6 +41,17 @@ export function copyToTemp(source: string, prefix: string): string {
   const dir = join(tempDir(prefix), 'package');
   cpSync(source, dir, { recursive: true });
   return dir;
+}
+
+/**
+ * Edits a file of a package copy in place, as a user would before the next run. Throws when `from`
+ * matches nothing: an example that changed under the test would otherwise leave it checking nothing.
+ */
+export function editFile(path: string, from: string | RegExp, to: string): void {
+  const text = readFileSync(path, 'utf8');
+  const edited = text.replace(from, to);
+  if (edited === text) throw new Error(`${path}: nothing matches ${from}`);
+  writeFileSync(path, edited);
 }
 
 /** The full path of an executable on PATH, as a shell would find it. */
