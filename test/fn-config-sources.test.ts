@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cache, enabledKServeConfig, node, nodeGroup } from './support/fixtures';
+import { cache, enabledKServeConfig, fnConfigMap, node, nodeGroup } from './support/fixtures';
 import { generated, ofKind, runItems } from './support/harness';
 
 const packageConfig = {
@@ -12,12 +12,7 @@ const packageConfig = {
   metadata: { name: 'kserve-localmodel-fn', annotations: { 'config.kubernetes.io/local-config': 'true' } },
   spec: { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] },
 };
-const commandLine = {
-  apiVersion: 'v1',
-  kind: 'ConfigMap',
-  metadata: { name: 'function-input' },
-  data: { jobTTLSecondsAfterFinished: '600' },
-};
+const commandLine = fnConfigMap({ jobTTLSecondsAfterFinished: '600' });
 const items = [nodeGroup('workers'), cache('llama', 'hf://meta/llama'), node('gpu-1'), enabledKServeConfig()];
 
 describe('function config from the command line', () => {

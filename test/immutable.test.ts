@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { immutableChanges } from '../fn/gitops/immutable';
 import type { KObject } from '../fn/krm/objects';
+import { fnConfigMap } from './support/fixtures';
 import { copyToTemp, EXAMPLES, editFile, hasKpt, kptPackage, runFn, snapshot, tempDir } from './support/integrations';
 
 const QUICKSTART = join(EXAMPLES, 'quickstart');
@@ -141,12 +142,7 @@ describe('KRM mode compares with the previous output kpt passes back in', () => 
         apiVersion: 'config.kubernetes.io/v1',
         kind: 'ResourceList',
         items: [...items, ...previous],
-        functionConfig: {
-          apiVersion: 'v1',
-          kind: 'ConfigMap',
-          metadata: { name: 'function-input' },
-          data: { strict: 'true' },
-        },
+        functionConfig: fnConfigMap({ strict: 'true' }),
       }),
     });
     assert.equal(strict.status, 1);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KObject } from '../fn/krm/objects';
-import { cache, enabledKServeConfig, fnConfig, node, nodeGroup } from './support/fixtures';
+import { cache, enabledKServeConfig, fnConfig, fnConfigMap, node, nodeGroup } from './support/fixtures';
 import type { Output } from './support/harness';
 import { generated, ofKind, runItems } from './support/harness';
 import { expectResult } from './support/results';
@@ -38,12 +38,9 @@ describe('nodeGroupTolerations', () => {
   });
 
   it('the ConfigMap form takes a YAML mapping', () => {
-    const configMap = {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: 'function-input' },
-      data: { nodeGroupTolerations: '{l4: [{key: pool, operator: Equal, value: l4, effect: NoSchedule}]}' },
-    };
+    const configMap = fnConfigMap({
+      nodeGroupTolerations: '{l4: [{key: pool, operator: Equal, value: l4, effect: NoSchedule}]}',
+    });
     const out = runItems(items(), configMap);
     assert.deepEqual(tolerationsByNode(out), {
       'a100-1': undefined,

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
+import { fnConfigMap } from './support/fixtures';
 import { copyToTemp, EXAMPLES, editFile, parseStream, runFn, tempDir } from './support/integrations';
 
 const QUICKSTART = join(EXAMPLES, 'quickstart');
@@ -102,10 +103,7 @@ describe('without strict mode a warning passes; with it, it fails', () => {
     const lenient = run(typed(false));
     assert.equal(lenient.status, 0, lenient.stderr);
     assert.ok(kinds(lenient.stdout).includes('Job'));
-    for (const config of [
-      typed(true),
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'function-input' }, data: { strict: 'true' } },
-    ]) {
+    for (const config of [typed(true), fnConfigMap({ strict: 'true' })]) {
       const strict = run(config);
       assert.equal(strict.status, 1, config.kind);
       assert.equal(kinds(strict.stdout).includes('Job'), false, 'never partial manifests');

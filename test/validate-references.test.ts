@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cache, fnConfig, isvc, node, nodeGroup } from './support/fixtures';
+import { cache, fnConfig, fnConfigMap, isvc, node, nodeGroup } from './support/fixtures';
 import { runItems } from './support/harness';
 import { expectClean, expectResult, validPackage } from './support/results';
 
@@ -56,12 +56,7 @@ describe('references', () => {
   });
 
   it('servingNamespaces in the ConfigMap form is reported at data.servingNamespaces', () => {
-    const fc = {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: 'function-input' },
-      data: { servingNamespaces: '[{namespace: team-a, cache: mistral}]' },
-    };
+    const fc = fnConfigMap({ servingNamespaces: '[{namespace: team-a, cache: mistral}]' });
     expectResult(runItems(validPackage(), fc), 'error', 'data.servingNamespaces[0].cache', 'LocalModelCache "mistral"');
   });
 });

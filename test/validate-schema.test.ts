@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cache, fnConfig, node, nodeGroup } from './support/fixtures';
+import { cache, fnConfig, fnConfigMap, node, nodeGroup } from './support/fixtures';
 import { runItems } from './support/harness';
 import { expectClean, expectNothingAt, expectResult, validPackage } from './support/results';
 
@@ -142,35 +142,23 @@ describe('schema: the function config, in both forms', () => {
   });
 
   it('ConfigMap form: strings are decoded, then checked by the same schema, reported at data.<key>', () => {
-    const fc = {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: 'function-input' },
-      data: { jobTTLSecondsAfterFinished: '-5', nodes: '[{name: gpu-1, labels: {gpu: 4}}]' },
-    };
+    const fc = fnConfigMap({ jobTTLSecondsAfterFinished: '-5', nodes: '[{name: gpu-1, labels: {gpu: 4}}]' });
     const out = runItems(validPackage(), fc);
     expectResult(out, 'error', 'data.jobTTLSecondsAfterFinished', 'expected a number >= 0');
     expectResult(out, 'error', 'data.nodes[0].labels.gpu', 'expected a string');
   });
 
   it('ConfigMap form: an unknown key suggests the known one', () => {
-    const fc = {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: 'function-input' },
-      data: { outputdir: 'out' },
-    };
-    expectResult(runItems(validPackage(), fc), 'error', 'data.outputdir', 'did you mean outputDir?');
+    expectResult(
+      runItems(validPackage(), fnConfigMap({ outputdir: 'out' })),
+      'error',
+      'data.outputdir',
+      'did you mean outputDir?',
+    );
   });
 
   it('ConfigMap form: text that is not YAML is reported once, where it is read', () => {
-    const fc = {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: 'function-input' },
-      data: { nodes: '[unclosed' },
-    };
-    const out = runItems(validPackage(), fc);
+    const out = runItems(validPackage(), fnConfigMap({ nodes: '[unclosed' }));
     assert.equal(out.results.filter((r) => r.field?.path === 'data.nodes').length, 1);
   });
 

@@ -76,6 +76,11 @@ export function enabledKServeConfig() {
   };
 }
 
+/** The function config in its ConfigMap form, as `kpt fn eval -- key=value` passes it: every value a string. */
+export function fnConfigMap(data: Record<string, string>) {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'function-input' }, data };
+}
+
 export function fnConfig(spec: Record<string, unknown>) {
   return {
     apiVersion: 'fn.kserve-localmodel.dev/v1alpha1',
