@@ -18,6 +18,7 @@ import {
   snapshot,
   tempDir,
 } from './support/integrations';
+import { fullSuiteOnly } from './support/scope';
 
 /** An example package with `downloadMode: daemonset` added to its function config and its inventory removed. */
 function daemonSetPackage(example: string, configFile: string): string {
@@ -47,7 +48,9 @@ describe('daemonset mode through kpt, kustomize, render and render --out', () =>
     assert.doesNotMatch(rendered.stderr, /inventory/);
   });
 
-  test('kpt fn render writes the DaemonSet files, the same objects render --out writes; a second render changes nothing', (t) => {
+  test('kpt fn render writes the DaemonSet files, the same objects render --out writes; a second render changes nothing', {
+    skip: fullSuiteOnly,
+  }, (t) => {
     if (!hasKpt(t)) return;
     const dir = daemonSetPackage('kpt', 'fn-config.yaml');
     const kpt = kptIn(dir);
@@ -76,7 +79,7 @@ describe('daemonset mode through kpt, kustomize, render and render --out', () =>
     assert.deepEqual(snapshot(dir), byKpt);
   });
 
-  test('kustomize build gives the objects render prints', () => {
+  test('kustomize build gives the objects render prints', { skip: fullSuiteOnly }, () => {
     const dir = daemonSetPackage('kustomize', 'localmodel-fn.yaml');
     const built = kustomizeBuild(dir);
     assert.equal(built.status, 0, built.stderr);

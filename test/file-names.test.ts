@@ -12,6 +12,7 @@ import type { KObject } from '../fn/krm/objects';
 import { cache, node, nodeGroup } from './support/fixtures';
 import { errors, generated, runItems } from './support/harness';
 import { hasKpt, kptPackage, parseStream, runFn, snapshot, tempDir } from './support/integrations';
+import { fullSuiteOnly } from './support/scope';
 
 const CACHE = 'm'.repeat(63);
 /** With the 63-character cache name, the download PV `<cache>-<group>-download` has 253 characters. */
@@ -85,7 +86,9 @@ describe('file names of generated objects', () => {
     assert.match(second.stderr, /0 added, 0 changed, 0 removed/);
   });
 
-  test('real kpt fn render writes the shortened files (kpt cannot create an over-long name either)', (t) => {
+  test('real kpt fn render writes the shortened files (kpt cannot create an over-long name either)', {
+    skip: fullSuiteOnly,
+  }, (t) => {
     if (!hasKpt(t)) return;
     const { dir, kpt } = kptPackage();
     writeFileSync(

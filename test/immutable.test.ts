@@ -10,6 +10,7 @@ import { immutableChanges } from '../fn/gitops/immutable';
 import type { KObject } from '../fn/krm/objects';
 import { fnConfigMap } from './support/fixtures';
 import { copyToTemp, EXAMPLES, editFile, hasKpt, kptPackage, runFn, snapshot, tempDir } from './support/integrations';
+import { fullSuiteOnly } from './support/scope';
 
 const QUICKSTART = join(EXAMPLES, 'quickstart');
 const PV = 'meta-llama3-8b-instruct-workers-download';
@@ -155,7 +156,9 @@ describe('KRM mode compares with the previous output kpt passes back in', () => 
 });
 
 describe('kpt (real binary) passes the previous output back in', () => {
-  test('fn render after a second value in the node affinity: the warning names the generated file; strict=true stops kpt and writes nothing', (t) => {
+  test('fn render after a second value in the node affinity: the warning names the generated file; strict=true stops kpt and writes nothing', {
+    skip: fullSuiteOnly,
+  }, (t) => {
     if (!hasKpt(t)) return;
     const { dir, kpt } = kptPackage();
     assert.equal(kpt('fn', 'render', '--allow-exec').status, 0);
