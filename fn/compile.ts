@@ -160,7 +160,7 @@ function build(p: Plan, inputs: Inputs, config: KServeConfig, fnConfig: FnConfig
     for (const step of ds.steps) results.push(...sharedFolderNotes(step.caches));
     const owner = ds.serviceAccountName ? ` running as ${ds.serviceAccountName}` : '';
     runsAs(ds.serviceAccountName);
-    emit(buildDaemonSet(ds, containers, config, fnConfig), `node group ${ds.nodeGroup}${owner}`);
+    emit(buildDaemonSet(ds, containers, config, fnConfig), `node group ${ds.nodeGroup.name}${owner}`);
   }
   if (ready && identities.size > 0) {
     const sorted = [...identities.values()].sort((a, b) => compareStrings(a.serviceAccountName, b.serviceAccountName));

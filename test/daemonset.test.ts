@@ -11,7 +11,7 @@ import { markerPath } from '../fn/build/download-steps';
 import { daemonSetName } from '../fn/build/names';
 import type { KObject } from '../fn/krm/objects';
 import { storageKey } from '../fn/kserve/storage-key';
-import { cache, fnConfig, node, nodeGroup } from './support/fixtures';
+import { cache, fnConfig, JOBS_NS, node, nodeGroup } from './support/fixtures';
 import { TESTDATA } from './support/golden';
 import { generated, ofKind, runItems, validateAgainstKubernetes } from './support/harness';
 import { bwrapUnavailable, podSpecOf, stepWorld } from './support/pod-steps';
@@ -127,6 +127,36 @@ describe('daemonset mode: properties', () => {
       }
     }
     assert.ok(compared >= 10, `${compared} init containers compared`);
+  });
+
+  it('two groups and ServiceAccounts that concatenate to one DaemonSet name: an error naming both groups', () => {
+    const irsaAccount = (name: string) => ({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: {
+        name,
+        namespace: JOBS_NS,
+        annotations: { 'eks.amazonaws.com/role-arn': `arn:aws:iam::1:role/${name}` },
+      },
+    });
+    const out = runItems(
+      [
+        nodeGroup('a'),
+        nodeGroup('a-as-b', { 'node-type': ['cpu'] }),
+        irsaAccount('b-as-c'),
+        irsaAccount('c'),
+        cache('m1', 's3://x/m1', ['a'], { serviceAccountName: 'b-as-c' }),
+        cache('m2', 's3://x/m2', ['a-as-b'], { serviceAccountName: 'c' }),
+      ],
+      DAEMONSET,
+    );
+    const errors = out.results.filter((r) => r.severity === 'error').map((r) => r.message);
+    assert.equal(errors.length, 1, errors.join('\n'));
+    assert.match(
+      errors[0],
+      /^DaemonSet kserve-localmodel-jobs\/localmodel-a-as-b-as-c would be generated twice, for node group a running as b-as-c and for node group a-as-b running as c;/,
+    );
+    assert.deepEqual(generated(out.items), []);
   });
 
   it('no node inventory is needed, and without one there is no inventory warning', () => {
