@@ -35,6 +35,7 @@ import type { Cache, Inputs, NodeGroup } from './inputs/index-inputs';
 import { describeCache, indexInputs } from './inputs/index-inputs';
 import type { KServeConfig } from './inputs/kserve-config';
 import { FALLBACK_IMAGE, parseKServeConfig } from './inputs/kserve-config';
+import { nodeInventory } from './inputs/node-inventory';
 import { OWNER_LABEL, OWNER_VALUE } from './krm/annotations';
 import type { KObject } from './krm/objects';
 import { nameOf, namespaceOf } from './krm/objects';
@@ -69,7 +70,14 @@ export function compile(items: readonly KObject[], functionConfig?: KObject): Co
   const inputs = indexInputs(items);
   const fn = parseFnConfig(functionConfig ?? inputs.fnConfigItem);
   const kserve = parseKServeConfig(inputs.kserveConfigMap);
-  const checked = validate(items, inputs, kserve.config, functionConfig, fn.config);
+  const inventory = nodeInventory(inputs.nodes, fn.config.nodes);
+  const checked = validate(items, {
+    inputs,
+    config: kserve.config,
+    fnConfig: fn.config,
+    fnConfigObject: functionConfig ?? inputs.fnConfigItem,
+    inventory,
+  });
   const results = [...fn.results, ...kserve.results, ...replacedFnConfig(functionConfig, inputs), ...checked];
   const passThrough = sortPassThrough(items.filter((o) => !inputs.previousOutput.has(o)));
   const { strict } = fn.config;
@@ -83,7 +91,7 @@ export function compile(items: readonly KObject[], functionConfig?: KObject): Co
   // Input that failed validation is not planned: the builders rely on what validation guarantees.
   if (hasErrors(checked)) return finish([]);
 
-  const thePlan = plan(inputs, kserve.config, fn.config);
+  const thePlan = plan(inputs, kserve.config, fn.config, inventory);
   results.push(...thePlan.results, ...configNotes(inputs, kserve.config, thePlan));
   const built = build(thePlan, inputs, kserve.config, fn.config);
   results.push(...built.results);

@@ -5,7 +5,6 @@ import type { FnConfig } from './inputs/fn-config';
 import type { Cache, Inputs, NodeGroup } from './inputs/index-inputs';
 import type { KServeConfig } from './inputs/kserve-config';
 import type { InventoryEntry } from './inputs/node-inventory';
-import { nodeInventory } from './inputs/node-inventory';
 import { compareStrings, compositeKey } from './krm/order';
 import { warning } from './krm/report';
 import type { Result } from './krm/results';
@@ -51,7 +50,7 @@ export interface Plan {
   results: Result[];
 }
 
-export function plan(inputs: Inputs, config: KServeConfig, fnConfig: FnConfig): Plan {
+export function plan(inputs: Inputs, config: KServeConfig, fnConfig: FnConfig, inventory: InventoryEntry[]): Plan {
   const downloads: VolumePlan[] = [];
   for (const cache of inputs.caches) {
     for (const name of cache.spec.nodeGroups) {
@@ -61,7 +60,6 @@ export function plan(inputs: Inputs, config: KServeConfig, fnConfig: FnConfig): 
   }
   const { servings, served, results } = planServing(inputs, config, fnConfig);
   const nodeGroups = [...inputs.nodeGroups.values()].sort((a, b) => compareStrings(a.name, b.name));
-  const inventory = nodeInventory(inputs.nodes, fnConfig.nodes);
   const planned = { nodeGroups, inventory, downloads, servings, served, results };
   if (fnConfig.downloadMode === 'daemonset')
     return { ...planned, jobs: [], daemonSets: planDaemonSets(downloads, fnConfig) };

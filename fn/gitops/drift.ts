@@ -4,29 +4,27 @@
 //   can be scheduled there (the serving volume's node affinity admits it) and find an empty model folder;
 // - an inventory node that no longer exists, or whose labels no longer put it in the group, keeps a
 //   download Job that stays Pending forever (no such node, or a volume node affinity conflict).
-import { parseFnConfig } from '../inputs/fn-config';
-import type { Inputs } from '../inputs/index-inputs';
-import { indexInputs } from '../inputs/index-inputs';
-import type { InventoryEntry } from '../inputs/node-inventory';
-import { nodeInventory } from '../inputs/node-inventory';
+import type { FnConfig } from '../inputs/fn-config';
+import type { NodeGroup } from '../inputs/index-inputs';
 import type { KObject } from '../krm/objects';
-import { compareStrings } from '../krm/order';
 import { info, warning } from '../krm/report';
 import type { Result } from '../krm/results';
 import { plural } from '../krm/wording';
 import type { NodeFacts } from '../kserve/node-affinity';
 import { nodeMatchesTerms } from '../kserve/node-affinity';
+import type { Plan } from '../plan';
 
 const LISTED = 10;
 
-export function nodeDrift(inputs: Inputs, inventory: readonly InventoryEntry[], live: readonly NodeFacts[]): Result[] {
+/** The drift of the plan's inventory (the package's Node objects and function config nodes) against the cluster. */
+export function nodeDrift(plan: Plan, fnConfig: FnConfig, live: readonly NodeFacts[]): Result[] {
+  if (fnConfig.downloadMode === 'daemonset') return groupSizes(usedGroups(plan), live);
   const liveByName = new Map(live.map((n) => [n.name, n]));
-  const used = new Set(inputs.caches.flatMap((c) => c.spec.nodeGroups));
   const results: Result[] = [];
-  for (const [name, group] of [...inputs.nodeGroups].sort(([a], [b]) => compareStrings(a, b))) {
-    if (!used.has(name)) continue;
+  for (const group of usedGroups(plan)) {
+    const { name } = group;
     const terms = group.nodeSelectorTerms;
-    const planned = inventory.filter((n) => nodeMatchesTerms(n, terms));
+    const planned = plan.inventory.filter((n) => nodeMatchesTerms(n, terms));
     const plannedNames = new Set(planned.map((n) => n.name));
     const unplanned = live.filter((n) => nodeMatchesTerms(n, terms) && !plannedNames.has(n.name));
     const gone = planned.filter((n) => !liveByName.has(n.name));
@@ -73,30 +71,18 @@ const list = (nodes: readonly NodeFacts[]): string =>
 const drift = (group: KObject, message: string): Result =>
   warning(group, 'spec.persistentVolumeSpec.nodeAffinity', `node drift: ${message}`);
 
-/** The drift of a package's own inventory (Node objects and the function config's nodes) against the cluster. */
-export function packageDrift(
-  items: readonly KObject[],
-  functionConfig: KObject | undefined,
-  live: readonly NodeFacts[],
-): Result[] {
-  const inputs = indexInputs(items);
-  const { nodes, downloadMode } = parseFnConfig(functionConfig ?? inputs.fnConfigItem).config;
-  if (downloadMode === 'daemonset') return groupSizes(inputs, live);
-  return nodeDrift(inputs, nodeInventory(inputs.nodes, nodes), live);
-}
+/** The node groups that hold a cache, by name. */
+const usedGroups = (plan: Plan): NodeGroup[] =>
+  plan.nodeGroups.filter((group) => plan.downloads.some((d) => d.nodeGroup === group));
 
 /** daemonset mode: the DaemonSet follows the cluster's nodes, so there is no drift; the sizes are a note. */
-function groupSizes(inputs: Inputs, live: readonly NodeFacts[]): Result[] {
-  const used = new Set(inputs.caches.flatMap((c) => c.spec.nodeGroups));
-  return [...inputs.nodeGroups]
-    .filter(([name]) => used.has(name))
-    .sort(([a], [b]) => compareStrings(a, b))
-    .map(([name, group]) => {
-      const size = live.filter((n) => nodeMatchesTerms(n, group.nodeSelectorTerms)).length;
-      return info(
-        group.object,
-        'spec.persistentVolumeSpec.nodeAffinity',
-        `node group "${name}" has ${plural(size, 'node')} in the cluster; in daemonset mode its DaemonSet runs a download pod on each of them, including nodes that join later`,
-      );
-    });
+function groupSizes(groups: readonly NodeGroup[], live: readonly NodeFacts[]): Result[] {
+  return groups.map((group) => {
+    const size = live.filter((n) => nodeMatchesTerms(n, group.nodeSelectorTerms)).length;
+    return info(
+      group.object,
+      'spec.persistentVolumeSpec.nodeAffinity',
+      `node group "${group.name}" has ${plural(size, 'node')} in the cluster; in daemonset mode its DaemonSet runs a download pod on each of them, including nodes that join later`,
+    );
+  });
 }

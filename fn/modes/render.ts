@@ -4,7 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Node as YamlNode } from 'yaml';
 import type { RenderOptions } from '../cli/args';
 import { compile } from '../compile';
-import { packageDrift } from '../gitops/drift';
+import { nodeDrift } from '../gitops/drift';
 import type { NodeDump } from '../gitops/node-dump';
 import { readNodeDump } from '../gitops/node-dump';
 import { strictResults, warningsAsErrors } from '../gitops/strict';
@@ -53,7 +53,7 @@ const failed = (results: Result[]): Rendered => ({
 });
 
 /** Files in, manifests out; pure. Nothing to apply is an error unless asked for. */
-export function renderPackage(files: readonly SourceFile[], settings: RenderSettings): Rendered {
+function renderPackage(files: readonly SourceFile[], settings: RenderSettings): Rendered {
   let parsed: ReturnType<typeof parseFiles>;
   try {
     parsed = parseFiles(files);
@@ -68,9 +68,9 @@ export function renderPackage(files: readonly SourceFile[], settings: RenderSett
       : undefined;
   const { items, results, fnConfig, plan, generated } = compile(parsed.items, functionConfig);
   const { strict } = fnConfig;
-  if (hasErrors(results)) return failed(results);
+  if (hasErrors(results) || !plan) return failed(results);
   if (settings.liveNodes) {
-    const drift = packageDrift(parsed.items, functionConfig, settings.liveNodes);
+    const drift = nodeDrift(plan, fnConfig, settings.liveNodes);
     results.push(
       ...(strict || !settings.check ? strictResults(drift, strict) : warningsAsErrors(drift, 'drift fails --check')),
     );
@@ -84,7 +84,7 @@ export function renderPackage(files: readonly SourceFile[], settings: RenderSett
     ({ manifests, nodes } = withSyncWave(manifests, parsed.nodes, wave));
   }
   if (manifests.length === 0) results.push(nothingToApply(settings.allowEmpty));
-  if (hasErrors(results) || !plan) return failed(results);
+  if (hasErrors(results)) return failed(results);
   return { manifests, nodes, compiled: { plan, generated, fnConfig }, results: sortResults(results), strict };
 }
 
