@@ -21,7 +21,7 @@ export const GENERATED_KIND_ORDER = [
 ];
 
 /** `<outputDir>/<namespace or _cluster>/<kind>_<name>.yaml`: one object a file, so diffs stay small. */
-export function generatedPath(outputDir: string, o: KObject): string {
+function generatedPath(outputDir: string, o: KObject): string {
   return `${outputDir}/${objectFile(o)}`;
 }
 

@@ -323,8 +323,8 @@ function buildDaemonSet(
 }
 
 /** The config's tolerations, then the node group's own; one written in both is kept once. */
-function tolerationsFor(nodeGroup: string, fnConfig: FnConfig): Toleration[] {
-  const all = [...fnConfig.tolerations, ...(fnConfig.nodeGroupTolerations[nodeGroup] ?? [])];
+function tolerationsFor(nodeGroupName: string, fnConfig: FnConfig): Toleration[] {
+  const all = [...fnConfig.tolerations, ...(fnConfig.nodeGroupTolerations[nodeGroupName] ?? [])];
   return all.filter((t, i) => all.findIndex((u) => JSON.stringify(u) === JSON.stringify(t)) === i);
 }
 

@@ -99,7 +99,7 @@ function planServing(
     }
     // An annotation naming a group the cache lacks: no use (validate/references.ts warns).
     const use = cacheUseOf(isvc, inputs.caches);
-    if (use) add(use.cache, use.nodeGroup, use.namespace, isvcLabel(isvc));
+    if (use) add(use.cache, use.nodeGroupName, use.namespace, isvcLabel(isvc));
   }
 
   fnConfig.servingNamespaces.forEach((entry, i) => {

@@ -3,16 +3,16 @@
 import { createHash } from 'node:crypto';
 import type { Cache } from '../inputs/index-inputs';
 
-export const downloadPvName = (c: Cache, nodeGroup: string): string =>
-  c.namespace ? `${c.name}-${nodeGroup}-${c.namespace}-download` : `${c.name}-${nodeGroup}-download`;
+export const downloadPvName = (c: Cache, nodeGroupName: string): string =>
+  c.namespace ? `${c.name}-${nodeGroupName}-${c.namespace}-download` : `${c.name}-${nodeGroupName}-download`;
 
-export const downloadPvcName = (c: Cache, nodeGroup: string): string =>
-  c.namespace ? `${c.name}-${nodeGroup}-${c.namespace}-download` : `${c.name}-${nodeGroup}`;
+export const downloadPvcName = (c: Cache, nodeGroupName: string): string =>
+  c.namespace ? `${c.name}-${nodeGroupName}-${c.namespace}-download` : `${c.name}-${nodeGroupName}`;
 
-export const servingPvName = (c: Cache, nodeGroup: string, isvcNamespace: string): string =>
-  c.namespace ? `${c.name}-${nodeGroup}-${c.namespace}` : `${c.name}-${nodeGroup}-${isvcNamespace}`;
+export const servingPvName = (c: Cache, nodeGroupName: string, isvcNamespace: string): string =>
+  c.namespace ? `${c.name}-${nodeGroupName}-${c.namespace}` : `${c.name}-${nodeGroupName}-${isvcNamespace}`;
 
-export const servingPvcName = (c: Cache, nodeGroup: string): string => `${c.name}-${nodeGroup}`;
+export const servingPvcName = (c: Cache, nodeGroupName: string): string => `${c.name}-${nodeGroupName}`;
 
 export const DNS1123_LABEL_MAX = 63;
 const HASH_LENGTH = 10;
@@ -24,11 +24,11 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * a function of the group and ServiceAccount only, so adding or removing caches never renames it. A
  * hashed suffix replaces the tail only when that is not a DNS-1123 label of at most 63 characters.
  */
-export function daemonSetName(nodeGroup: string, serviceAccountName?: string): string {
-  const readable = `localmodel-${nodeGroup}${serviceAccountName ? `-as-${serviceAccountName}` : ''}`;
+export function daemonSetName(nodeGroupName: string, serviceAccountName?: string): string {
+  const readable = `localmodel-${nodeGroupName}${serviceAccountName ? `-as-${serviceAccountName}` : ''}`;
   if (readable.length <= DNS1123_LABEL_MAX && DNS1123_LABEL.test(readable)) return readable;
   const hash = createHash('sha256')
-    .update(JSON.stringify([nodeGroup, serviceAccountName ?? '']))
+    .update(JSON.stringify([nodeGroupName, serviceAccountName ?? '']))
     .digest('hex')
     .slice(0, HASH_LENGTH);
   const base = readable

@@ -39,7 +39,7 @@ const volumeTags = new Map<string, string>();
 export const readyLabel = (storageKey: string, tag: string): string => `${READY_LABEL_PREFIX}/${storageKey}.${tag}`;
 
 /** The serving PV's affinity with the readiness label required in every term (each term is an OR branch). */
-export function requireReadyLabel(terms: readonly NodeSelectorTerm[], label: string): NodeSelectorTerm[] {
+function requireReadyLabel(terms: readonly NodeSelectorTerm[], label: string): NodeSelectorTerm[] {
   return terms.map((term) => ({
     ...term,
     matchExpressions: [...(term.matchExpressions ?? []), { key: label, operator: 'In', values: [READY_VALUE] }],

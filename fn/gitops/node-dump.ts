@@ -7,7 +7,7 @@ import type { KObject } from '../krm/objects';
 import { isPlainObject, mapOf } from '../krm/objects';
 import { compareStrings } from '../krm/order';
 import { formatYamlProblem, readYamlStream, toPlainObject } from '../krm/yaml-read';
-import { PARSE_OPTIONS } from '../krm/yaml-settings';
+import { NODE_DUMP_PARSE_OPTIONS } from '../krm/yaml-settings';
 import type { NodeFacts } from '../kserve/node-affinity';
 
 export type NodeDump = { nodes: NodeFacts[] } | { problem: string };
@@ -50,13 +50,11 @@ function parseDocuments(text: string): { objects: KObject[] } | { problem: strin
       // Not one JSON value (e.g. several concatenated): the YAML reader says where it breaks.
     }
   }
-  // First the checks every input gets (syntax, aliases, depth); then the values as text: a label value
-  // is always a string, and a YAML 1.1 reading would turn kubectl's plain `e2` (GKE's machine family)
-  // into a number.
+  // First the checks every input gets (syntax, aliases, depth); then the values as text.
   const { problem } = readYamlStream(text);
   if (problem) return { problem: formatYamlProblem(problem) };
   const objects: KObject[] = [];
-  for (const doc of parseAllDocuments(text, { ...PARSE_OPTIONS, schema: 'failsafe' }) as Document.Parsed[]) {
+  for (const doc of parseAllDocuments(text, NODE_DUMP_PARSE_OPTIONS) as Document.Parsed[]) {
     if (doc.contents === null) continue;
     if (!isMap(doc.contents)) return { problem: `a document is not a mapping; ${USE}` };
     const plain = toPlainObject(doc.contents, doc);

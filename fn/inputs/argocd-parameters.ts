@@ -5,6 +5,7 @@
 import { LOCAL_CONFIG } from '../krm/annotations';
 import type { KObject } from '../krm/objects';
 import { isPlainObject, mapOf } from '../krm/objects';
+import { compareStrings } from '../krm/order';
 import type { Result } from '../krm/results';
 import { readYamlValue } from '../krm/yaml-read';
 import { FN_CONFIG_API_VERSION, FN_CONFIG_KIND } from './fn-config';
@@ -60,7 +61,7 @@ export function argocdOverrides(env: Environment): ArgoOverrides {
 
   for (const name of Object.keys(env)
     .filter((k) => k.startsWith(ENV_PREFIX))
-    .sort()) {
+    .sort(compareStrings)) {
     const raw = env[name] ?? '';
     const parameter = ARGOCD_PARAMETERS.find((p) => ENV_PREFIX + p.env === name);
     if (!parameter) {

@@ -1,7 +1,7 @@
 // The function's own configuration: kpt's ConfigMap form (`configMap:` arrives as ConfigMap
 // `function-input`) or the typed kind LocalModelFnConfig (schemas/function-config.json).
 import type { KObject } from '../krm/objects';
-import { isPlainObject, mapOf, ref } from '../krm/objects';
+import { isPlainObject, listOf, mapOf, ref } from '../krm/objects';
 import type { Result } from '../krm/results';
 import { readYamlValue } from '../krm/yaml-read';
 
@@ -124,7 +124,7 @@ export function parseFnConfig(fc: KObject | undefined): { config: FnConfig; resu
   const { fields, results } =
     fc.kind === 'ConfigMap' ? decodeConfigMapData(fc) : { fields: mapOf(fc.spec), results: [] };
 
-  const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v.filter(isPlainObject) as T[]) : []);
+  const list = <T>(v: unknown): T[] => listOf(v).filter(isPlainObject) as T[];
   const outputDir =
     typeof fields.outputDir === 'string' && fields.outputDir !== '' ? fields.outputDir : DEFAULT_FN_CONFIG.outputDir;
   const count = (v: unknown): number | undefined =>

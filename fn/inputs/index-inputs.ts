@@ -6,7 +6,6 @@ import { groupOf, isPlainObject, labelOf, listOf, mapOf, nameOf, namespaceOf } f
 import { compareStrings, compositeKey } from '../krm/order';
 import { describeResource } from '../krm/wording';
 import type { NodeSelectorTerm } from '../kserve/node-affinity';
-import { LOCAL_MODEL_DOWNLOAD_JOB } from '../kserve/storage-container';
 import { isFnConfig } from './fn-config';
 import { isKServeConfigMap } from './kserve-config';
 
@@ -51,8 +50,10 @@ export interface NodeGroup {
 /** A ClusterStorageContainer as the function reads it; a field of the wrong type reads as empty, as for NodeGroup. */
 export interface StorageContainer {
   name: string;
-  /** Enabled, with workloadType localModelDownloadJob: it can replace the download container. */
-  downloadJob: boolean;
+  /** The top-level `disabled: true`. */
+  disabled: boolean;
+  /** `spec.workloadType` as written (kserve/storage-container.ts decides what it means). */
+  workloadType: unknown;
   /** `spec.container` as written; a matching download-job container is a copy of it. */
   container: Record<string, unknown>;
   /** `spec.supportedUriFormats` as written, in order (results name an entry by its index). */
@@ -136,7 +137,8 @@ function toStorageContainer(o: KObject): StorageContainer {
   const spec = mapOf(o.spec);
   return {
     name: nameOf(o),
-    downloadJob: o.disabled !== true && spec.workloadType === LOCAL_MODEL_DOWNLOAD_JOB,
+    disabled: o.disabled === true,
+    workloadType: spec.workloadType,
     container: mapOf(spec.container),
     supportedUriFormats: listOf(spec.supportedUriFormats),
     object: o,
@@ -167,7 +169,7 @@ function toCache(o: KObject): Cache {
 }
 
 /** Cluster caches first, then namespaced ones; by namespace and name within each (docs/kserve-rules.md, "Which InferenceService uses which cache"). */
-export function compareCaches(a: Cache, b: Cache): number {
+function compareCaches(a: Cache, b: Cache): number {
   if (a.kind !== b.kind) return a.kind === 'LocalModelCache' ? -1 : 1;
   return compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name);
 }

@@ -1,6 +1,7 @@
 // The node inventory: Node objects in the input (usually local-config) plus the function config's list.
 import type { KObject } from '../krm/objects';
 import { isPlainObject, nameOf } from '../krm/objects';
+import { compareStrings } from '../krm/order';
 import { asStringField } from '../krm/yaml-scalars';
 import type { NodeFacts } from '../kserve/node-affinity';
 import type { InventoryNode } from './fn-config';
@@ -20,7 +21,7 @@ export function nodeInventory(nodes: readonly KObject[], configured: readonly In
   };
   for (const n of configured) add(n.name, stringLabels(n.labels));
   for (const n of nodes) add(nameOf(n), stringLabels(n.metadata?.labels));
-  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...byName.values()].sort((a, b) => compareStrings(a.name, b.name));
 }
 
 /** Label values are strings: an unquoted `true`, `4` or `1.10` reads as Kubernetes reads it into one. */

@@ -122,7 +122,7 @@ export function quantityProblem(value: unknown): string | undefined {
 }
 
 /** a < b, a = b, a > b as -1, 0, 1; both must be quantities. */
-export function compareQuantities(a: string | number, b: string | number): number {
+function compareQuantities(a: string | number, b: string | number): number {
   const x = parseQuantityExact(a);
   const y = parseQuantityExact(b);
   if (!x || !y) throw new Error('compareQuantities needs two quantities');
@@ -217,7 +217,7 @@ export function tolerationProblems(t: Record<string, unknown>): FieldProblem[] {
 }
 
 /** One `matchExpressions` entry of a node selector term (node affinity). */
-export function nodeSelectorRequirementProblems(req: Record<string, unknown>): FieldProblem[] {
+function nodeSelectorRequirementProblems(req: Record<string, unknown>): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const values = listOf(req.values);
   switch (req.operator) {
@@ -249,7 +249,7 @@ export function nodeSelectorRequirementProblems(req: Record<string, unknown>): F
 }
 
 /** One `matchFields` entry: only `metadata.name`, with In or NotIn and exactly one node name. */
-export function nodeFieldRequirementProblems(req: Record<string, unknown>): FieldProblem[] {
+function nodeFieldRequirementProblems(req: Record<string, unknown>): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const values = listOf(req.values);
   if (req.operator !== 'In' && req.operator !== 'NotIn')

@@ -107,15 +107,9 @@ export interface ResourceListOutput {
 }
 
 /**
- * Prints the output ResourceList. Items that came from the input are printed from their own nodes;
- * generated ones are made into nodes here. `items` is always present: kpt rejects a list without it.
- */
-export function stringifyResourceList(out: ResourceListOutput, nodes: ReadonlyMap<KObject, YamlNode>): string {
-  return [...printResourceList(out, nodes)].join('');
-}
-
-/**
- * The output ResourceList as consecutive pieces of text: the same bytes as one document would print,
+ * The output ResourceList as consecutive pieces of text. Items that came from the input are printed
+ * from their own nodes; generated ones are made into nodes here. `items` is always present: kpt
+ * rejects a list without it. The pieces make the same bytes as one document would print,
  * without ever holding the YAML nodes or the text of thousands of generated Jobs at once (that costs
  * a quarter more time and twice the memory, bench/). Everything up to the last item printed from its
  * input node is printed here and now, as one document, as before, so a node that cannot be printed

@@ -75,7 +75,7 @@ function typeOfCached(text: string): Typed | undefined {
 }
 
 /** The value Kubernetes reads from an unquoted scalar (an integer past 2^53 loses its last digits). */
-export function kubernetesValue(text: string): Plain {
+function kubernetesValue(text: string): Plain {
   const typed = typeOfCached(text);
   if (!typed) return text;
   return typed.kind === 'integer' ? Number(typed.value) : typed.value;
@@ -96,7 +96,7 @@ export function kubernetesKey(text: string): string | null {
 }
 
 /** Go's strconv.FormatFloat(v, 'g', -1, 32): the shortest digits of the float32, `%e` past 1e6 and below 1e-4. */
-export function float32Text(v: number): string {
+function float32Text(v: number): string {
   const f = Math.fround(v);
   if (Number.isNaN(f)) return '.nan';
   if (!Number.isFinite(f)) return f > 0 ? '.inf' : '-.inf';

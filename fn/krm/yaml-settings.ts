@@ -23,6 +23,16 @@ export const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
 };
 
 /**
+ * A kubectl node dump: the same checks as any input, but every scalar read as text. A label value is
+ * always a string, and a YAML 1.1 reading would turn kubectl's plain `e2` (GKE's machine family) into a
+ * number.
+ */
+export const NODE_DUMP_PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+  ...PARSE_OPTIONS,
+  schema: 'failsafe',
+};
+
+/**
  * Every document printed: the same scalars; a string made here is quoted when Kubernetes or any YAML 1.1
  * reader would take it for something else (`yes`, `on`, `0755`, `1:20`, `e3`).
  */

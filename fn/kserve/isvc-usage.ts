@@ -11,7 +11,7 @@ export const DISABLE_LOCALMODEL_ANNOTATION = 'serving.kserve.io/disable-localmod
 
 export interface CacheUse {
   cache: Cache;
-  nodeGroup: string;
+  nodeGroupName: string;
   namespace: string;
 }
 
@@ -81,9 +81,9 @@ export function cacheUseOf(
   for (const cache of candidates) {
     if (!uriUsesCache(uri, cache.spec.sourceModelUri)) continue;
     if (wanted !== undefined && !cache.spec.nodeGroups.includes(wanted)) continue;
-    const nodeGroup = wanted ?? cache.spec.nodeGroups[0];
-    if (!nodeGroup) continue;
-    return { cache, nodeGroup, namespace };
+    const nodeGroupName = wanted ?? cache.spec.nodeGroups[0];
+    if (!nodeGroupName) continue;
+    return { cache, nodeGroupName, namespace };
   }
   return undefined;
 }

@@ -15,7 +15,7 @@ export function goRegExp(pattern: string): RegExp {
   return new RegExp(pattern.slice(flags[0].length), `u${js}`);
 }
 
-export function supportsUri(csc: StorageContainer, uri: string): boolean {
+function supportsUri(csc: StorageContainer, uri: string): boolean {
   return csc.supportedUriFormats.some((f) => {
     if (!isPlainObject(f)) return false;
     if (typeof f.prefix === 'string' && f.prefix !== '') return uri.startsWith(f.prefix);
@@ -24,9 +24,15 @@ export function supportsUri(csc: StorageContainer, uri: string): boolean {
   });
 }
 
+/** Enabled, with workloadType localModelDownloadJob: it can replace the download container. */
+export const isDownloadJobContainer = (csc: StorageContainer): boolean =>
+  !csc.disabled && csc.workloadType === LOCAL_MODEL_DOWNLOAD_JOB;
+
 /** All enabled download-job containers that support the URI, sorted by name: the first one wins. */
 export function matchingStorageContainers(cscs: readonly StorageContainer[], uri: string): StorageContainer[] {
-  return cscs.filter((csc) => csc.downloadJob && safeSupports(csc, uri)).sort((a, b) => compareStrings(a.name, b.name));
+  return cscs
+    .filter((csc) => isDownloadJobContainer(csc) && safeSupports(csc, uri))
+    .sort((a, b) => compareStrings(a.name, b.name));
 }
 
 /** An invalid regex is reported by validation; here it simply does not match. */

@@ -41,7 +41,7 @@ export function krm(input: string, limits = LIMITS): KrmOutcome {
   return { text: Buffer.concat(chunks).toString('utf8'), results, exitCode };
 }
 
-export function krmChunks(input: string, limits = LIMITS): KrmChunks {
+function krmChunks(input: string, limits = LIMITS): KrmChunks {
   let parsed: ReturnType<typeof parseResourceList>;
   try {
     parsed = parseResourceList(input, limits.input);

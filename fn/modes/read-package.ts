@@ -46,7 +46,7 @@ export function readPackage(root: string, skip: readonly string[] = []): Package
     let entries: string[];
     let here = ignores;
     try {
-      entries = readdirSync(dir).sort();
+      entries = readdirSync(dir).sort(compareStrings);
       const krmignore = join(dir, KRMIGNORE);
       if (existsSync(krmignore))
         here = [...ignores, { base: dir, ignored: parseKrmignore(readFileSync(krmignore, 'utf8')) }];

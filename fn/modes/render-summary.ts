@@ -9,7 +9,7 @@ import type { CompileOutput } from '../compile';
 import type { FnConfig } from '../inputs/fn-config';
 import type { Cache } from '../inputs/index-inputs';
 import { compareStrings } from '../krm/order';
-import { plural } from '../krm/wording';
+import { noun, plural } from '../krm/wording';
 import { nodeMatchesTerms } from '../kserve/node-affinity';
 import { formatBytes, parseQuantity } from '../kserve/quantity';
 import { storageKey } from '../kserve/storage-key';
@@ -53,8 +53,7 @@ export function summarize(plan: Plan, fnConfig: FnConfig): NodeGroupSummary[] {
     const models: ModelSummary[] = [];
     const folders = new Map<string, string>();
     let usedBytes = 0n;
-    // A cache that lists the group twice (a warning) is one model on it.
-    for (const cache of new Set(plan.downloads.filter((d) => d.nodeGroup === group).map((d) => d.cache))) {
+    for (const { cache } of plan.downloads.filter((d) => d.nodeGroup === group)) {
       const model = modelOf(cache);
       const folder = storageKey(cache.spec.sourceModelUri);
       const first = folders.get(folder);
@@ -147,10 +146,10 @@ function daemonSetLines(g: NodeGroupSummary): string[] {
   const rollouts = [...new Set(g.daemonSets.map((d) => d.maxUnavailable))].join(' or ');
   const known = g.inventoryNodes > 0 ? ` (${plural(g.inventoryNodes, 'node')} in the inventory)` : '';
   return [
-    `node group ${g.name}: ${plural(g.models.length, 'model')}, DaemonSet${g.daemonSets.length === 1 ? '' : 's'} ${names}, ${storageText(g)}`,
+    `node group ${g.name}: ${plural(g.models.length, 'model')}, ${noun(g.daemonSets.length, 'DaemonSet')} ${names}, ${storageText(g)}`,
     `  models: ${g.models.map(modelText).join(', ')}`,
     `  nodes:  every node the group selects, now and later${known}`,
-    `  fan-out: a new DaemonSet downloads on all its nodes at once; each later change rolls out to ${rollouts} node${rollouts === '1' ? '' : 's'} at a time (maxUnavailable)`,
+    `  fan-out: a new DaemonSet downloads on all its nodes at once; each later change rolls out to ${rollouts} ${noun(rollouts === '1' ? 1 : 2, 'node')} at a time (maxUnavailable)`,
   ];
 }
 

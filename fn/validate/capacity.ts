@@ -4,6 +4,7 @@ import type { Cache, NodeGroup } from '../inputs/index-inputs';
 import { describeCache } from '../inputs/index-inputs';
 import type { KObject } from '../krm/objects';
 import { mapOf } from '../krm/objects';
+import { compareStrings } from '../krm/order';
 import { error } from '../krm/report';
 import type { Result } from '../krm/results';
 import { formatBytes, parseQuantity } from '../kserve/quantity';
@@ -144,7 +145,7 @@ function overCommitted(
       (e) =>
         `${e.caches.map((c) => describeCache(c)).join(' and ')}${e.caches.length > 1 ? ' (one model)' : ''} ${formatBytes(e.size)}`,
     )
-    .sort();
+    .sort(compareStrings);
   return [
     error(
       group.object,

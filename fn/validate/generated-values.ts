@@ -38,6 +38,7 @@ import { error } from '../krm/report';
 import type { Result } from '../krm/results';
 import { secretNamesOf } from '../kserve/credentials/service-account';
 import { cacheUseOf, isvcLabel } from '../kserve/isvc-usage';
+import { isDownloadJobContainer } from '../kserve/storage-container';
 import type { CheckContext } from './context';
 import { fnConfigPath } from './context';
 
@@ -105,10 +106,10 @@ function cacheReferences({ inputs, sound }: CheckContext): Result[] {
 /** error: the secrets a used ServiceAccount lists become secretKeyRef names and secret volumes of the Job. */
 function serviceAccountSecrets({ inputs, config }: CheckContext): Result[] {
   const namespace = config.localModel.jobNamespace;
-  const used = new Set(inputs.caches.map((c) => c.spec.serviceAccountName).filter(Boolean));
+  const used = new Set(inputs.caches.flatMap((c) => c.spec.serviceAccountName || []));
   const results: Result[] = [];
-  for (const name of [...used].sort()) {
-    const sa = inputs.serviceAccounts.get(compositeKey(namespace, name as string));
+  for (const name of [...used].sort(compareStrings)) {
+    const sa = inputs.serviceAccounts.get(compositeKey(namespace, name));
     if (!sa) continue; // credentials' error
     secretNamesOf(sa).forEach((secretName, i) => {
       const problem = secretName !== '' ? dnsSubdomainProblem(secretName) : undefined; // '' is credentials' error
@@ -208,7 +209,7 @@ const TERMINATION_MESSAGE_POLICIES = ['File', 'FallbackToLogsOnError'];
 function storageContainers({ inputs, sound }: CheckContext): Result[] {
   const results: Result[] = [];
   for (const csc of inputs.storageContainers) {
-    if (!sound(csc.object) || !csc.downloadJob) continue;
+    if (!sound(csc.object) || !isDownloadJobContainer(csc)) continue;
     const { container } = csc;
     const report = (field: string, problem: string) =>
       results.push(

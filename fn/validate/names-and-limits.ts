@@ -56,7 +56,11 @@ function volumeNames({ inputs, fnConfig, sound }: CheckContext): Result[] {
   for (const isvc of inputs.inferenceServices) {
     const use = cacheUseOf(isvc, inputs.caches);
     if (use)
-      add(use.cache, servingPvName(use.cache, use.nodeGroup, use.namespace), servingPvcName(use.cache, use.nodeGroup));
+      add(
+        use.cache,
+        servingPvName(use.cache, use.nodeGroupName, use.namespace),
+        servingPvcName(use.cache, use.nodeGroupName),
+      );
   }
   for (const entry of fnConfig.servingNamespaces) {
     const cache = inputs.caches.find((c) => c.kind === 'LocalModelCache' && c.name === entry.cache);

@@ -3,6 +3,7 @@
 // by a hung deletion or a model that is never used.
 import { describeCache } from '../inputs/index-inputs';
 import { annotationOf } from '../krm/objects';
+import { compareStrings } from '../krm/order';
 import { error, warning } from '../krm/report';
 import type { Result } from '../krm/results';
 import {
@@ -33,7 +34,7 @@ function unknownNodeGroups({ inputs }: CheckContext): Result[] {
   for (const cache of inputs.caches) {
     cache.spec.nodeGroups.forEach((nodeGroup, i) => {
       if (inputs.nodeGroups.has(nodeGroup)) return;
-      const known = [...inputs.nodeGroups.keys()].sort();
+      const known = [...inputs.nodeGroups.keys()].sort(compareStrings);
       results.push(
         error(
           cache.object,
@@ -109,10 +110,10 @@ function nearMissUris({ inputs }: CheckContext): Result[] {
 /** error: tolerations for a node group that is not there would silently apply to nothing. */
 function nodeGroupTolerationReferences(ctx: CheckContext): Result[] {
   const { inputs, fnConfig, fnConfigObject } = ctx;
-  const known = [...inputs.nodeGroups.keys()].sort();
+  const known = [...inputs.nodeGroups.keys()].sort(compareStrings);
   return Object.keys(fnConfig.nodeGroupTolerations)
     .filter((group) => !inputs.nodeGroups.has(group))
-    .sort()
+    .sort(compareStrings)
     .map((group) => {
       const path = fnConfigPath(ctx, `nodeGroupTolerations.${group}`);
       const message = `nodeGroupTolerations names node group "${group}", which is not in the input (${known.length > 0 ? `known: ${known.join(', ')}` : 'there is no LocalModelNodeGroup'}); fix the name or add the LocalModelNodeGroup`;

@@ -4,7 +4,7 @@
 import { isPlainObject } from '../krm/objects';
 import { error, warning } from '../krm/report';
 import type { Result } from '../krm/results';
-import { goRegExp, matchingStorageContainers } from '../kserve/storage-container';
+import { goRegExp, isDownloadJobContainer, matchingStorageContainers } from '../kserve/storage-container';
 import type { CheckContext } from './context';
 
 /** Schemes the storage initializer downloads from, and what must follow `<scheme>://`. */
@@ -85,7 +85,7 @@ export function uriProblem(uri: string): string | undefined {
 function containerPatterns({ inputs, sound }: CheckContext): Result[] {
   const results: Result[] = [];
   for (const csc of inputs.storageContainers) {
-    if (!sound(csc.object) || !csc.downloadJob) continue;
+    if (!sound(csc.object) || !isDownloadJobContainer(csc)) continue;
     csc.supportedUriFormats.forEach((f, i) => {
       if (!isPlainObject(f) || typeof f.regex !== 'string' || f.regex === '') return;
       try {

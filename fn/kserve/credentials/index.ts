@@ -7,6 +7,7 @@ import { describeCache } from '../../inputs/index-inputs';
 import { compositeKey } from '../../krm/order';
 import { warning } from '../../krm/report';
 import type { Result } from '../../krm/results';
+import { describeResource } from '../../krm/wording';
 import { serviceAccountCredentials } from './service-account';
 import { storageSpecCredentials, storageSpecOf } from './storage-spec';
 import type { CredentialContext, CredentialWiring } from './wiring';
@@ -60,7 +61,7 @@ function bothSet(cache: Cache, saName: string, { inputs, config, runAsServiceAcc
       warning(
         cache.object,
         'spec.serviceAccountName',
-        `the download pod runs as ServiceAccount ${namespace}/${saName}, which is not in the input; unless it exists in the cluster, the Job's pods are rejected. Add it to the package, or set runAsServiceAccount: false in the function config`,
+        `the download pod runs as ${describeResource('ServiceAccount', namespace, saName)}, which is not in the input; unless it exists in the cluster, the Job's pods are rejected. Add it to the package, or set runAsServiceAccount: false in the function config`,
       ),
     );
   }

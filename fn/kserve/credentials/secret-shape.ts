@@ -6,10 +6,11 @@
 import type { Inputs } from '../../inputs/index-inputs';
 import { secretLikeKind } from '../../inputs/index-inputs';
 import type { KObject } from '../../krm/objects';
-import { isPlainObject, mapOf, nameOf, namespaceOf } from '../../krm/objects';
+import { isPlainObject, listOf, mapOf, nameOf, namespaceOf } from '../../krm/objects';
 import { compareStrings, compositeKey } from '../../krm/order';
 import { warning } from '../../krm/report';
 import type { Result } from '../../krm/results';
+import { describeResource } from '../../krm/wording';
 
 export type SecretSource = 'Secret' | 'SOPS-encrypted Secret' | 'SealedSecret' | 'ExternalSecret';
 
@@ -149,7 +150,7 @@ function externalSecret(o: KObject): SecretShape {
   const spec = mapOf(o.spec);
   const target = mapOf(spec.target);
   const template = mapOf(target.template);
-  const entries = Array.isArray(spec.data) ? spec.data.filter(isPlainObject) : [];
+  const entries = listOf(spec.data).filter(isPlainObject);
   const dataKeys = new Map<string, number>();
   entries.forEach((d, i) => {
     if (typeof d.secretKey === 'string' && !dataKeys.has(d.secretKey)) dataKeys.set(d.secretKey, i);
@@ -223,7 +224,7 @@ export function madeBySeveral({ shape, others }: SecretLookup): Result[] {
     warning(
       shape.object,
       undefined,
-      `Secret ${shape.namespace}/${shape.name} is made by ${[shape, ...others].map(describeSecret).join(' and ')}; the function reads the first. Keep one of them`,
+      `${describeResource('Secret', shape.namespace, shape.name)} is made by ${[shape, ...others].map(describeSecret).join(' and ')}; the function reads the first. Keep one of them`,
     ),
   ];
 }

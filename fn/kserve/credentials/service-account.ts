@@ -11,6 +11,7 @@ import { isPlainObject, listOf, nameOf, namespaceOf } from '../../krm/objects';
 import { compositeKey } from '../../krm/order';
 import { error, info, warning } from '../../krm/report';
 import type { Result } from '../../krm/results';
+import { describeResource } from '../../krm/wording';
 import { azureCredentials, azureStorageKeyCredentials } from './azure';
 import type { SecretKind } from './classify';
 import { classificationOrder, classify } from './classify';
@@ -125,7 +126,7 @@ function listedSecrets(
 ): { shapes: SecretShape[]; broken: boolean; results: Result[] } {
   const results: Result[] = [];
   const namespace = config.localModel.jobNamespace;
-  const saRef = `ServiceAccount ${namespace}/${nameOf(sa)}`;
+  const saRef = describeResource('ServiceAccount', namespace, nameOf(sa));
   const shapes: SecretShape[] = [];
   let broken = false;
   const seen = new Set<string>();
@@ -209,7 +210,7 @@ class Collector {
         error(
           this.sa,
           'secrets',
-          `ServiceAccount ${namespaceOf(this.sa)}/${nameOf(this.sa)} lists ${describeSecret(other)} and ${describeSecret(secret)} (a ${kind} secret), which both set ${what.join(', ')}; a download can use only one. Remove one of them from secrets`,
+          `${describeResource('ServiceAccount', namespaceOf(this.sa), nameOf(this.sa))} lists ${describeSecret(other)} and ${describeSecret(secret)} (a ${kind} secret), which both set ${what.join(', ')}; a download can use only one. Remove one of them from secrets`,
         ),
       );
     }

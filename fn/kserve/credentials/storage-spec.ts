@@ -6,6 +6,7 @@
 import type { EnvVar } from 'kubernetes-types/core/v1';
 import type { Cache } from '../../inputs/index-inputs';
 import { isPlainObject } from '../../krm/objects';
+import { compareStrings } from '../../krm/order';
 import { error, info, warning } from '../../krm/report';
 import type { Result } from '../../krm/results';
 import { hasErrors } from '../../krm/results';
@@ -126,8 +127,8 @@ export function storageSpecCredentials(
   }
 
   const entryJson = shape && presence === 'present' ? shape.plainValues.get(entryKey) : undefined;
-  const entry = entryJson !== undefined ? flatStringJson(entryJson) : undefined;
-  if (shape && entryJson !== undefined && !entry) {
+  const entryFields = entryJson !== undefined ? flatStringJson(entryJson) : undefined;
+  if (shape && entryJson !== undefined && !entryFields) {
     return noWiring([
       error(
         shape.object,
@@ -136,7 +137,7 @@ export function storageSpecCredentials(
       ),
     ]);
   }
-  const typeResults = checkType(paramType, entry, where);
+  const typeResults = checkType(paramType, entryFields, where);
   if (hasErrors(typeResults)) return noWiring(typeResults);
   results.push(...typeResults);
   const defaulted = spec.key === undefined;
@@ -146,8 +147,8 @@ export function storageSpecCredentials(
 
   const env: EnvVar[] = [];
   // KServe reads cabundle_configmap only from an entry whose type is not overridden by a parameter.
-  if (paramType === undefined && entry && Object.hasOwn(entry, CA_BUNDLE_ENTRY_FIELD)) {
-    env.push(literalEnv('AWS_CA_BUNDLE_CONFIGMAP', entry[CA_BUNDLE_ENTRY_FIELD] ?? ''));
+  if (paramType === undefined && entryFields && Object.hasOwn(entryFields, CA_BUNDLE_ENTRY_FIELD)) {
+    env.push(literalEnv('AWS_CA_BUNDLE_CONFIGMAP', entryFields[CA_BUNDLE_ENTRY_FIELD] ?? ''));
     results.push(warning(cache.object, where.keyField, CA_BUNDLE_CONFIGMAP_IS_INERT));
   }
   if (presence !== 'absent')
@@ -193,7 +194,7 @@ function refusedParameters(
 ): Result[] {
   const method = credentialMethodFor(cache.spec.sourceModelUri, entryName, config.credentials);
   const results: Result[] = [];
-  for (const name of Object.keys(parameters).sort()) {
+  for (const name of Object.keys(parameters).sort(compareStrings)) {
     const shape = credentialShapeOf(parameters[name]);
     const why = looksLikeCredential(name)
       ? `storage.parameters.${name} looks like a credential by its name${shape ? `, and its value looks like ${shape}` : ''}`
@@ -219,12 +220,12 @@ function refusedParameters(
  */
 function checkType(
   paramType: string | undefined,
-  entry: Record<string, string | null> | undefined,
+  entryFields: Record<string, string | null> | undefined,
   { cache, keyField, entryName }: Where,
 ): Result[] {
-  const type = paramType ?? (entry && typeof entry.type === 'string' ? entry.type : undefined);
+  const type = paramType ?? (entryFields && typeof entryFields.type === 'string' ? entryFields.type : undefined);
   const typeField = paramType !== undefined ? 'spec.storage.parameters.type' : keyField;
-  if (type === undefined && entry) {
+  if (type === undefined && entryFields) {
     return [
       error(
         cache.object,
