@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import { cache, nodeGroup } from './support/fixtures';
 import type { Manifest } from './support/integrations';
 import { parseStream, runFn, tempDir } from './support/integrations';
 import { CLOUDS, cloudPackage } from './support/node-dumps';
@@ -43,6 +44,28 @@ describe('inventory of a whole cluster', () => {
     const result = runFn(['inventory', CLOUDS[1].dump]);
     const system = parseStream(result.stdout).find((n) => n.metadata?.name === CLOUDS[1].otherNodes[0]);
     assert.equal(system?.metadata?.labels?.['cloud.google.com/machine-family'], 'e2');
+  });
+
+  test('a label value that reads as a number when plain (0o17) is written quoted, so the node group that selects it still finds the node', () => {
+    const dump = {
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'gpu-1', labels: { pool: '0o17' } } }],
+    };
+    const inventory = runFn(['inventory'], { input: JSON.stringify(dump) });
+    assert.equal(inventory.status, 0, inventory.stderr);
+    assert.match(inventory.stdout, /^ {4}pool: "0o17"$/m);
+    const dir = tempDir('inventory-quoted');
+    writeFileSync(join(dir, 'nodes.yaml'), inventory.stdout);
+    writeFileSync(
+      join(dir, 'package.yaml'),
+      [nodeGroup('workers', { pool: ['0o17'] }), cache('llama', 'hf://meta/llama')]
+        .map((o) => stringify(o))
+        .join('---\n'),
+    );
+    const render = runFn(['render', dir]);
+    assert.equal(render.status, 0, render.stderr);
+    assert.equal(parseStream(render.stdout).filter((o) => o.kind === 'Job').length, 1);
   });
 
   test('deterministic: the same cluster in another order gives the same bytes, from a file or stdin; its own output reads back unchanged', () => {

@@ -209,6 +209,23 @@ describe('summarize', () => {
     assert.equal(all.generated.length, 8);
   });
 
+  test("daemonset mode: the inventory count reads the config the render ran with (Argo CD's parameters included)", () => {
+    const items = [
+      nodeGroup('gpu', '100Gi', 'gpu'),
+      cache('m', 'hf://m/m', '1Gi', ['gpu']),
+      fnConfig({ downloadMode: 'daemonset' }),
+    ];
+    const given = fnConfig({ downloadMode: 'daemonset', nodes: [{ name: 'n1', labels: { pool: 'gpu' } }] });
+    const { plan, generated, fnConfig: config, results } = compile(items, given);
+    assert.ok(plan, JSON.stringify(results));
+    const [gpu] = summarize(plan, config);
+    assert.equal(gpu.inventoryNodes, 1);
+    assert.match(
+      renderSummary({ plan, generated, fnConfig: config }, 1),
+      /every node the group selects, now and later \(1 node in the inventory\)/,
+    );
+  });
+
   test('which namespaces each cache serves, and which caches no InferenceService uses', () => {
     const dir = tempDir('summary-caches');
     const isvc = (name: string, namespace: string, uri: string) => ({
