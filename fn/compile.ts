@@ -300,7 +300,8 @@ function buildDaemonSet(
   return daemonSet({
     name: daemonSetName(ds.nodeGroup.name, ds.serviceAccountName),
     namespace: config.localModel.jobNamespace,
-    // validate/node-groups.ts has checked the terms' shape: the builder may take them as the API types.
+    // The schema (schemas/localmodelnodegroup.json) and validate/generated-values.ts have checked the
+    // terms: the builder may take them as the API types.
     nodeSelectorTerms: (ds.nodeGroup.nodeSelectorTerms ?? []) as NodeSelectorTerm[],
     steps,
     cleanup: fnConfig.cleanupRemovedModels

@@ -16,7 +16,7 @@ const QUICKSTART = join(EXAMPLES, 'quickstart');
 const PV = 'meta-llama3-8b-instruct-workers-download';
 const CLAIM = 'meta-llama3-8b-instruct-workers';
 
-/** A second GPU pool added to the node group's affinity: the change the issue starts from. */
+/** A second GPU pool added to the node group's affinity: a change the API server refuses on update. */
 function addSecondPool(pkg: string): void {
   editFile(join(pkg, 'nodegroup.yaml'), /(\n(\s+)- gpu)$/m, '$1\n$2- gpu-h100');
 }

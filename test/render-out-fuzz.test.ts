@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import { OUTPUT_MARKER } from '../fn/modes/read-package';
 import { runRenderOut } from '../fn/modes/render-out';
 import { fileTree } from './support/integrations';
+import { fullSuiteOnly } from './support/scope';
 
 const configMap = (name: string, namespace: string, value: string) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: ${namespace}\ndata:\n  key: ${value}\n`;
@@ -104,7 +105,7 @@ function owned(tree: ReadonlyMap<string, string>): Set<string> {
   );
 }
 
-describe('render --out file-system fuzz', () => {
+describe('render --out file-system fuzz', { skip: fullSuiteOnly }, () => {
   test('whatever OUT holds: nothing outside OUT changes, nothing in OUT it did not write, and nothing on failure', (t) => {
     let runs = 0;
     let successes = 0;

@@ -1,7 +1,7 @@
 // How things are identified and ordered: never by locale or by the order of the input, so that the
 // output does not depend on the machine or on how the input was shuffled.
 
-/** Byte-order comparison, never locale: output must not depend on the machine. */
+/** By UTF-16 code units, never by locale: output must not depend on the machine. */
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
