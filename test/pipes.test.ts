@@ -7,7 +7,10 @@ import { stringify } from 'yaml';
 import { resourceList } from './support/harness';
 import { DIST, run, tempDir } from './support/integrations';
 
-/** ConfigMaps of 250 KiB in all, far more than a pipe's buffer (64 KiB): the writer is still writing when `head` leaves. */
+/**
+ * ConfigMaps of 250 KiB in all, far more than a pipe's buffer (64 KiB): the writer is still writing
+ * when `head` leaves.
+ */
 const configMaps = () =>
   Array.from({ length: 4 }, (_, n) => ({
     apiVersion: 'v1',

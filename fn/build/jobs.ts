@@ -49,7 +49,10 @@ export interface JobInput {
   readiness?: ReadinessSteps;
 }
 
-/** KServe's base download container: name, image, and (our decision, docs/kserve-rules.md "Where we differ") the config's resources. */
+/**
+ * KServe's base download container: name, image, and (our decision, docs/kserve-rules.md "Where we
+ * differ") the config's resources.
+ */
 export function containerFromStorageInitializer(config: StorageInitializerConfig): Container {
   const requests: Record<string, string> = {};
   const limits: Record<string, string> = {};

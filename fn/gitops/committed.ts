@@ -6,7 +6,10 @@ import type { KObject } from '../krm/objects';
 import { isPlainObject, labelOf, mapOf } from '../krm/objects';
 import { readYamlStream, toPlainObject } from '../krm/yaml-read';
 
-/** Objects carrying our ownership label, annotated with their file; a file that does not parse is skipped (it is rewritten anyway). */
+/**
+ * Objects carrying our ownership label, annotated with their file; a file that does not parse is
+ * skipped (it is rewritten anyway).
+ */
 export function committedGenerated(files: ReadonlyMap<string, string>, out: string): KObject[] {
   const objects: KObject[] = [];
   for (const [path, text] of files) {

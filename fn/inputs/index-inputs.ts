@@ -168,7 +168,10 @@ function toCache(o: KObject): Cache {
   };
 }
 
-/** Cluster caches first, then namespaced ones; by namespace and name within each (docs/kserve-rules.md, "Which InferenceService uses which cache"). */
+/**
+ * Cluster caches first, then namespaced ones; by namespace and name within each (docs/kserve-rules.md,
+ * "Which InferenceService uses which cache").
+ */
 function compareCaches(a: Cache, b: Cache): number {
   if (a.kind !== b.kind) return a.kind === 'LocalModelCache' ? -1 : 1;
   return compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name);

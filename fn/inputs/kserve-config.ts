@@ -1,5 +1,6 @@
 // ConfigMap `inferenceservice-config` (namespace `kserve`): the settings KServe's controllers read,
-// with KServe's shipped values where a key or the ConfigMap itself is absent (docs/kserve-rules.md, "Inputs and configuration").
+// with KServe's shipped values where a key or the ConfigMap itself is absent (docs/kserve-rules.md,
+// "Inputs and configuration").
 import type { KObject } from '../krm/objects';
 import { isPlainObject, mapOf, ref } from '../krm/objects';
 import type { Result } from '../krm/results';
@@ -15,7 +16,10 @@ export interface LocalModelConfig {
   /** Read, as KServe reads it, only to say that KServe's node agent never uses it (docs/kserve-rules.md). */
   defaultJobImage?: string;
   fsGroup: number;
-  /** Only when the ConfigMap sets it: KServe's shipped 3600 is never applied (docs/kserve-rules.md, "Where we differ"). */
+  /**
+   * Only when the ConfigMap sets it: KServe's shipped 3600 is never applied (docs/kserve-rules.md,
+   * "Where we differ").
+   */
   jobTTLSecondsAfterFinished?: number;
   disableVolumeManagement: boolean;
 }

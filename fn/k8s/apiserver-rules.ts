@@ -97,7 +97,10 @@ export function groupIdProblem(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Go's strings.TrimSpace: Unicode White_Space, which (unlike String.prototype.trim) includes U+0085 and excludes U+FEFF. */
+/**
+ * Go's strings.TrimSpace: Unicode White_Space, which (unlike String.prototype.trim) includes U+0085 and
+ * excludes U+FEFF.
+ */
 export function goTrimSpace(s: string): string {
   return s.replace(
     /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g,

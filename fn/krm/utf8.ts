@@ -41,7 +41,10 @@ function unmarkedEncoding(b: Buffer): string | undefined {
   return undefined;
 }
 
-/** Offset of the first byte that breaks RFC 3629 (overlong forms, surrogates and code points past U+10FFFF included). */
+/**
+ * Offset of the first byte that breaks RFC 3629 (overlong forms, surrogates and code points past
+ * U+10FFFF included).
+ */
 function firstInvalidByte(bytes: Buffer): number {
   let i = 0;
   while (i < bytes.length) {

@@ -1,4 +1,5 @@
-// Which cache, on which node group, each InferenceService mounts (docs/kserve-rules.md, "Which InferenceService uses which cache"), so that
+// Which cache, on which node group, each InferenceService mounts (docs/kserve-rules.md, "Which
+// InferenceService uses which cache"), so that
 // its namespace gets the serving PV and PVC KServe's webhook will look for.
 
 import type { Cache } from '../inputs/index-inputs';

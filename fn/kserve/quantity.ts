@@ -60,7 +60,10 @@ export function parseQuantity(q: string | number): bigint | undefined {
   return numerator < 0n ? -magnitude : magnitude;
 }
 
-/** Digits between the first non-zero of the whole part and the last non-zero of the fraction (loops: a regex is quadratic here). */
+/**
+ * Digits between the first non-zero of the whole part and the last non-zero of the fraction (loops: a
+ * regex is quadratic here).
+ */
 function significantDigits(whole: string, fraction: string): number {
   let start = 0;
   while (start < whole.length && whole[start] === '0') start++;

@@ -1,4 +1,5 @@
-// Does an InferenceService's storage URI use a cache's model? (docs/kserve-rules.md, "Which InferenceService uses which cache")
+// Does an InferenceService's storage URI use a cache's model? (docs/kserve-rules.md, "Which
+// InferenceService uses which cache")
 // Equal after dropping one trailing slash from each, or the ISVC URI continues the cache URI at a `/`:
 // `gs://b/model` covers `gs://b/model/sub` but not `gs://b/model-evil`.
 

@@ -24,7 +24,10 @@ import { fileProblem, fileTypeName } from './file-problems';
 export type Entry =
   | { kind: 'missing' }
   | { kind: 'file'; text: string }
-  /** `at`: the path (relative to OUT) of what is in the way; `parentFile`: a file sits where a folder of the path should be. */
+  /**
+   * `at`: the path (relative to OUT) of what is in the way; `parentFile`: a file sits where a folder of
+   * the path should be.
+   */
   | { kind: 'blocked'; at: string; why: string; parentFile?: boolean };
 
 const lstatOrMissing = (full: string): Stats | undefined => {

@@ -105,7 +105,10 @@ export function renderSummary({ plan, generated, fnConfig }: Compiled, manifestC
   return `${lines.join('\n')}\n`;
 }
 
-/** Per cache, the namespaces whose InferenceServices (or servingNamespaces entries) use it: none is a sign of a slip. */
+/**
+ * Per cache, the namespaces whose InferenceServices (or servingNamespaces entries) use it: none is a
+ * sign of a slip.
+ */
 function cacheLines(plan: Plan): string[] {
   const caches = [...new Set(plan.downloads.map((d) => d.cache))];
   if (caches.length === 0) return [];

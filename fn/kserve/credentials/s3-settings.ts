@@ -129,7 +129,8 @@ export function s3SettingsEnv(input: S3SettingsInput): { env: EnvVar[]; results:
     env.push(...derived.env);
     results.push(...derived.results);
   } else if (endpoint?.from === 'config' && secret?.keys.has(ENDPOINT_URL_KEY)) {
-    // Not KServe: with no endpoint anywhere, the secret's own AWS_ENDPOINT_URL is what the storage initializer would want.
+    // Not KServe: with no endpoint anywhere, the secret's own AWS_ENDPOINT_URL is what the storage
+    // initializer would want.
     env.push(secretEnv(ENDPOINT_URL_KEY, secret.name, ENDPOINT_URL_KEY));
   }
 

@@ -45,7 +45,10 @@ const BUILDERS: Record<SecretKind, KindBuilder> = {
   modelscope: modelscopeCredentials,
 };
 
-/** S3 key names KServe uses under some config (its code defaults, its shipped ConfigMap): a hint when they do not classify. */
+/**
+ * S3 key names KServe uses under some config (its code defaults, its shipped ConfigMap): a hint when
+ * they do not classify.
+ */
 const KNOWN_S3_SECRET_KEY_NAMES = ['awsSecretAccessKey', 'AWS_SECRET_ACCESS_KEY'];
 
 export function serviceAccountCredentials(cache: Cache, saName: string, context: CredentialContext): CredentialWiring {

@@ -158,7 +158,10 @@ export function storageSpecCredentials(
   return { env, volumes: [], volumeMounts: [], results };
 }
 
-/** Whether the storage-config secret has the entry; unknown without the secret, or when only the cluster knows its keys. */
+/**
+ * Whether the storage-config secret has the entry; unknown without the secret, or when only the cluster
+ * knows its keys.
+ */
 type Presence = 'present' | 'absent' | 'unknown';
 
 function entryPresence(secret: SecretShape | undefined, key: string): Presence {

@@ -31,7 +31,10 @@ export const noWiring = (results: Result[] = []): CredentialWiring => ({
 
 export const literalEnv = (name: string, value: string): EnvVar => ({ name, value });
 
-/** KServe never marks its references optional; `optional` is only for a storage-config default entry that may not exist. */
+/**
+ * KServe never marks its references optional; `optional` is only for a storage-config default entry
+ * that may not exist.
+ */
 export const secretEnv = (name: string, secretName: string, key: string, optional = false): EnvVar => ({
   name,
   valueFrom: { secretKeyRef: { name: secretName, key, ...(optional ? { optional: true } : {}) } },
