@@ -59,14 +59,13 @@ function sameSourceModelUri({ inputs }: CheckContext): Result[] {
   const trimmed = new Map<string, Cache>();
   for (const cache of clusterCaches) {
     const uri = cache.spec.sourceModelUri;
+    const onUri = (report: typeof error, message: string) =>
+      results.push(report(cache.object, 'spec.sourceModelUri', message));
     const sameUri = exact.get(uri);
     if (sameUri) {
-      results.push(
-        error(
-          cache.object,
-          'spec.sourceModelUri',
-          `${describeCache(sameUri)} already caches ${uri}; KServe's webhook refuses a second LocalModelCache with the same sourceModelUri. Add this cache's node groups to ${describeCache(sameUri)} instead`,
-        ),
+      onUri(
+        error,
+        `${describeCache(sameUri)} already caches ${uri}; KServe's webhook refuses a second LocalModelCache with the same sourceModelUri. Add this cache's node groups to ${describeCache(sameUri)} instead`,
       );
       continue;
     }
@@ -74,12 +73,9 @@ function sameSourceModelUri({ inputs }: CheckContext): Result[] {
     const key = uri.endsWith('/') ? uri.slice(0, -1) : uri;
     const near = trimmed.get(key);
     if (near) {
-      results.push(
-        warning(
-          cache.object,
-          'spec.sourceModelUri',
-          `${uri} and ${describeCache(near)}'s ${near.spec.sourceModelUri} differ only by a trailing "/": KServe downloads the model twice, into two folders on every node, and InferenceServices use only ${describeCache(near)}. Use one cache`,
-        ),
+      onUri(
+        warning,
+        `${uri} and ${describeCache(near)}'s ${near.spec.sourceModelUri} differ only by a trailing "/": KServe downloads the model twice, into two folders on every node, and InferenceServices use only ${describeCache(near)}. Use one cache`,
       );
     } else trimmed.set(key, cache);
   }
