@@ -76,7 +76,8 @@ export function summarize(plan: Plan, fnConfig: FnConfig): NodeGroupSummary[] {
         .map((ds) => ({
           name: daemonSetName(group.name, ds.serviceAccountName),
           maxUnavailable: String(fnConfig.maxUnavailable),
-        })),
+        }))
+        .sort((a, b) => compareStrings(a.name, b.name)), // the output's order: a long name is hashed
       inventoryNodes: plan.inventory.filter((node) => nodeMatchesTerms(node, group.nodeSelectorTerms)).length,
       usedBytes,
       storageLimit,
