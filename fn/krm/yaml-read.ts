@@ -3,7 +3,7 @@
 // alias, or a YAML type that JSON (and so Kubernetes) has no equivalent for. Used by KRM mode and by
 // `render`, so both word the same problem the same way.
 import type { Document, YAMLMap, Node as YamlNode } from 'yaml';
-import { isAlias, isCollection, isPair, isScalar, LineCounter, parseAllDocuments } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, LineCounter, parseAllDocuments } from 'yaml';
 import type { KObject } from './objects';
 import { MAX_ALIAS_COUNT, PARSE_OPTIONS, TO_JS_OPTIONS } from './yaml-settings';
 
@@ -49,6 +49,18 @@ export function readYamlStream(text: string): YamlStream {
   };
   for (const [document, doc] of docs.entries()) {
     const error = doc.errors[0];
+    const duplicate = firstDuplicateKey(doc);
+    if (duplicate !== undefined && (!error || duplicate <= error.pos[0])) {
+      return {
+        docs,
+        problem: {
+          message: describeYamlError('DUPLICATE_KEY', '', text, duplicate),
+          malformed: true,
+          document,
+          ...at(duplicate),
+        },
+      };
+    }
     if (error) {
       const malformed = error.code !== 'RESOURCE_EXHAUSTION';
       return {
@@ -153,6 +165,31 @@ function checkStructure(doc: Document.Parsed): Found | undefined {
     for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i], depth: depth + 1 });
   }
   return undefined;
+}
+
+/**
+ * Where the first key stands that repeats an earlier key of its mapping. Keys are equal as the yaml
+ * library's own uniqueKeys check has them: scalars of the same value (`===`, so `1` and `"1"` differ).
+ * One Set per mapping instead of the library's comparison with every earlier key: linear, not
+ * quadratic, in the size of a mapping.
+ */
+function firstDuplicateKey(doc: Document.Parsed): number | undefined {
+  let first: number | undefined;
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isPair(node)) stack.push(node.key, node.value);
+    if (!isCollection(node)) continue;
+    for (const item of node.items) stack.push(item); // not push(...items): a huge mapping overflows the call
+    if (!isMap(node)) continue;
+    const seen = new Set<unknown>();
+    for (const { key } of node.items) {
+      if (!isScalar(key) || Number.isNaN(key.value)) continue; // NaN !== NaN: never a duplicate
+      if (!seen.has(key.value)) seen.add(key.value);
+      else if (key.range && (first === undefined || key.range[0] < first)) first = key.range[0];
+    }
+  }
+  return first;
 }
 
 /** Keys JSON, and so Kubernetes, cannot have: a mapping or list (`? [a, b]`), or null (`~:`). */
