@@ -37,6 +37,19 @@ describe('nodeGroupTolerations', () => {
     assert.deepEqual(tolerationsByNode(out), { 'a100-1': [GPU, A100], 'l4-1': [GPU] });
   });
 
+  it("daemonset mode: each group's DaemonSet carries the global tolerations and its own, and no other group's", () => {
+    const config = { tolerations: [GPU], nodeGroupTolerations: { a100: [A100, GPU] }, downloadMode: 'daemonset' };
+    const out = runItems(items(), fnConfig(config));
+    assert.deepEqual(out.results, []);
+    const tolerationsByDaemonSet = Object.fromEntries(
+      ofKind(generated(out.items), 'DaemonSet').map((ds) => [
+        ds.metadata?.name,
+        (ds as { spec: { template: { spec: { tolerations?: unknown } } } }).spec.template.spec.tolerations,
+      ]),
+    );
+    assert.deepEqual(tolerationsByDaemonSet, { 'localmodel-a100': [GPU, A100], 'localmodel-l4': [GPU] });
+  });
+
   it('the ConfigMap form takes a YAML mapping', () => {
     const configMap = fnConfigMap({
       nodeGroupTolerations: '{l4: [{key: pool, operator: Equal, value: l4, effect: NoSchedule}]}',
