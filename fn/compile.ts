@@ -68,14 +68,15 @@ export interface CompileOutput {
 
 export function compile(items: readonly KObject[], functionConfig?: KObject): CompileOutput {
   const inputs = indexInputs(items);
-  const fn = parseFnConfig(functionConfig ?? inputs.fnConfigItem);
+  const fnConfigObject = functionConfig ?? inputs.fnConfigItem;
+  const fn = parseFnConfig(fnConfigObject);
   const kserve = parseKServeConfig(inputs.kserveConfigMap);
   const inventory = nodeInventory(inputs.nodes, fn.config.nodes);
   const checked = validate(items, {
     inputs,
     config: kserve.config,
     fnConfig: fn.config,
-    fnConfigObject: functionConfig ?? inputs.fnConfigItem,
+    fnConfigObject,
     inventory,
   });
   const results = [...fn.results, ...kserve.results, ...replacedFnConfig(functionConfig, inputs), ...checked];
