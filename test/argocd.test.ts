@@ -8,9 +8,11 @@ import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { ARGOCD_PARAMETERS, argocdOverrides, withOverrides } from '../fn/inputs/argocd-parameters';
 import { DEFAULT_FN_CONFIG, parseFnConfig } from '../fn/inputs/fn-config';
+import { formatResult } from '../fn/krm/results';
+import { renderDir } from '../fn/modes/render';
 import { hostPath, readDockerfile } from './support/dockerfile';
 import type { Manifest } from './support/integrations';
-import { copyToTemp, EXAMPLES, parseStream, run, runFn, tempDir } from './support/integrations';
+import { copyToTemp, EXAMPLES, editFile, parseStream, run, runFn, tempDir } from './support/integrations';
 import { fullSuiteOnly } from './support/scope';
 
 const EXAMPLE = join(EXAMPLES, 'argocd');
@@ -107,6 +109,107 @@ describe('Argo CD parameters → function config (pure)', () => {
     assert.deepEqual(spec, { runAsServiceAccount: true });
   });
 
+  test('every function config field but outputDir is a parameter, typed as its schema types it', () => {
+    const schema = JSON.parse(readFileSync(join(EXAMPLES, '..', 'schemas', 'function-config.json'), 'utf8'));
+    const fields = schema.properties.spec.properties as Record<string, { type?: string; minimum?: number }>;
+    const expectedType = (f: { type?: string; minimum?: number }) =>
+      f.type === undefined
+        ? 'count-or-text'
+        : f.type === 'integer'
+          ? (f.minimum ?? 0) < 0
+            ? 'signed-integer'
+            : 'integer'
+          : ({ string: 'text', boolean: 'boolean', array: 'list', object: 'mapping' } as Record<string, string>)[
+              f.type
+            ];
+    const expected = Object.entries(fields)
+      .filter(([name]) => name !== 'outputDir')
+      .map(([name, f]) => [name, expectedType(f)]);
+    assert.deepEqual(
+      ARGOCD_PARAMETERS.map((p) => [p.name, p.type]).sort(),
+      expected.sort(),
+      'a new config field needs its parameter',
+    );
+    const envNames = ARGOCD_PARAMETERS.map((p) => p.env);
+    for (const p of ARGOCD_PARAMETERS)
+      assert.equal(
+        p.env,
+        p.name.replace(/([a-z])(?=[A-Z])|([A-Z])(?=[A-Z][a-z])/g, '$1$2_').toUpperCase(),
+        `env name of ${p.name}`,
+      );
+    assert.equal(new Set(envNames).size, envNames.length);
+  });
+
+  test('nodeGroupTolerations, createJobNamespace and argocdSyncWave: as a map, a string, a negative number', () => {
+    const gpu = [{ key: 'nvidia.com/gpu', operator: 'Exists' }];
+    const fromParameters = argocdOverrides({
+      ARGOCD_APP_PARAMETERS: JSON.stringify([
+        { name: 'nodeGroupTolerations', map: { gpu: '[{key: nvidia.com/gpu, operator: Exists}]' } },
+        { name: 'createJobNamespace', string: 'true' },
+        { name: 'argocdSyncWave', string: '-1' },
+      ]),
+    });
+    assert.deepEqual(fromParameters.results, []);
+    assert.deepEqual(fromParameters.spec, {
+      nodeGroupTolerations: { gpu },
+      createJobNamespace: true,
+      argocdSyncWave: -1,
+    });
+    const fromEnv = argocdOverrides({
+      ARGOCD_ENV_NODE_GROUP_TOLERATIONS: '{gpu: [{key: nvidia.com/gpu, operator: Exists}]}',
+      ARGOCD_ENV_ARGOCD_SYNC_WAVE: '-2',
+    });
+    assert.deepEqual(fromEnv.results, []);
+    assert.deepEqual(fromEnv.spec, { nodeGroupTolerations: { gpu }, argocdSyncWave: -2 });
+    const wrong = argocdOverrides({
+      ARGOCD_ENV_NODE_GROUP_TOLERATIONS: '[{key: a}]',
+      ARGOCD_ENV_JOB_BACKOFF_LIMIT: '-1',
+      ARGOCD_APP_PARAMETERS: JSON.stringify([{ name: 'nodeGroupTolerations', map: { gpu: '{key: a}' } }]),
+    });
+    assert.deepEqual(
+      wrong.results.map((r) => `${r.field?.path}: ${r.message}`),
+      [
+        'ARGOCD_ENV_JOB_BACKOFF_LIMIT: ARGOCD_ENV_JOB_BACKOFF_LIMIT must be a whole number, e.g. "86400" (seconds for a time); got "-1"',
+        'ARGOCD_ENV_NODE_GROUP_TOLERATIONS: ARGOCD_ENV_NODE_GROUP_TOLERATIONS must be a YAML or JSON mapping from node group to a list of tolerations, e.g. {gpu-a100: [{key: nvidia.com/gpu, operator: Exists}]}; got "[{key: a}]"',
+        'ARGOCD_APP_PARAMETERS[0]: parameter "nodeGroupTolerations" key "gpu" must be a YAML or JSON list, e.g. [{key: nvidia.com/gpu, operator: Exists}]; got "{key: a}"',
+      ],
+    );
+  });
+
+  test('a value the function config rejects is reported under its parameter or variable, not the package file', () => {
+    const render = (env: Record<string, string>) =>
+      renderDir({ dir: join(EXAMPLE, 'app'), argocd: true, check: false, allowEmpty: false, strict: false }, env)
+        .results.filter((r) => r.severity === 'error')
+        .map(formatResult);
+    assert.deepEqual(render({ ARGOCD_ENV_DOWNLOAD_MODE: 'nightly' }), [
+      'error: ARGOCD_ENV_DOWNLOAD_MODE: expected one of "jobs", "daemonset", got "nightly" (set by the Application\'s plugin.env DOWNLOAD_MODE)',
+    ]);
+    const tolerations = render({
+      ARGOCD_APP_PARAMETERS: JSON.stringify([
+        { name: 'strict', string: 'false' },
+        { name: 'tolerations', array: ['{key: nvidia.com/gpu, operator: Equals}'] },
+      ]),
+    });
+    assert.ok(tolerations.length > 0);
+    for (const line of tolerations) {
+      assert.match(line, /^error: parameter tolerations\[0\]\.operator: /);
+      assert.match(line, /\(set by the Application's plugin parameter "tolerations", ARGOCD_APP_PARAMETERS\[1\]\)$/);
+      assert.doesNotMatch(line, /fn-config\.yaml|LocalModelFnConfig/);
+    }
+    // A field the Application did not set is still the package's, with its file.
+    const appDir = copyToTemp(join(EXAMPLE, 'app'), 'argocd-own');
+    editFile(join(appDir, 'fn-config.yaml'), 'argocdSyncWave: -1', 'argocdSyncWave: soon');
+    const own = renderDir(
+      { dir: appDir, argocd: true, check: false, allowEmpty: false, strict: false },
+      {
+        ARGOCD_ENV_DOWNLOAD_MODE: 'daemonset',
+      },
+    );
+    assert.deepEqual(own.results.filter((r) => r.severity === 'error').map(formatResult), [
+      'error: LocalModelFnConfig kserve-localmodel-fn spec.argocdSyncWave: expected an integer, got "soon" (fn-config.yaml)',
+    ]);
+  });
+
   test('every mistake is an error naming the variable and what to write instead', () => {
     const cases: [Record<string, string>, string, RegExp][] = [
       [
@@ -117,7 +220,7 @@ describe('Argo CD parameters → function config (pure)', () => {
       [
         { ARGOCD_ENV_JOB_TTL_SECONDS_AFTER_FINISHED: '1h' },
         'ARGOCD_ENV_JOB_TTL_SECONDS_AFTER_FINISHED',
-        /whole number \(of seconds for a time\), e\.g\. "86400"; got "1h"/,
+        /whole number, e\.g\. "86400" \(seconds for a time\); got "1h"/,
       ],
       [
         { ARGOCD_ENV_JOB_TTL_SECONDS_AFTER_FINISHED: '99999999999' },
@@ -183,7 +286,8 @@ describe('Argo CD parameters → function config (pure)', () => {
     assert.deepEqual(announced.map((p) => p.name).sort(), ARGOCD_PARAMETERS.map((p) => p.name).sort());
     for (const p of announced) {
       const type = ARGOCD_PARAMETERS.find((a) => a.name === p.name)?.type;
-      assert.equal(p.collectionType ?? 'string', type === 'list' ? 'array' : 'string', p.name);
+      const collection = type === 'list' ? 'array' : type === 'mapping' ? 'map' : 'string';
+      assert.equal(p.collectionType ?? 'string', collection, p.name);
       if (p.string === undefined) continue;
       const { spec } = argocdOverrides({ ARGOCD_APP_PARAMETERS: JSON.stringify([{ name: p.name, string: p.string }]) });
       assert.deepEqual(

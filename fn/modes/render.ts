@@ -9,7 +9,8 @@ import type { NodeDump } from '../gitops/node-dump';
 import { readNodeDump } from '../gitops/node-dump';
 import { strictResults, warningsAsErrors } from '../gitops/strict';
 import { syncWaveResults, withSyncWave } from '../gitops/sync-wave';
-import { argocdOverrides, withOverrides } from '../inputs/argocd-parameters';
+import type { OverrideSource } from '../inputs/argocd-parameters';
+import { argocdOverrides, blameOverrides, withOverrides } from '../inputs/argocd-parameters';
 import { isFnConfig } from '../inputs/fn-config';
 import { indexInputs } from '../inputs/index-inputs';
 import type { SourceFile } from '../krm/files';
@@ -38,6 +39,8 @@ export interface Rendered {
 export interface RenderSettings {
   /** Function config fields over the package's own (Argo CD parameters). */
   fnConfigOverrides?: Record<string, unknown>;
+  /** Where each override was set, so that a result about it names the Argo CD parameter, not the file. */
+  overrideSources?: Record<string, OverrideSource>;
   allowEmpty: boolean;
   /** The cluster's nodes (`--nodes LIVE`): node drift is reported against them. */
   liveNodes?: readonly NodeFacts[];
@@ -66,7 +69,9 @@ function renderPackage(files: readonly SourceFile[], settings: RenderSettings): 
     overrides && Object.keys(overrides).length > 0
       ? withOverrides(indexInputs(parsed.items).fnConfigItem, overrides)
       : undefined;
-  const { items, results, fnConfig, plan, generated } = compile(parsed.items, functionConfig);
+  const compiled = compile(parsed.items, functionConfig);
+  const { items, fnConfig, plan, generated } = compiled;
+  const results = blameOverrides(compiled.results, settings.overrideSources ?? {});
   const { strict } = fnConfig;
   if (hasErrors(results) || !plan) return failed(results);
   if (settings.liveNodes) {
@@ -115,10 +120,12 @@ export function renderDir(
     ]);
   }
   let fnConfigOverrides: Record<string, unknown> = {};
+  let overrideSources: Record<string, OverrideSource> = {};
   if (options.argocd) {
     const argo = argocdOverrides(env);
     if (hasErrors(argo.results)) return failed(argo.results);
     fnConfigOverrides = argo.spec;
+    overrideSources = argo.sources;
   }
   // --strict is the function config's `strict: true`, so every mode reads strictness from one place.
   if (options.strict) fnConfigOverrides = { ...fnConfigOverrides, strict: true };
@@ -132,6 +139,7 @@ export function renderDir(
   if (hasErrors(read.results)) return failed(read.results);
   return renderPackage(read.files, {
     fnConfigOverrides,
+    overrideSources,
     allowEmpty: options.allowEmpty,
     liveNodes,
     check: options.check,
