@@ -3,6 +3,7 @@
 // cache that uses it; and the folders the cleanup step must keep on the group's volume.
 import type { FnConfig } from './inputs/fn-config';
 import type { Cache, NodeGroup } from './inputs/index-inputs';
+import { canonicalJson } from './krm/canonical';
 import { isPlainObject } from './krm/objects';
 import { compareStrings } from './krm/order';
 import { storageKey } from './kserve/storage-key';
@@ -64,22 +65,31 @@ export function planDaemonSets(downloads: readonly VolumePlan[], fnConfig: FnCon
 }
 
 /**
- * Which folder on a node a group's PersistentVolume is: the host path of a `local` or `hostPath` volume,
- * else the volume source as written. Groups with the same identity share `models/` on a node that is in
- * both, so the cleanup of one keeps the other's folders (on every node: a superset, never less).
+ * Which folder on a node a group's PersistentVolume is: the host path of a `local` or `hostPath` volume
+ * as the kernel resolves it (hostFolder), else the volume source in canonical form. Groups with the
+ * same identity share `models/` on a node that is in both: one download fills it for both, and the
+ * cleanup of one keeps the other's folders (on every node: a superset, never less).
  */
 export function volumeIdentity(nodeGroup: NodeGroup): string {
   const pv = nodeGroup.persistentVolumeSpec;
   for (const source of ['local', 'hostPath']) {
     const v = pv[source];
-    if (isPlainObject(v) && typeof v.path === 'string') return `path:${v.path.replace(/\/+$/, '') || '/'}`;
+    if (isPlainObject(v) && typeof v.path === 'string') return `path:${hostFolder(v.path)}`;
   }
-  const source = Object.keys(pv)
-    .filter((field) => !NOT_THE_SOURCE.has(field))
-    .sort(compareStrings)
-    .map((field) => [field, canonical(pv[field])]);
-  return `source:${JSON.stringify(source)}`;
+  const volumeSource = Object.fromEntries(Object.entries(pv).filter(([field]) => !NOT_THE_SOURCE.has(field)));
+  return `source:${canonicalJson(volumeSource)}`;
 }
+
+/**
+ * `/mnt//models/./` and `/mnt/models` are one folder: repeated slashes, `.` segments and a trailing
+ * slash are dropped. `..` never reaches here (the API server refuses it in a host path, and so does
+ * validate/generated-values.ts), so no segment can climb.
+ */
+export const hostFolder = (path: string): string =>
+  `/${path
+    .split('/')
+    .filter((segment) => segment !== '' && segment !== '.')
+    .join('/')}`;
 
 const NOT_THE_SOURCE = new Set([
   'capacity',
@@ -91,13 +101,3 @@ const NOT_THE_SOURCE = new Set([
   'volumeMode',
   'claimRef',
 ]);
-
-/** Keys sorted at every level, so that two groups writing one source in another order are one volume. */
-const canonical = (v: unknown): unknown =>
-  Array.isArray(v)
-    ? v.map(canonical)
-    : isPlainObject(v)
-      ? Object.keys(v)
-          .sort(compareStrings)
-          .map((k) => [k, canonical(v[k])])
-      : v;

@@ -8,6 +8,7 @@ import {
   byId,
   copyToTemp,
   EXAMPLES,
+  editFile,
   findOnPath,
   KUSTOMIZE,
   kustomizeBuild,
@@ -66,6 +67,26 @@ describe('kustomize build --enable-alpha-plugins --enable-exec (real binary)', {
     const rendered = runFn(['render', EXAMPLE]);
     assert.equal(rendered.status, 0, rendered.stderr);
     assert.deepEqual(byId(parseStream(first.stdout)), byId(parseStream(rendered.stdout)));
+  });
+
+  test('keys in any order: kustomize (which sorts them) and render give the same Job names and objects', () => {
+    const dir = copyToTemp(EXAMPLE, 'kustomize-key-order');
+    // Written the way a person might: not in kustomize's sorted order.
+    editFile(
+      join(dir, 'localmodel-fn.yaml'),
+      'runAsServiceAccount: true',
+      'runAsServiceAccount: true\n  tolerations:\n    - {operator: Exists, key: nvidia.com/gpu, effect: NoSchedule}',
+    );
+    const built = kustomizeBuild(dir);
+    assert.equal(built.status, 0, built.stderr);
+    const rendered = runFn(['render', dir]);
+    assert.equal(rendered.status, 0, rendered.stderr);
+    const jobs = (stream: string) => parseStream(stream).filter((o) => o.kind === 'Job');
+    const names = (stream: string) => jobs(stream).map((o) => o.metadata?.name);
+    assert.equal(names(built.stdout).length, 2);
+    assert.deepEqual(names(built.stdout), names(rendered.stdout));
+    // kustomize prints every object with its keys sorted, so the objects are compared, not their bytes.
+    assert.deepEqual(byId(parseStream(built.stdout)), byId(parseStream(rendered.stdout)));
   });
 
   test('an error result fails the build and the message reaches stderr', () => {

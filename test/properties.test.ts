@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import type { KObject } from '../fn/krm/objects';
 import { cache, fnConfig, isvc, namespacedCache, node, nodeGroup } from './support/fixtures';
 import { goldenCases } from './support/golden';
-import { generated, run, runItems, shuffled, validateAgainstKubernetes } from './support/harness';
+import { generated, keysShuffled, run, runItems, shuffled, validateAgainstKubernetes } from './support/harness';
 import { fullSuiteOnly } from './support/scope';
 
 const inputOf = (dir: string) =>
@@ -34,6 +34,34 @@ describe('determinism: the same input in any order gives byte-identical output',
         assert.equal(runItems(shuffled(items, seed)).text, runItems(items).text);
       }),
       { numRuns: 200, seed: 42 },
+    );
+  });
+});
+
+describe('determinism: the order of mapping keys anywhere in the input never shows in what is generated', () => {
+  // Key order is what kustomize (which sorts keys before it calls the function) and YAML formatters change.
+  // Pass-through objects keep theirs; generated objects, their names and the results must not see it.
+  const verdict = (out: ReturnType<typeof runItems>) =>
+    JSON.stringify({ exitCode: out.exitCode, generated: generated(out.items), results: out.results });
+  for (const c of goldenCases()) {
+    it(c.name, () => {
+      const { items, functionConfig } = inputOf(c.dir);
+      const expected = verdict(runItems(items, functionConfig));
+      for (let seed = 1; seed <= 3; seed++)
+        assert.equal(
+          verdict(runItems(keysShuffled(items, seed), keysShuffled(functionConfig, seed + 100))),
+          expected,
+          `seed ${seed}`,
+        );
+    });
+  }
+
+  it('holds for random packages (fast-check)', () => {
+    fc.assert(
+      fc.property(randomPackage(), fc.integer({ min: 1, max: 1000 }), (items, seed) => {
+        assert.equal(verdict(runItems(keysShuffled(items, seed))), verdict(runItems(items)));
+      }),
+      { numRuns: fullSuiteOnly ? 40 : 200, seed: 19 },
     );
   });
 });
@@ -141,7 +169,11 @@ function randomPackage(): fc.Arbitrary<KObject[]> {
         selector: (i) => `${i.ns}/${i.name}`,
         maxLength: 4,
       }),
-      settings: fc.record({ downloadMode: fc.constantFrom('jobs', 'daemonset'), serveOnlyWhenReady: fc.boolean() }),
+      settings: fc.record({
+        downloadMode: fc.constantFrom('jobs', 'daemonset'),
+        serveOnlyWhenReady: fc.boolean(),
+        tolerations: fc.constantFrom([], [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]),
+      }),
     })
     .map(({ groups, nodes, caches, nsCaches, isvcs, settings }) => {
       const usable = (gs: string[]) => gs.filter((g) => (groups as string[]).includes(g));

@@ -13,6 +13,7 @@ import type {
 import type { StorageInitializerConfig } from '../inputs/kserve-config';
 import type { InventoryEntry } from '../inputs/node-inventory';
 import { HOSTNAME_LABEL } from '../inputs/node-inventory';
+import { canonicalJson } from '../krm/canonical';
 import { stepInvocation } from './download-steps';
 import { jobName } from './names';
 import type { ReadinessSteps } from './node-readiness';
@@ -135,7 +136,7 @@ export function downloadJob(input: JobInput): Job {
     ...(input.cacheNamespace ? { modelNamespace: input.cacheNamespace } : {}),
     ...input.labels,
   };
-  const fingerprint = JSON.stringify({ namespace: input.namespace, labels, spec });
+  const fingerprint = canonicalJson({ namespace: input.namespace, labels, spec });
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Container, NodeSelectorTerm, PersistentVolume, Volume } from 'kubernetes-types/core/v1';
 import type { ClusterRole, ClusterRoleBinding } from 'kubernetes-types/rbac/v1';
+import { canonicalJson } from '../krm/canonical';
 import type { KObject } from '../krm/objects';
 import { STATE_FOLDER, VOLUME_MOUNT_PATH } from './download-steps';
 
@@ -282,7 +283,7 @@ const isReadinessExpression = (e: { key?: unknown }): boolean => typeof e.key ==
  */
 export function readinessToggle(before: unknown, after: unknown): 'on' | 'off' | undefined {
   const group = (a: unknown) =>
-    JSON.stringify(
+    canonicalJson(
       termsOf(a).map((t) => ({
         ...t,
         matchExpressions: (t.matchExpressions ?? []).filter((e) => !isReadinessExpression(e)),

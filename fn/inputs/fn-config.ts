@@ -1,5 +1,6 @@
 // The function's own configuration: kpt's ConfigMap form (`configMap:` arrives as ConfigMap
 // `function-input`) or the typed kind LocalModelFnConfig (schemas/function-config.json).
+import { canonical } from '../krm/canonical';
 import type { KObject } from '../krm/objects';
 import { isPlainObject, listOf, mapOf, ref } from '../krm/objects';
 import type { Result } from '../krm/results';
@@ -124,7 +125,8 @@ export function parseFnConfig(fc: KObject | undefined): { config: FnConfig; resu
   const { fields, results } =
     fc.kind === 'ConfigMap' ? decodeConfigMapData(fc) : { fields: mapOf(fc.spec), results: [] };
 
-  const list = <T>(v: unknown): T[] => listOf(v).filter(isPlainObject) as T[];
+  // Canonical key order (krm/canonical.ts): tolerations are copied into pods and hashed into Job names.
+  const list = <T>(v: unknown): T[] => canonical(listOf(v).filter(isPlainObject)) as T[];
   const outputDir =
     typeof fields.outputDir === 'string' && fields.outputDir !== '' ? fields.outputDir : DEFAULT_FN_CONFIG.outputDir;
   const count = (v: unknown): number | undefined =>
@@ -150,7 +152,7 @@ export function parseFnConfig(fc: KObject | undefined): { config: FnConfig; resu
       servingNamespaces: list<ServingNamespace>(fields.servingNamespaces),
       nodes: list<Record<string, unknown>>(fields.nodes).map((n) => ({
         name: String(n.name ?? ''),
-        labels: mapOf(n.labels) as Record<string, string>,
+        labels: canonical(mapOf(n.labels)) as Record<string, string>,
       })),
       tolerations: list<Toleration>(fields.tolerations),
       nodeGroupTolerations: Object.fromEntries(

@@ -1,6 +1,7 @@
 // Sorts the ResourceList's items by what they mean to us, once, so that no rule ever scans the list.
 
 import { OWNER_LABEL, OWNER_VALUE } from '../krm/annotations';
+import { canonical } from '../krm/canonical';
 import type { KObject } from '../krm/objects';
 import { groupOf, isPlainObject, labelOf, listOf, mapOf, nameOf, namespaceOf } from '../krm/objects';
 import { compareStrings, compositeKey } from '../krm/order';
@@ -38,9 +39,9 @@ export interface NodeGroup {
   name: string;
   /** `spec.storageLimit` as written: a quantity string or number once validated. */
   storageLimit: unknown;
-  /** `spec.persistentVolumeSpec` as written; the PV's spec is a copy of it. */
+  /** `spec.persistentVolumeSpec` in canonical key order (krm/canonical.ts); the PV's spec is a copy of it. */
   persistentVolumeSpec: Record<string, unknown>;
-  /** `spec.persistentVolumeClaimSpec` as written; the PVCs' spec is a copy of it. */
+  /** `spec.persistentVolumeClaimSpec` in canonical key order; the PVCs' spec is a copy of it. */
   persistentVolumeClaimSpec: Record<string, unknown>;
   /** `persistentVolumeSpec.nodeAffinity.required.nodeSelectorTerms`: which nodes the group is. */
   nodeSelectorTerms?: NodeSelectorTerm[];
@@ -54,7 +55,7 @@ export interface StorageContainer {
   disabled: boolean;
   /** `spec.workloadType` as written (kserve/storage-container.ts decides what it means). */
   workloadType: unknown;
-  /** `spec.container` as written; a matching download-job container is a copy of it. */
+  /** `spec.container` in canonical key order; a matching download-job container is a copy of it. */
   container: Record<string, unknown>;
   /** `spec.supportedUriFormats` as written, in order (results name an entry by its index). */
   supportedUriFormats: unknown[];
@@ -121,13 +122,13 @@ export function secretLikeKind(o: KObject): SecretLikeKind | undefined {
 
 function toNodeGroup(o: KObject): NodeGroup {
   const spec = mapOf(o.spec);
-  const persistentVolumeSpec = mapOf(spec.persistentVolumeSpec);
+  const persistentVolumeSpec = canonical(mapOf(spec.persistentVolumeSpec));
   const terms = mapOf(mapOf(persistentVolumeSpec.nodeAffinity).required).nodeSelectorTerms;
   return {
     name: nameOf(o),
     storageLimit: spec.storageLimit,
     persistentVolumeSpec,
-    persistentVolumeClaimSpec: mapOf(spec.persistentVolumeClaimSpec),
+    persistentVolumeClaimSpec: canonical(mapOf(spec.persistentVolumeClaimSpec)),
     nodeSelectorTerms: Array.isArray(terms) ? (terms as NodeSelectorTerm[]) : undefined,
     object: o,
   };
@@ -139,7 +140,7 @@ function toStorageContainer(o: KObject): StorageContainer {
     name: nameOf(o),
     disabled: o.disabled === true,
     workloadType: spec.workloadType,
-    container: mapOf(spec.container),
+    container: canonical(mapOf(spec.container)),
     supportedUriFormats: listOf(spec.supportedUriFormats),
     object: o,
   };
@@ -162,7 +163,7 @@ function toCache(o: KObject): Cache {
         typeof spec.serviceAccountName === 'string' && spec.serviceAccountName !== ''
           ? spec.serviceAccountName
           : undefined,
-      storage: isPlainObject(spec.storage) ? (spec.storage as CacheSpec['storage']) : undefined,
+      storage: isPlainObject(spec.storage) ? (canonical(spec.storage) as CacheSpec['storage']) : undefined,
     },
     object: o,
   };

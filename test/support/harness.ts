@@ -74,17 +74,37 @@ export function validateAgainstKubernetes(o: KObject): void {
   assertApiServerAccepts(o);
 }
 
-/** Fisher–Yates with a seeded generator: shuffled, but the same shuffle every run. */
-export function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const out = [...items];
+/** A seeded generator of numbers in [0, 1): the same sequence every run. */
+function seededRandom(seed: number): () => number {
   let s = seed >>> 0 || 1;
-  const next = () => {
+  return () => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return s / 2 ** 32;
   };
+}
+
+function shuffleInPlace<T>(out: T[], next: () => number): T[] {
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
     [out[i], out[j]] = [out[j], out[i]];
   }
   return out;
+}
+
+/** Fisher–Yates with a seeded generator: shuffled, but the same shuffle every run. */
+export const shuffled = <T>(items: readonly T[], seed: number): T[] => shuffleInPlace([...items], seededRandom(seed));
+
+/**
+ * The same value with the keys of every mapping, at every depth, in a seeded random order: what a YAML
+ * formatter, kustomize (which sorts them) or another author does to a file without changing its meaning.
+ */
+export function keysShuffled<T>(value: T, seed: number): T {
+  const next = seededRandom(seed);
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v === null || typeof v !== 'object') return v;
+    const entries = shuffleInPlace(Object.entries(v as Record<string, unknown>), next);
+    return Object.fromEntries(entries.map(([k, child]) => [k, walk(child)]));
+  };
+  return walk(value) as T;
 }
