@@ -97,7 +97,7 @@ export function compile(items: readonly KObject[], functionConfig?: KObject): Co
   const built = build(thePlan, inputs, kserve.config, fn.config);
   results.push(...built.results);
   if (fn.config.createJobNamespace) {
-    const made = jobNamespaceFor(kserve.config.localModel.jobNamespace, items);
+    const made = jobNamespaceFor(kserve.config.localModel.jobNamespace, passThrough);
     if (made.object) built.objects.push(made.object);
     results.push(...made.results);
   }
@@ -403,9 +403,12 @@ function baseContainer(
   return { base, downloader: base.command, results };
 }
 
-/** createJobNamespace: the jobs namespace, unless the package already has it (then kept as written). */
-function jobNamespaceFor(name: string, items: readonly KObject[]): { object?: KObject; results: Result[] } {
-  const written = items.find((o) => o.apiVersion === 'v1' && o.kind === 'Namespace' && nameOf(o) === name);
+/**
+ * createJobNamespace: the jobs namespace, unless the user's own items have it (then kept as written). The
+ * one an earlier run generated is not the user's: it is replaced like every generated object.
+ */
+function jobNamespaceFor(name: string, userItems: readonly KObject[]): { object?: KObject; results: Result[] } {
+  const written = userItems.find((o) => o.apiVersion === 'v1' && o.kind === 'Namespace' && nameOf(o) === name);
   if (!written) return { object: jobNamespace(name) as KObject, results: [] };
   const message = `createJobNamespace: the package already has Namespace ${name}; it is kept as written and not generated`;
   return { results: [info(written, 'metadata.name', message)] };

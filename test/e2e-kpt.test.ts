@@ -65,6 +65,22 @@ describe('kpt (real binary)', { skip: fullSuiteOnly }, () => {
     assert.deepEqual(snapshot(dir), first);
   });
 
+  test('createJobNamespace: four renders in a row, the package byte-identical after the first', (t) => {
+    if (!hasKpt(t)) return;
+    const { dir, kpt } = kptPackage();
+    editFile(join(dir, 'fn-config.yaml'), 'outputDir: generated', 'outputDir: generated\n  createJobNamespace: true');
+    const namespaceFile = 'generated/_cluster/namespace_kserve-localmodel-jobs.yaml';
+    const snapshots = [1, 2, 3, 4].map((n) => {
+      const result = kpt('fn', 'render', '--allow-exec');
+      assert.equal(result.status, 0, `render ${n}: ${result.stderr}`);
+      const files = snapshot(dir);
+      assert.ok(files.has(namespaceFile), `render ${n} lost the generated Namespace`);
+      assert.doesNotMatch(result.stderr, /kept as written/, `render ${n} took the generated Namespace for the user's`);
+      return files;
+    });
+    for (const [i, files] of snapshots.entries()) assert.deepEqual(files, snapshots[0], `render ${i + 1}`);
+  });
+
   test('user files come back exactly as kpt writes them with a function that changes nothing (cat)', (t) => {
     if (!hasKpt(t)) return;
     // kpt itself drops blank lines, refolds `>-` scalars and doubles a comment at the very end of a

@@ -53,4 +53,15 @@ describe('createJobNamespace', () => {
       /^info: createJobNamespace: the package already has Namespace/m,
     );
   });
+
+  it("the Namespace an earlier run generated is ours: generated again, not taken for the user's", () => {
+    const once = runItems(items(), fnConfig({ createJobNamespace: true }));
+    const twice = runItems(once.items, fnConfig({ createJobNamespace: true }));
+    assert.deepEqual(twice.results, []);
+    assert.deepEqual(
+      ofKind(generated(twice.items), 'Namespace').map((o) => o.metadata?.name),
+      ['kserve-localmodel-jobs'],
+    );
+    assert.equal(twice.items.filter((o) => o.kind === 'Namespace').length, 1);
+  });
 });
