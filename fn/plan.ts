@@ -1,6 +1,6 @@
 // Decides WHICH objects exist: the download volumes of each cache and group, the serving volumes of
-// each namespace that uses a cache, and one download Job per (node, model folder) or, in daemonset
-// mode, one DaemonSet per node group (plan-daemonsets.ts). Builders make them.
+// each namespace that uses a cache, and one download Job per (node, volume, model folder) or, in
+// daemonset mode, one DaemonSet per node group (plan-daemonsets.ts). Builders make them.
 import type { FnConfig } from './inputs/fn-config';
 import type { Cache, Inputs, NodeGroup } from './inputs/index-inputs';
 import type { KServeConfig } from './inputs/kserve-config';
@@ -12,7 +12,7 @@ import { cacheUseOf, isvcLabel } from './kserve/isvc-usage';
 import { nodeMatchesTerms } from './kserve/node-affinity';
 import { storageKey } from './kserve/storage-key';
 import type { DaemonSetPlan } from './plan-daemonsets';
-import { planDaemonSets } from './plan-daemonsets';
+import { planDaemonSets, volumeIdentity } from './plan-daemonsets';
 
 export interface VolumePlan {
   cache: Cache;
@@ -26,11 +26,13 @@ export interface ServingPlan extends VolumePlan {
 }
 
 export interface JobPlan {
-  /** Caches sharing this model folder on this node; the first names and labels the Job. */
+  /** Caches sharing this model folder on this volume of this node; the first names and labels the Job. */
   caches: Cache[];
   node: InventoryEntry;
-  /** The first cache's node group on this node: its download PVC is the one mounted. */
+  /** The first cache's first node group on this node and volume: its download PVC is the one mounted. */
   nodeGroup: NodeGroup;
+  /** Every node group whose volume on this node this Job fills (groups on one host folder share it). */
+  nodeGroups: NodeGroup[];
   storageKey: string;
 }
 
@@ -114,12 +116,12 @@ function planServing(
 }
 
 /**
- * One Job per (node, model folder). A node takes each cache once, on the first of the cache's node
- * groups it belongs to; caches with the same URI on one node share the Job of the first cache.
+ * One Job per (node, volume, model folder): a node in two groups whose volumes are different folders
+ * holds two copies, and each is downloaded; groups on one folder (volumeIdentity) share the copy. Caches
+ * with the same URI on one node and volume share the Job of the first cache.
  */
 function planJobs(downloads: readonly VolumePlan[], nodes: readonly InventoryEntry[]): JobPlan[] {
   const jobs = new Map<string, JobPlan>();
-  const placed = new Set<string>();
   // A group's nodes are matched once, not once per cache: a fleet has dozens of caches per group.
   const groupNodes = new Map<NodeGroup, InventoryEntry[]>();
   const nodesOf = (nodeGroup: NodeGroup): InventoryEntry[] => {
@@ -132,14 +134,15 @@ function planJobs(downloads: readonly VolumePlan[], nodes: readonly InventoryEnt
   };
   for (const { cache, nodeGroup } of downloads) {
     const key = storageKey(cache.spec.sourceModelUri);
+    const volume = volumeIdentity(nodeGroup);
     for (const node of nodesOf(nodeGroup)) {
-      const cacheOnNode = compositeKey(cache.kind, cache.namespace, cache.name, node.name);
-      if (placed.has(cacheOnNode)) continue;
-      placed.add(cacheOnNode);
-      const id = compositeKey(node.name, key);
+      const id = compositeKey(node.name, volume, key);
       const job = jobs.get(id);
-      if (job) job.caches.push(cache);
-      else jobs.set(id, { caches: [cache], node, nodeGroup, storageKey: key });
+      if (!job) jobs.set(id, { caches: [cache], node, nodeGroup, nodeGroups: [nodeGroup], storageKey: key });
+      else {
+        if (!job.caches.includes(cache)) job.caches.push(cache);
+        if (!job.nodeGroups.includes(nodeGroup)) job.nodeGroups.push(nodeGroup);
+      }
     }
   }
   return [...jobs.values()];

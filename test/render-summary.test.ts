@@ -1,15 +1,17 @@
 // The summary `render` prints on stderr, and the Kubernetes quantities it adds up.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { compile } from '../fn/compile';
+import { DEFAULT_FN_CONFIG } from '../fn/inputs/fn-config';
 import type { KObject } from '../fn/krm/objects';
 import { formatBytes, parseQuantity } from '../fn/kserve/quantity';
 import type { Compiled } from '../fn/modes/render-summary';
 import { renderSummary, summarize } from '../fn/modes/render-summary';
 import { fnConfig } from './support/fixtures';
+import { TESTDATA } from './support/golden';
 import { runFn, tempDir } from './support/integrations';
 
 const Gi = 1n << 30n;
@@ -165,7 +167,7 @@ describe('summarize', () => {
     );
     assert.ok(
       lines.includes(
-        '  models: llama 30Gi, mistral 15Gi, team/llama-again 30Gi (same model folder as llama, counted once)',
+        '  models: llama 30Gi, mistral 15Gi, team/llama-again 30Gi (same model folder as llama, counted once, at the largest size)',
       ),
       text,
     );
@@ -183,6 +185,42 @@ describe('summarize', () => {
       text,
     );
     assert.ok(text.endsWith('\n'));
+  });
+
+  test('a shared model folder counts at its largest modelSize, as capacity validation counts it', () => {
+    const shared = compiled([
+      nodeGroup('gpu', '100Gi', 'gpu'),
+      cache('llama', 'hf://meta/llama', '10Gi', ['gpu']),
+      {
+        ...cache('llama-big', 'hf://meta/llama', '60Gi', ['gpu']),
+        kind: 'LocalModelNamespaceCache',
+        metadata: { name: 'llama-big', namespace: 'team' },
+      },
+      node('gpu-1', 'gpu'),
+    ]);
+    const lines = renderSummary(shared, 3).split('\n');
+    assert.ok(
+      lines.includes('node group gpu: 2 models, 1 node, 1 download Job, storage 60Gi of 100Gi storageLimit (60%)'),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.includes(
+        '  models: llama 10Gi, team/llama-big 60Gi (same model folder as llama, counted once, at the largest size)',
+      ),
+    );
+  });
+
+  test('jobs mode: a node in groups on two folders gets a Job per folder, and each group counts the node', () => {
+    const { items } = parse(readFileSync(join(TESTDATA, 'jobs-two-host-paths', 'input.yaml'), 'utf8'));
+    const groups = summarize(compiled(items).plan, DEFAULT_FN_CONFIG);
+    assert.deepEqual(
+      groups.map((g) => [g.name, g.nodes, g.jobs]),
+      [
+        ['bulk', ['gpu-1', 'gpu-2'], 2],
+        ['fast', ['gpu-1', 'gpu-2'], 2],
+        ['fast-again', ['gpu-1', 'gpu-2'], 2],
+      ],
+    );
   });
 
   test('a long node list is cut after ten names', () => {

@@ -12,8 +12,8 @@ import { compareStrings } from '../krm/order';
 import { noun, plural } from '../krm/wording';
 import { nodeMatchesTerms } from '../kserve/node-affinity';
 import { formatBytes, parseQuantity } from '../kserve/quantity';
-import { storageKey } from '../kserve/storage-key';
 import type { Plan } from '../plan';
+import { diskUse, modelFolders } from '../validate/capacity';
 
 /** What the summary reads: a successful compile's plan, what it generated, and the config it ran with. */
 export type Compiled = Required<Pick<CompileOutput, 'plan' | 'generated' | 'fnConfig'>>;
@@ -24,7 +24,7 @@ export interface ModelSummary {
   /** modelSize as written. */
   size: string;
   bytes: bigint;
-  /** The cache listed first with the same model folder on this group: its disk space is counted once. */
+  /** The first cache with the same model folder on this group: the folder is counted once, at its largest size. */
   sharesFolderWith?: string;
 }
 
@@ -41,7 +41,7 @@ export interface NodeGroupSummary {
   /** daemonset mode: the group's DaemonSets, and how many nodes of the inventory (if any) it selects. */
   daemonSets: DaemonSetSummary[];
   inventoryNodes: number;
-  /** Sum of modelSize over the group's distinct model folders: the disk each of its nodes needs. */
+  /** The disk each of its nodes needs, as capacity validation counts it (validate/capacity.ts). */
   usedBytes: bigint;
   storageLimit: string;
   limitBytes: bigint;
@@ -50,21 +50,19 @@ export interface NodeGroupSummary {
 /** One entry per LocalModelNodeGroup of the input, by name. */
 export function summarize(plan: Plan, fnConfig: FnConfig): NodeGroupSummary[] {
   return plan.nodeGroups.map((group) => {
-    const models: ModelSummary[] = [];
-    const folders = new Map<string, string>();
-    let usedBytes = 0n;
-    for (const { cache } of plan.downloads.filter((d) => d.nodeGroup === group)) {
-      const model = modelOf(cache);
-      const folder = storageKey(cache.spec.sourceModelUri);
-      const first = folders.get(folder);
-      if (first !== undefined) model.sharesFolderWith = first;
-      else {
-        folders.set(folder, model.cache);
-        usedBytes += model.bytes;
-      }
-      models.push(model);
-    }
-    const jobs = plan.jobs.filter((j) => j.nodeGroup === group);
+    const caches = plan.downloads.filter((d) => d.nodeGroup === group).map((d) => d.cache);
+    const folders = modelFolders(caches, sizeOf);
+    const models = caches.map((cache): ModelSummary => {
+      const first = folders.find((f) => f.caches.includes(cache))?.caches[0];
+      const size = String(cache.spec.modelSize);
+      return {
+        cache: cacheLabel(cache),
+        size,
+        bytes: sizeOf(cache),
+        ...(first && first !== cache ? { sharesFolderWith: cacheLabel(first) } : {}),
+      };
+    });
+    const jobs = plan.jobs.filter((j) => j.nodeGroups.includes(group));
     const storageLimit = String(group.storageLimit);
     return {
       name: group.name,
@@ -79,17 +77,15 @@ export function summarize(plan: Plan, fnConfig: FnConfig): NodeGroupSummary[] {
         }))
         .sort((a, b) => compareStrings(a.name, b.name)), // the output's order: a long name is hashed
       inventoryNodes: plan.inventory.filter((node) => nodeMatchesTerms(node, group.nodeSelectorTerms)).length,
-      usedBytes,
+      usedBytes: diskUse(folders),
       storageLimit,
       limitBytes: parseQuantity(storageLimit) ?? 0n,
     };
   });
 }
 
-function modelOf(cache: Cache): ModelSummary {
-  const size = String(cache.spec.modelSize);
-  return { cache: cacheLabel(cache), size, bytes: parseQuantity(size) ?? 0n };
-}
+/** Validation has passed: every modelSize is a positive quantity. */
+const sizeOf = (cache: Cache): bigint => parseQuantity(String(cache.spec.modelSize)) ?? 0n;
 
 const LISTED_NODES = 10;
 
@@ -158,7 +154,7 @@ function daemonSetLines(g: NodeGroupSummary): string[] {
 }
 
 const modelText = (m: ModelSummary): string =>
-  `${m.cache} ${m.size}${m.sharesFolderWith ? ` (same model folder as ${m.sharesFolderWith}, counted once)` : ''}`;
+  `${m.cache} ${m.size}${m.sharesFolderWith ? ` (same model folder as ${m.sharesFolderWith}, counted once, at the largest size)` : ''}`;
 
 function storageText(g: NodeGroupSummary): string {
   const percent = g.limitBytes > 0n ? `${(g.usedBytes * 100n) / g.limitBytes}%` : '0%';

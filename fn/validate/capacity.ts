@@ -118,32 +118,55 @@ function groupSizes(group: NodeGroup): { sizes: GroupSizes; results: Result[] } 
   return { sizes: { storageLimit, capacity }, results };
 }
 
+/** One model folder on a node group's volume: the caches that share it, and the space it is given. */
+export interface ModelFolder {
+  storageKey: string;
+  /** In the order given; the first names the folder in messages. */
+  caches: Cache[];
+  /** The largest modelSize of its caches: whichever downloads it, that much must fit. */
+  bytes: bigint;
+}
+
 /**
  * Every node of a group holds every cache that lists the group; caches of the same URI share one
- * folder (one storage key), so each model counts once, at its largest declared size.
+ * folder (one storage key), so each model counts once, at its largest declared size. Validation and the
+ * render summary both read a group's disk use from here.
  */
+export function modelFolders(caches: Iterable<Cache>, sizeOf: (cache: Cache) => bigint | undefined): ModelFolder[] {
+  const folders = new Map<string, ModelFolder>();
+  for (const cache of caches) {
+    const size = sizeOf(cache);
+    if (size === undefined) continue;
+    const key = storageKey(cache.spec.sourceModelUri);
+    const folder = folders.get(key);
+    if (!folder) folders.set(key, { storageKey: key, caches: [cache], bytes: size });
+    else {
+      folder.caches.push(cache);
+      if (size > folder.bytes) folder.bytes = size;
+    }
+  }
+  return [...folders.values()];
+}
+
+export const diskUse = (folders: readonly ModelFolder[]): bigint => folders.reduce((sum, f) => sum + f.bytes, 0n);
+
 function overCommitted(
   ctx: CheckContext,
   name: string,
   storageLimit: bigint,
   sizes: ReadonlyMap<Cache, bigint>,
 ): Result[] {
-  const byKey = new Map<string, { size: bigint; caches: Cache[] }>();
-  for (const [cache, size] of sizes) {
-    if (!cache.spec.nodeGroups.includes(name)) continue;
-    const key = storageKey(cache.spec.sourceModelUri);
-    const entry = byKey.get(key) ?? { size: 0n, caches: [] };
-    entry.size = entry.size > size ? entry.size : size;
-    entry.caches.push(cache);
-    byKey.set(key, entry);
-  }
-  const total = [...byKey.values()].reduce((sum, e) => sum + e.size, 0n);
+  const folders = modelFolders(
+    [...sizes.keys()].filter((cache) => cache.spec.nodeGroups.includes(name)),
+    (cache) => sizes.get(cache),
+  );
+  const total = diskUse(folders);
   if (total <= storageLimit) return [];
   const group = ctx.inputs.nodeGroups.get(name) as NodeGroup;
-  const parts = [...byKey.values()]
+  const parts = folders
     .map(
-      (e) =>
-        `${e.caches.map((c) => describeCache(c)).join(' and ')}${e.caches.length > 1 ? ' (one model)' : ''} ${formatBytes(e.size)}`,
+      (f) =>
+        `${f.caches.map((c) => describeCache(c)).join(' and ')}${f.caches.length > 1 ? ' (one model)' : ''} ${formatBytes(f.bytes)}`,
     )
     .sort(compareStrings);
   return [
