@@ -53,6 +53,16 @@ describe('names and limits', () => {
     assert.equal(r.resourceRef?.kind, 'Node');
   });
 
+  it('daemonset mode makes no Job: a long node name is valid and renders', () => {
+    const long = `gpu-${'n'.repeat(60)}`;
+    const out = runItems(
+      [nodeGroup('workers'), cache('llama', 's3://m/x'), node(long), enabledKServeConfig()],
+      fnConfig({ downloadMode: 'daemonset' }),
+    );
+    expectClean(out);
+    assert.ok(out.items.some((o) => o.kind === 'DaemonSet'));
+  });
+
   it("a node of the function config's inventory is reported at its entry", () => {
     const fc = fnConfig({ nodes: [{ name: `gpu-${'n'.repeat(60)}`, labels: { 'node-type': 'gpu' } }] });
     expectResult(

@@ -17,6 +17,19 @@ describe('references', () => {
     assert.equal(out.results.filter((r) => r.message.includes('"gpus"')).length, 1);
   });
 
+  it("a cache with a schema error gets only the schema's message: no near-miss URI warning echoes it", () => {
+    const typo = cache('llama', 's3://models/llama', [], { nodeGroup: ['workers'] });
+    delete (typo.spec as { nodeGroups?: string[] }).nodeGroups;
+    const out = runItems([nodeGroup('workers'), typo, node('gpu-1'), isvc('chat', 'team-a', 's3://models/llama')]);
+    assert.deepEqual(
+      out.results.map((r) => `${r.severity}: ${r.field?.path}: ${r.message}`),
+      [
+        'error: spec.nodeGroup: unknown field (did you mean nodeGroups?)',
+        'error: spec.nodeGroups: required field is missing',
+      ],
+    );
+  });
+
   it('InferenceService annotation naming a node group its cache lacks: a warning, output still made', () => {
     const out = runItems([
       ...validPackage(),

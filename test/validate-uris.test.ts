@@ -78,4 +78,24 @@ describe('storage URIs', () => {
       'not a regular expression',
     );
   });
+
+  it('a model page on the Hugging Face website: a warning that says hf:// is what uses HF_TOKEN', () => {
+    const pages: [string, string][] = [
+      ['https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct', 'hf://meta-llama/Llama-3.1-8B-Instruct'],
+      ['https://huggingface.co/Qwen/Qwen2.5-7B-Instruct/', 'hf://Qwen/Qwen2.5-7B-Instruct'],
+      ['https://hf.co/org/model/tree/v1.0', 'hf://org/model:v1.0'],
+    ];
+    for (const [uri, fix] of pages) {
+      const out = withUri(uri);
+      assert.equal(out.exitCode, 0, uri);
+      assert.deepEqual(
+        out.results.map((r) => `${r.severity}: ${r.field?.path}: ${r.message}`),
+        [
+          `warning: spec.sourceModelUri: "${uri}" is the model's page on the Hugging Face website: KServe's storage initializer downloads an https:// URI as one plain file, so it would fetch that web page, not the model, and never use HF_TOKEN. Write ${fix} (hf://<owner>/<model>[:<revision>]), which KServe downloads with the Hugging Face client and the cache's HF_TOKEN`,
+        ],
+      );
+    }
+    // A file on the site is what plain https serves: nothing to say.
+    expectClean(withUri('https://huggingface.co/org/model/resolve/main/model.safetensors'));
+  });
 });

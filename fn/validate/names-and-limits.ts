@@ -84,9 +84,13 @@ function volumeNames({ inputs, fnConfig, sound }: CheckContext): Result[] {
   return results;
 }
 
-/** error: the Job's `node` label and `kubernetes.io/hostname` selector take the node's name and hostname. */
+/**
+ * error: the Job's `node` label and `kubernetes.io/hostname` selector take the node's name and hostname.
+ * Jobs mode only: a DaemonSet names no node, so in daemonset mode the inventory's names are never copied.
+ */
 function nodeLabels(ctx: CheckContext): Result[] {
   const { inputs, inventory, sound } = ctx;
+  if (ctx.fnConfig.downloadMode === 'daemonset') return [];
   const used = new Set(inputs.caches.flatMap((c) => c.spec.nodeGroups));
   const groups = [...inputs.nodeGroups]
     .filter(([name, g]) => used.has(name) && sound(g.object))

@@ -1,6 +1,8 @@
 // References between inputs that must resolve: a cache's node groups, an InferenceService's node group
 // annotation, the function config's servingNamespaces. A dangling one is caught here, in review, not
-// by a hung deletion or a model that is never used.
+// by a hung deletion or a model that is never used. A cache with schema errors is not read here: its
+// fields may be missing or mistyped, and a check on them would only echo the schema's message.
+import type { Cache } from '../inputs/index-inputs';
 import { describeCache } from '../inputs/index-inputs';
 import { annotationOf } from '../krm/objects';
 import { compareStrings } from '../krm/order';
@@ -19,19 +21,20 @@ import type { CheckContext } from './context';
 import { fnConfigPath } from './context';
 
 export function referenceResults(ctx: CheckContext): Result[] {
+  const caches = ctx.inputs.caches.filter((c) => ctx.sound(c.object));
   return [
-    ...unknownNodeGroups(ctx),
-    ...isvcNodeGroupsMissingFromCache(ctx),
+    ...unknownNodeGroups(ctx, caches),
+    ...isvcNodeGroupsMissingFromCache(ctx, caches),
     ...servingNamespaceReferences(ctx),
     ...nodeGroupTolerationReferences(ctx),
-    ...nearMissUris(ctx),
+    ...nearMissUris(ctx, caches),
   ];
 }
 
 /** error: KServe would create nothing for the group and hang deleting the cache (kserve#6154). */
-function unknownNodeGroups({ inputs }: CheckContext): Result[] {
+function unknownNodeGroups({ inputs }: CheckContext, caches: readonly Cache[]): Result[] {
   const results: Result[] = [];
-  for (const cache of inputs.caches) {
+  for (const cache of caches) {
     cache.spec.nodeGroups.forEach((nodeGroup, i) => {
       if (inputs.nodeGroups.has(nodeGroup)) return;
       const known = [...inputs.nodeGroups.keys()].sort(compareStrings);
@@ -51,11 +54,11 @@ function unknownNodeGroups({ inputs }: CheckContext): Result[] {
  * warning: the InferenceService still works, from the model's remote storage, but without the local
  * copy the cache exists for; KServe gives no sign of it.
  */
-function isvcNodeGroupsMissingFromCache({ inputs }: CheckContext): Result[] {
+function isvcNodeGroupsMissingFromCache({ inputs }: CheckContext, caches: readonly Cache[]): Result[] {
   const results: Result[] = [];
   for (const isvc of inputs.inferenceServices) {
     const wanted = annotationOf(isvc, NODEGROUP_ANNOTATION);
-    if (wanted === undefined || cacheUseOf(isvc, inputs.caches)) continue;
+    if (wanted === undefined || cacheUseOf(isvc, caches)) continue;
     const lacking = cacheUseOf(isvc, inputs.caches, { anyNodeGroup: true });
     if (!lacking) continue;
     if (wanted === '') {
@@ -83,16 +86,17 @@ function isvcNodeGroupsMissingFromCache({ inputs }: CheckContext): Result[] {
  * warning: KServe compares URIs exactly (but for one trailing "/"), so an InferenceService whose URI
  * differs from a cache's only by case or by trailing slashes downloads from the remote source instead.
  */
-function nearMissUris({ inputs }: CheckContext): Result[] {
+function nearMissUris({ inputs }: CheckContext, caches: readonly Cache[]): Result[] {
   const loose = (uri: string): string => uri.replace(/\/+$/, '').toLowerCase();
   const results: Result[] = [];
   for (const isvc of inputs.inferenceServices) {
     const uri = storageUriOf(isvc);
     if (!uri || annotationOf(isvc, DISABLE_LOCALMODEL_ANNOTATION) !== undefined) continue;
-    if (cacheUseOf(isvc, inputs.caches, { anyNodeGroup: true })) continue;
-    const near = inputs.caches.find(
+    if (cacheUseOf(isvc, caches, { anyNodeGroup: true })) continue;
+    const near = caches.find(
       (c) =>
         (c.kind === 'LocalModelCache' || c.namespace === isvcNamespace(isvc)) &&
+        !uriUsesCache(uri, c.spec.sourceModelUri) &&
         uriUsesCache(loose(uri), loose(c.spec.sourceModelUri)),
     );
     if (!near) continue;

@@ -45,6 +45,16 @@ function sourceModelUris({ inputs, sound }: CheckContext): Result[] {
     const problem = uriProblem(uri);
     if (problem) results.push(error(cache.object, 'spec.sourceModelUri', problem));
     const scheme = /^([a-z]+):\/\//.exec(uri)?.[1] ?? '';
+    const hub = problem ? undefined : huggingFacePage(uri);
+    if (hub) {
+      results.push(
+        warning(
+          cache.object,
+          'spec.sourceModelUri',
+          `${JSON.stringify(uri)} is the model's page on the Hugging Face website: KServe's storage initializer downloads an https:// URI as one plain file, so it would fetch that web page, not the model, and never use HF_TOKEN. Write hf://${hub} (hf://<owner>/<model>[:<revision>]), which KServe downloads with the Hugging Face client and the cache's HF_TOKEN`,
+        ),
+      );
+    }
     if (!problem && UNRELEASED_SCHEMES.has(scheme)) {
       results.push(
         warning(
@@ -56,6 +66,18 @@ function sourceModelUris({ inputs, sound }: CheckContext): Result[] {
     }
   }
   return results;
+}
+
+/**
+ * `<owner>/<model>` (with `:<revision>` for a /tree/<revision> page) when the URI is a model's page on
+ * the Hugging Face website rather than a file on it (`/resolve/…`, `/blob/…`, which plain https serves).
+ */
+function huggingFacePage(uri: string): string | undefined {
+  const match =
+    /^https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/([^/?#]+)\/([^/?#]+)(?:\/tree\/([^/?#]+))?\/?$/i.exec(uri);
+  if (!match) return undefined;
+  const [, owner, model, revision] = match;
+  return `${owner}/${model}${revision ? `:${revision}` : ''}`;
 }
 
 /** What is wrong with a URI for KServe's storage initializer, or undefined. */
