@@ -50,3 +50,31 @@ describe('examples/quickstart', { skip: fullSuiteOnly }, () => {
     assert.equal(job.metadata.labels.model, 'meta-llama3-8b-instruct');
   });
 });
+
+describe('the README walks through examples/quickstart', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## A first package'), readme.indexOf('## Requirements'));
+
+  it('every file it shows is the example file, byte for byte', () => {
+    // A file's name in bold, then its text in the next yaml block (no other block between).
+    const shown = [
+      ...section.matchAll(/\*\*`(examples\/quickstart\/[\w.-]+)`\*\*(?:(?!```)[\s\S])*?```yaml\n([\s\S]*?)```/g),
+    ];
+    assert.deepEqual(
+      shown.map(([, path]) => path),
+      [
+        'examples/quickstart/nodegroup.yaml',
+        'examples/quickstart/localmodelcache.yaml',
+        'examples/quickstart/inferenceservice.yaml',
+        'examples/quickstart/inferenceservice-config.yaml',
+      ],
+    );
+    for (const [, path, text] of shown) assert.equal(text, readFileSync(join(ROOT, path), 'utf8'), path);
+  });
+
+  it('the summary it shows is the one render prints', () => {
+    const child = spawnSync(process.execPath, [BIN, 'render', join(ROOT, 'examples', 'quickstart')]);
+    assert.equal(child.status, 0, child.stderr.toString());
+    assert.ok(section.includes(`\`\`\`\n${child.stderr.toString()}\`\`\``), child.stderr.toString());
+  });
+});
