@@ -1,4 +1,5 @@
-// Puts the output together: earlier output pruned, generated objects marked and placed in files,
+// Puts the output together: generated objects marked and placed in files (earlier output was set aside by
+// inputs/index-inputs.ts),
 // everything in one stable order whatever the order of the input.
 import { createHash } from 'node:crypto';
 import { INDEX, OWNER_LABEL, OWNER_VALUE, PATH } from './krm/annotations';

@@ -71,7 +71,7 @@ export interface Inputs {
   nodes: KObject[];
   /** By `compositeKey(namespace, name)`. */
   serviceAccounts: Map<string, KObject>;
-  /** Secret, SealedSecret, ExternalSecret: anything that can stand for a Secret, by `namespace/name`. */
+  /** Secret, SealedSecret, ExternalSecret: anything that can stand for a Secret, in input order. */
   secretLike: KObject[];
   inferenceServices: KObject[];
   fnConfigItem?: KObject;

@@ -14,12 +14,6 @@ export interface KObject {
   [field: string]: unknown;
 }
 
-/** Where an object came from, for results: the file and index kpt/kustomize gave it, else its position. */
-export interface Origin {
-  path: string;
-  index: number;
-}
-
 // Input is not trusted to have the right types (validation reports them): readers see a string or nothing.
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const field = (v: unknown, key: string): unknown => (isPlainObject(v) ? v[key] : undefined);
