@@ -1,6 +1,5 @@
-// Puts the output together: generated objects marked and placed in files (earlier output was set aside by
-// inputs/index-inputs.ts),
-// everything in one stable order whatever the order of the input.
+// Puts the output together: generated objects marked and placed in files, everything in one stable order
+// whatever the order of the input. (Earlier output was set aside when the input was indexed.)
 import { createHash } from 'node:crypto';
 import { INDEX, OWNER_LABEL, OWNER_VALUE, PATH } from './krm/annotations';
 import type { KObject } from './krm/objects';
