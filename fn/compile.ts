@@ -30,7 +30,7 @@ import { persistentVolume, persistentVolumeClaim } from './build/volumes';
 import { immutableChanges } from './gitops/immutable';
 import { strictResults } from './gitops/strict';
 import type { FnConfig, Toleration } from './inputs/fn-config';
-import { parseFnConfig } from './inputs/fn-config';
+import { parseFnConfig, withOverrides } from './inputs/fn-config';
 import type { Cache, Inputs, NodeGroup } from './inputs/index-inputs';
 import { describeCache, indexInputs } from './inputs/index-inputs';
 import type { KServeConfig } from './inputs/kserve-config';
@@ -66,9 +66,18 @@ export interface CompileOutput {
   generated: KObject[];
 }
 
-export function compile(items: readonly KObject[], functionConfig?: KObject): CompileOutput {
+/**
+ * `functionConfig`: the one kpt or kustomize gave (else the package's own). `overrides`: fields laid over
+ * it, from Argo CD's parameters or `render --strict`.
+ */
+export function compile(
+  items: readonly KObject[],
+  functionConfig?: KObject,
+  overrides?: Record<string, unknown>,
+): CompileOutput {
   const inputs = indexInputs(items);
-  const fnConfigObject = functionConfig ?? inputs.fnConfigItem;
+  const given = functionConfig ?? inputs.fnConfigItem;
+  const fnConfigObject = overrides && Object.keys(overrides).length > 0 ? withOverrides(given, overrides) : given;
   const fn = parseFnConfig(fnConfigObject);
   const kserve = parseKServeConfig(inputs.kserveConfigMap);
   const inventory = nodeInventory(inputs.nodes, fn.config.nodes);

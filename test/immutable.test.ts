@@ -80,6 +80,12 @@ describe('render --out and --check compare with the committed files', () => {
       const errors = refusedLines(result.stderr).filter((l) => l.startsWith('error: '));
       assert.equal(errors.length, 2, result.stderr);
       assert.match(errors[0], /strict mode makes this warning an error/);
+      assert.doesNotMatch(result.stderr, /^summary:/m, 'no summary of a render that is refused');
+      const lines = result.stderr.trimEnd().split('\n');
+      assert.ok(
+        lines.every((l) => /^(error|warning|info): /.test(l)),
+        `every line is a result, in one batch:\n${result.stderr}`,
+      );
     }
     assert.deepEqual(snapshot(out), before);
   });

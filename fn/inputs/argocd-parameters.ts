@@ -1,14 +1,12 @@
 // Argo CD's Config Management Plugin hands the Application's settings to `generate` as environment:
 // `ARGOCD_ENV_<NAME>` (the Application's `plugin.env`, prefixed by Argo CD) and `ARGOCD_APP_PARAMETERS`
 // (JSON: [{name, string | array | map}]). Both map onto function config fields; parameters win over
-// env, and both win over the package's own LocalModelFnConfig.
-import { LOCAL_CONFIG } from '../krm/annotations';
-import type { KObject } from '../krm/objects';
-import { isPlainObject, mapOf } from '../krm/objects';
+// env, and both win over the package's own LocalModelFnConfig (laid over it by fn-config.ts's withOverrides).
+import { isPlainObject } from '../krm/objects';
 import { compareStrings } from '../krm/order';
 import type { Result } from '../krm/results';
 import { readYamlValue } from '../krm/yaml-read';
-import { FN_CONFIG_API_VERSION, FN_CONFIG_KIND } from './fn-config';
+import { FN_CONFIG_KIND } from './fn-config';
 
 /**
  * `text`: the string as is; `count-or-text`: digits become a number (maxUnavailable: 2 or "10%");
@@ -249,15 +247,4 @@ function decodeMap(parameter: ArgoParameter, map: unknown, source: string): Deco
     value[key] = read.value;
   }
   return { value };
-}
-
-/** The package's LocalModelFnConfig with the Application's fields over its spec, or a new one. */
-export function withOverrides(base: KObject | undefined, spec: Record<string, unknown>): KObject {
-  if (base) return { ...base, spec: { ...mapOf(base.spec), ...spec } };
-  return {
-    apiVersion: FN_CONFIG_API_VERSION,
-    kind: FN_CONFIG_KIND,
-    metadata: { name: 'kserve-localmodel-fn', annotations: { [LOCAL_CONFIG]: 'true' } },
-    spec,
-  };
 }

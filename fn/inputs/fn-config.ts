@@ -1,5 +1,6 @@
 // The function's own configuration: kpt's ConfigMap form (`configMap:` arrives as ConfigMap
 // `function-input`) or the typed kind LocalModelFnConfig (schemas/function-config.json).
+import { LOCAL_CONFIG } from '../krm/annotations';
 import { canonical } from '../krm/canonical';
 import type { KObject } from '../krm/objects';
 import { isPlainObject, listOf, mapOf, ref } from '../krm/objects';
@@ -170,5 +171,19 @@ export function parseFnConfig(fc: KObject | undefined): { config: FnConfig; resu
           : DEFAULT_NODE_LABEL_IMAGE,
     },
     results,
+  };
+}
+
+/**
+ * The package's LocalModelFnConfig with `fields` over its spec (Argo CD's parameters, `render --strict`),
+ * or a new local-config one holding only them.
+ */
+export function withOverrides(base: KObject | undefined, fields: Record<string, unknown>): KObject {
+  if (base) return { ...base, spec: { ...mapOf(base.spec), ...fields } };
+  return {
+    apiVersion: FN_CONFIG_API_VERSION,
+    kind: FN_CONFIG_KIND,
+    metadata: { name: 'kserve-localmodel-fn', annotations: { [LOCAL_CONFIG]: 'true' } },
+    spec: fields,
   };
 }

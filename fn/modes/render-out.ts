@@ -17,7 +17,7 @@ import { nameOf, namespaceOf } from '../krm/objects';
 import { compareStrings } from '../krm/order';
 import { error } from '../krm/report';
 import type { Result } from '../krm/results';
-import { formatResult, hasErrors } from '../krm/results';
+import { hasErrors } from '../krm/results';
 import { describeResource } from '../krm/wording';
 import { OUTPUT_DOCUMENT_OPTIONS, TO_STRING_OPTIONS } from '../krm/yaml-settings';
 import { fileProblem } from './file-problems';
@@ -228,33 +228,41 @@ export function runRenderOut(
   }
 
   const rendered = renderDir(options, env, [folder.real]);
-  reportRender(rendered, stderr);
-  if (hasErrors(rendered.results)) return 1;
+  // Every result of every stage is printed once, sorted, before the outcome; the summary only when
+  // nothing refused the render.
+  const results: Result[] = [...rendered.results];
+  const refuse = (): number => {
+    reportRender({ ...rendered, results }, stderr);
+    return 1;
+  };
+  if (hasErrors(results)) return refuse();
   const plan = planOutput(rendered.manifests, rendered.nodes);
-  for (const r of plan.results) stderr.write(`${formatResult(r)}\n`);
-  if (hasErrors(plan.results)) return 1;
+  results.push(...plan.results);
+  if (hasErrors(results)) return refuse();
 
   const state = readOutput(folder, plan.files.keys());
   // The committed files are what the cluster was given: an update the API server refuses shows here.
-  const refused = strictResults(
-    immutableChanges(committedGenerated(state.files, out), rendered.manifests),
-    rendered.strict,
+  results.push(
+    ...strictResults(immutableChanges(committedGenerated(state.files, out), rendered.manifests), rendered.strict),
   );
-  for (const r of refused) stderr.write(`${formatResult(r)}\n`);
-  if (hasErrors(refused)) return 1;
-  for (const line of state.ignoredLines) {
-    stderr.write(
-      `warning: ${join(out, OUTPUT_MARKER)} lists "${line}", which is not a relative path inside ${out}; ignored\n`,
-    );
-  }
+  const ignored = state.ignoredLines.map(
+    (line): Result => ({
+      severity: 'warning',
+      message: `${join(out, OUTPUT_MARKER)} lists "${line}", which is not a relative path inside ${out}; ignored`,
+    }),
+  );
+  results.push(...strictResults(ignored, rendered.strict));
   const comparison = compareOutput(plan.files, state);
-  const conflicts = comparison.changes.filter((c) => c.kind === 'conflict');
-  for (const c of conflicts) {
-    stderr.write(
-      `error: ${c.why ?? `${join(out, c.path)} exists and was not written by kserve-localmodel-fn (${join(out, OUTPUT_MARKER)} does not list it); move it away or choose another --out folder`}\n`,
-    );
+  for (const c of comparison.changes.filter((change) => change.kind === 'conflict')) {
+    results.push({
+      severity: 'error',
+      message:
+        c.why ??
+        `${join(out, c.path)} exists and was not written by kserve-localmodel-fn (${join(out, OUTPUT_MARKER)} does not list it); move it away or choose another --out folder`,
+    });
   }
-  if (conflicts.length > 0) return 1;
+  if (hasErrors(results)) return refuse();
+  reportRender({ ...rendered, results }, stderr);
 
   if (options.check) {
     if (comparison.changes.length === 0) {

@@ -10,9 +10,8 @@ import { readNodeDump } from '../gitops/node-dump';
 import { strictResults, warningsAsErrors } from '../gitops/strict';
 import { syncWaveResults, withSyncWave } from '../gitops/sync-wave';
 import type { OverrideSource } from '../inputs/argocd-parameters';
-import { argocdOverrides, blameOverrides, withOverrides } from '../inputs/argocd-parameters';
+import { argocdOverrides, blameOverrides } from '../inputs/argocd-parameters';
 import { isFnConfig } from '../inputs/fn-config';
-import { indexInputs } from '../inputs/index-inputs';
 import type { SourceFile } from '../krm/files';
 import { isLocalConfig, parseFiles, stringifyManifests } from '../krm/files';
 import { InputError } from '../krm/input-error';
@@ -64,12 +63,7 @@ function renderPackage(files: readonly SourceFile[], settings: RenderSettings): 
     if (e instanceof InputError) return failed(e.results);
     throw e;
   }
-  const overrides = settings.fnConfigOverrides;
-  const functionConfig =
-    overrides && Object.keys(overrides).length > 0
-      ? withOverrides(indexInputs(parsed.items).fnConfigItem, overrides)
-      : undefined;
-  const compiled = compile(parsed.items, functionConfig);
+  const compiled = compile(parsed.items, undefined, settings.fnConfigOverrides);
   const { items, fnConfig, plan, generated } = compiled;
   const results = blameOverrides(compiled.results, settings.overrideSources ?? {});
   const { strict } = fnConfig;
@@ -162,11 +156,16 @@ const isDirectory = (path: string): boolean => {
   }
 };
 
-/** Results, then (when there is something to show) the summary: everything a person reads on stderr. */
+/** The summary of a render that succeeded, or nothing: a refused render has nothing to sum up. */
+export const summaryOf = (rendered: Rendered): string =>
+  rendered.compiled && rendered.manifests.length > 0 && !hasErrors(rendered.results)
+    ? renderSummary(rendered.compiled, rendered.manifests.length)
+    : '';
+
+/** Results in one sorted batch, then the summary: everything a person reads on stderr. */
 export function reportRender(rendered: Rendered, stderr: NodeJS.WritableStream): void {
-  for (const r of rendered.results) stderr.write(`${formatResult(r)}\n`);
-  if (rendered.compiled && rendered.manifests.length > 0)
-    stderr.write(renderSummary(rendered.compiled, rendered.manifests.length));
+  for (const r of sortResults(rendered.results)) stderr.write(`${formatResult(r)}\n`);
+  stderr.write(summaryOf(rendered));
 }
 
 export function runRender(
