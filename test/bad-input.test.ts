@@ -15,9 +15,10 @@ import { MAX_NESTING_DEPTH } from '../fn/krm/yaml-read';
 import { krm } from '../fn/modes/krm';
 import { cache, node, nodeGroup } from './support/fixtures';
 import { resourceList } from './support/harness';
+import { bundle } from './support/integrations';
 import { fullSuiteOnly } from './support/scope';
 
-const BINARY = join(__dirname, '..', 'dist', 'kserve-localmodel-fn.js');
+const BINARY = bundle();
 const STACK_FRAME = /^\s+at \S/m;
 const HEADER = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n';
 const configMapWith = (value: string) =>

@@ -8,8 +8,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { bundle } from './support/integrations';
 
-const BINARY = join(__dirname, '..', 'dist', 'kserve-localmodel-fn.js');
+const BINARY = bundle();
 const MANIFEST = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: city\ndata:\n  name: ';
 const LIST =
   'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  data:\n    name: ';

@@ -2,14 +2,14 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { cache, node, nodeGroup } from './support/fixtures';
 import { errors, generated, run, runItems } from './support/harness';
+import { bundle } from './support/integrations';
 import { fullSuiteOnly } from './support/scope';
 
-const BIN = join(__dirname, '..', 'dist', 'kserve-localmodel-fn.js');
+const BIN = bundle();
 
 describe('KRM wire contract', () => {
   it('items is always present, even for an empty list', () => {

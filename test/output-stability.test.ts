@@ -19,9 +19,10 @@ import { parseResourceList, printResourceList, RESOURCE_LIST_API_VERSION } from 
 import { CREATE_NODE_OPTIONS, OUTPUT_DOCUMENT_OPTIONS, TO_STRING_OPTIONS } from '../fn/krm/yaml-settings';
 import { krm } from '../fn/modes/krm';
 import { goldenCases } from './support/golden';
+import { bundle } from './support/integrations';
 import { fullSuiteOnly } from './support/scope';
 
-const BUNDLE = join(__dirname, '..', 'dist', 'kserve-localmodel-fn.js');
+const BUNDLE = bundle();
 
 function printedWhole(out: ResourceListOutput, nodes: ReadonlyMap<KObject, YamlNode>): string {
   const doc = new Document(null, OUTPUT_DOCUMENT_OPTIONS);

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { DIST, findOnPath, run, runFn, tempDir, unprivilegedUnavailable } from './support/integrations';
+import { bundle, findOnPath, run, runFn, tempDir, unprivilegedUnavailable } from './support/integrations';
 import { fullSuiteOnly } from './support/scope';
 
 const CONFIG_MAP = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: team-a\n';
@@ -101,7 +101,7 @@ describe('the package tree (built binary, real files)', { skip: fullSuiteOnly },
         '--regid=65534',
         '--clear-groups',
         process.execPath,
-        DIST,
+        bundle(),
         'render',
         dir,
       ]);

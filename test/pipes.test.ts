@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import { resourceList } from './support/harness';
-import { DIST, run, tempDir } from './support/integrations';
+import { bundle, run, tempDir } from './support/integrations';
 
 /**
  * ConfigMaps of 250 KiB in all, far more than a pipe's buffer (64 KiB): the writer is still writing
@@ -19,12 +19,12 @@ const configMaps = () =>
     data: Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`key-${i}`, `value-${i}-${'x'.repeat(50)}`])),
   }));
 
-/** Runs `node DIST args < input | head -c 100` in a shell: the function's exit code and stderr, and what head got. */
+/** Runs `node bundle() args < input | head -c 100` in a shell: the function's exit code and stderr, and what head got. */
 function throughHead(args: string[], input = '/dev/null') {
   const dir = tempDir('pipe');
   const stderr = join(dir, 'stderr');
   const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
-  const script = `${[process.execPath, DIST, ...args].map(quote).join(' ')} <${quote(input)} 2>${quote(stderr)} | head -c 100; exit "\${PIPESTATUS[0]}"`;
+  const script = `${[process.execPath, bundle(), ...args].map(quote).join(' ')} <${quote(input)} 2>${quote(stderr)} | head -c 100; exit "\${PIPESTATUS[0]}"`;
   const result = run('bash', ['-c', script]);
   return { status: result.status, head: result.stdout, stderr: readFileSync(stderr, 'utf8') };
 }

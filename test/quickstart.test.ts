@@ -6,11 +6,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { hasKpt, kptPackage } from './support/integrations';
+import { bundle, hasKpt, kptPackage } from './support/integrations';
 import { fullSuiteOnly } from './support/scope';
 
 const ROOT = join(__dirname, '..');
-const BIN = join(ROOT, 'dist', 'kserve-localmodel-fn.js');
+const BIN = bundle();
 
 describe('examples/quickstart', { skip: fullSuiteOnly }, () => {
   it("npm start prints the quickstart example's manifests: 2 PVs, 2 PVCs, a Job per GPU node wired to hf-downloader", () => {

@@ -8,8 +8,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { bundle } from './support/integrations';
 
-const BINARY = join(__dirname, '..', 'dist', 'kserve-localmodel-fn.js');
+const BINARY = bundle();
 
 const FIRST = `# The settings of team A.
 

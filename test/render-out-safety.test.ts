@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { OUTPUT_MARKER } from '../fn/modes/read-package';
 import { KUSTOMIZATION_FILE } from '../fn/modes/render-out';
-import { DIST, fileTree, findOnPath, run, runFn, tempDir, unprivilegedUnavailable } from './support/integrations';
+import { bundle, fileTree, findOnPath, run, runFn, tempDir, unprivilegedUnavailable } from './support/integrations';
 import { fullSuiteOnly } from './support/scope';
 
 const configMap = (name: string, namespace: string) =>
@@ -174,14 +174,14 @@ describe('render --out plans every write before the first (built binary)', { ski
     chmodSync(s.out, 0o777);
     chmodSync(join(s.out, 'team-b'), 0o555);
     const args = ['render', s.source, '--out', s.out];
-    let command: [string, string[]] = [process.execPath, [DIST, ...args]];
+    let command: [string, string[]] = [process.execPath, [bundle(), ...args]];
     if (process.getuid?.() === 0) {
       const setpriv = findOnPath('setpriv');
       if (!setpriv)
         return t.skip('running as root and setpriv (util-linux) is absent: no way to make a folder unwritable');
       const unreachable = unprivilegedUnavailable(setpriv);
       if (unreachable) return t.skip(unreachable);
-      command = [setpriv, ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, DIST, ...args]];
+      command = [setpriv, ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, bundle(), ...args]];
     }
     const before = fileTree(s.root);
     const result = run(...command);

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { cache, node, nodeGroup } from './support/fixtures';
-import { DIST, findOnPath, run, runFn, tempDir } from './support/integrations';
+import { bundle, findOnPath, run, runFn, tempDir } from './support/integrations';
 
 const INPUT = JSON.stringify({
   apiVersion: 'config.kubernetes.io/v1',
@@ -37,12 +37,12 @@ describe('KRM mode reads stdin', () => {
   test('from a file: the same bytes', () => {
     const file = join(tempDir('stdin'), 'input.yaml');
     writeFileSync(file, INPUT);
-    const fromFile = run('sh', ['-c', `"${process.execPath}" "${DIST}" < "${file}"`]);
+    const fromFile = run('sh', ['-c', `"${process.execPath}" "${bundle()}" < "${file}"`]);
     assert.equal(fromFile.stdout, expected.stdout);
   });
 
   test('from a pipe whose writer is slow: the same bytes', async () => {
-    const slow = await throughSlowPipe(process.execPath, [DIST]);
+    const slow = await throughSlowPipe(process.execPath, [bundle()]);
     assert.equal(slow.status, 0);
     assert.equal(slow.stdout, expected.stdout);
   });
@@ -50,7 +50,7 @@ describe('KRM mode reads stdin', () => {
   test('from a pipe someone made non-blocking, written slowly: the same bytes', async (t) => {
     if (!PYTHON) return t.skip('python3 not found on PATH: it makes the pipe non-blocking before starting Node');
     const nonBlocking = 'import os, sys; os.set_blocking(0, False); os.execv(sys.argv[1], sys.argv[1:])';
-    const slow = await throughSlowPipe(PYTHON, ['-c', nonBlocking, process.execPath, DIST]);
+    const slow = await throughSlowPipe(PYTHON, ['-c', nonBlocking, process.execPath, bundle()]);
     assert.equal(slow.status, 0);
     assert.equal(slow.stdout, expected.stdout);
   });

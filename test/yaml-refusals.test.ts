@@ -11,8 +11,9 @@ import { after, describe, it } from 'node:test';
 import { argocdOverrides } from '../fn/inputs/argocd-parameters';
 import { parseFnConfig } from '../fn/inputs/fn-config';
 import { krm } from '../fn/modes/krm';
+import { bundle } from './support/integrations';
 
-const BINARY = join(__dirname, '..', 'dist', 'kserve-localmodel-fn.js');
+const BINARY = bundle();
 const HEADER = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n';
 
 /** Strings that hold YAML Kubernetes cannot read, each as a nodes list would carry it. */

