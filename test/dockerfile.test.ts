@@ -116,6 +116,20 @@ describe('Dockerfile', () => {
     assert.ok(!includedInContext('fn/main.ts'));
   });
 
+  test("the ENTRYPOINT runs the bundled file, the package's bin, with Node as a non-root user", () => {
+    const [node, script, ...rest] = dockerfile.entrypoint ?? [];
+    assert.equal(node, 'node');
+    assert.deepEqual(rest, []);
+    const { bin } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    assert.deepEqual(
+      dockerfile.copies.find(([, destination]) => destination === script),
+      [bin['kserve-localmodel-fn'], script],
+      `${script} is a copy of the bin the npm package runs`,
+    );
+    assert.notEqual(dockerfile.user.at(-1)?.split(':')[0], '0', 'the last USER is not root');
+    assert.notEqual(dockerfile.user.at(-1)?.split(':')[0], 'root');
+  });
+
   test('the ENTRYPOINT, run as the image runs it, is the KRM function on a ResourceList', () => {
     assert.deepEqual(dockerfile.entrypoint, ['node', '/fn/kserve-localmodel-fn.js']);
     const result = run(...hostCommand(dockerfile.entrypoint as string[], IMAGE_NODE ?? process.execPath), {

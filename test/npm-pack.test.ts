@@ -2,14 +2,29 @@
 // there by name, with the JSON Schemas beside it for editors. Skipped with a message when npm is absent.
 
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { EXAMPLES, findOnPath, parseStream, run, tempDir } from './support/integrations';
+import { EXAMPLES, findOnPath, parseStream, ROOT, run, tempDir } from './support/integrations';
 
 const npm = findOnPath('npm');
 
 describe('npm pack → npm install -g --prefix: the bin on PATH', { skip: npm ? false : 'npm is not on PATH' }, () => {
+  it('packs the bundle, the schemas, the README, the CHANGELOG and the licence, and nothing else', () => {
+    const packed = run(npm as string, ['pack', '--dry-run', '--json', '--ignore-scripts']);
+    assert.equal(packed.status, 0, packed.stderr);
+    const [{ files }] = JSON.parse(packed.stdout) as [{ files: { path: string }[] }];
+    const schemas = readdirSync(join(ROOT, 'schemas'))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => `schemas/${f}`);
+    assert.deepEqual(
+      files.map((f) => f.path).sort(),
+      ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/kserve-localmodel-fn.js', 'package.json', ...schemas].sort(),
+    );
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    assert.deepEqual(pkg.bin, { 'kserve-localmodel-fn': 'dist/kserve-localmodel-fn.js' });
+  });
+
   it('installs from the tarball, runs by name from the prefix, and ships the schemas', () => {
     const work = tempDir('npm-pack');
     // The bundle is built by `npm test` before the tests run; packing must not rebuild it in parallel.
