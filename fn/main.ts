@@ -6,6 +6,7 @@ import { runInventory } from './modes/inventory';
 import { runKrm } from './modes/krm';
 import { runRender } from './modes/render';
 import { runRenderOut } from './modes/render-out';
+import { runStatus } from './modes/status';
 
 // A reader that stops early (`render DIR | head`) closes the pipe: normal for a filter. Stop writing
 // and exit with the code already decided, without Node's trace for an unhandled 'error' event.
@@ -34,6 +35,9 @@ async function main(): Promise<void> {
     }
     case 'inventory':
       process.exitCode = runInventory(command.options, readStdinUpTo, process.stdout, process.stderr);
+      return;
+    case 'status':
+      process.exitCode = runStatus(command.options, process.env, readStdinUpTo, process.stdout, process.stderr);
       return;
     case 'help':
       process.stdout.write(USAGE);

@@ -25,10 +25,19 @@ export interface InventoryOptions {
   forDir?: string;
 }
 
+export interface StatusOptions {
+  /** The package folder, read as `render` reads it. */
+  dir: string;
+  /** The `kubectl get nodes,jobs,pods,daemonsets -A -o json` dump; stdin when absent. */
+  cluster?: string;
+  output: 'text' | 'json';
+}
+
 export type Command =
   | { kind: 'krm' }
   | { kind: 'render'; options: RenderOptions }
   | { kind: 'inventory'; options: InventoryOptions }
+  | { kind: 'status'; options: StatusOptions }
   | { kind: 'help' }
   | { kind: 'usage-error'; message: string };
 
@@ -46,6 +55,12 @@ export const USAGE = `usage:
       Reads a kubectl get nodes dump (-o json or -o yaml; FILE, or stdin) and prints the node
       inventory to commit: Nodes with name and labels only, marked local-config, sorted by name.
       --for DIR keeps only the nodes a LocalModelNodeGroup of the package DIR selects.
+  kubectl get nodes,jobs,pods,daemonsets -A -o json | kserve-localmodel-fn status [DIR] [--cluster FILE] [-o json]
+      Reads the package DIR as render does and the cluster's state (FILE, or stdin; JSON or YAML),
+      and prints per cache, node group and node where the download stands: complete, downloading,
+      failed, pending, missing (no workload reaches the node) or left (gone from the cluster).
+      Exit 0: every model complete everywhere; 3: downloads running or waiting; 4: a node needs
+      attention (failed, missing, unschedulable, or complete but not labelled ready).
 
 options:
   --out OUT       write files instead of printing (OUT must not be DIR or contain it)
@@ -55,6 +70,8 @@ options:
   --strict        every warning is an error: exit 1, nothing printed or written (infos never fail)
   --nodes LIVE    compare the node inventory with a kubectl get nodes -o json dump: node drift is a
                   warning (an error under --strict or --check)
+  --cluster FILE  status: the kubectl dump to read instead of stdin
+  -o, --output F  status: text (default) or json
   -h, --help      this text
 `;
 
@@ -67,6 +84,7 @@ export function parseCommand(argv: readonly string[]): Command {
   }
   if (first === '-h' || first === '--help' || first === 'help') return { kind: 'help' };
   if (first === 'inventory') return parseInventory(rest);
+  if (first === 'status') return parseStatus(rest);
   if (first !== 'render') return { kind: 'usage-error', message: `unknown command "${first}"` };
 
   const parsed = parseOrExplain(parseRenderArgs, rest, 'render takes one folder');
@@ -125,6 +143,33 @@ function parseInventoryArgs(args: readonly string[]) {
     allowPositionals: true,
     strict: true,
     options: { for: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+  });
+}
+
+function parseStatus(args: readonly string[]): Command {
+  const parsed = parseOrExplain(parseStatusArgs, args, 'status reads one package');
+  if ('kind' in parsed) return parsed;
+  const { values, positionals } = parsed;
+  if (values.cluster === '') return { kind: 'usage-error', message: `--cluster needs a file (or - for stdin)` };
+  if (values.output !== 'text' && values.output !== 'json')
+    return { kind: 'usage-error', message: `--output is text or json, not "${values.output}"` };
+  const cluster = values.cluster === '-' ? undefined : values.cluster;
+  return {
+    kind: 'status',
+    options: { dir: positionals[0] ?? '.', ...(cluster !== undefined ? { cluster } : {}), output: values.output },
+  };
+}
+
+function parseStatusArgs(args: readonly string[]) {
+  return parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      cluster: { type: 'string' },
+      output: { type: 'string', short: 'o', default: 'text' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
   });
 }
 

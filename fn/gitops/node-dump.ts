@@ -16,7 +16,7 @@ const USE = 'give the output of kubectl get nodes -o json (or -o yaml)';
 
 /** Nodes sorted by name, labels as strings; a problem names the document and what to give instead. */
 export function readNodeDump(text: string): NodeDump {
-  const documents = parseDocuments(text);
+  const documents = parseDumpDocuments(text, USE);
   if ('problem' in documents) return documents;
   const byName = new Map<string, NodeFacts>();
   for (const [index, doc] of documents.objects.entries()) {
@@ -41,8 +41,11 @@ export function readNodeDump(text: string): NodeDump {
   return { nodes: [...byName.values()].sort((a, b) => compareStrings(a.name, b.name)) };
 }
 
-/** kubectl's JSON is read as JSON (fast for thousands of nodes); anything else as a YAML stream. */
-function parseDocuments(text: string): { objects: KObject[] } | { problem: string } {
+/**
+ * A kubectl dump's documents. kubectl's JSON is read as JSON (fast for thousands of objects); anything
+ * else as a YAML stream. `use` says what to give instead, in a problem's message.
+ */
+export function parseDumpDocuments(text: string, use: string): { objects: KObject[] } | { problem: string } {
   if (text.trimStart().startsWith('{')) {
     try {
       return { objects: [JSON.parse(text) as KObject] };
@@ -56,7 +59,7 @@ function parseDocuments(text: string): { objects: KObject[] } | { problem: strin
   const objects: KObject[] = [];
   for (const doc of parseAllDocuments(text, NODE_DUMP_PARSE_OPTIONS) as Document.Parsed[]) {
     if (doc.contents === null) continue;
-    if (!isMap(doc.contents)) return { problem: `a document is not a mapping; ${USE}` };
+    if (!isMap(doc.contents)) return { problem: `a document is not a mapping; ${use}` };
     const plain = toPlainObject(doc.contents, doc);
     if ('problem' in plain) return plain;
     objects.push(plain.object);

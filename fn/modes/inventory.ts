@@ -1,16 +1,15 @@
 // `inventory [FILE] [--for DIR]`: a `kubectl get nodes` dump (FILE, or stdin) in, the node inventory
 // to commit out, on stdout. Errors go to stderr with exit 1, and then nothing is printed.
-import { readFileSync } from 'node:fs';
 import type { InventoryOptions } from '../cli/args';
 import { inventoryText, selectedNodes } from '../gitops/inventory';
 import { readNodeDump } from '../gitops/node-dump';
 import type { NodeGroup } from '../inputs/index-inputs';
 import { indexInputs } from '../inputs/index-inputs';
 import { parseFiles } from '../krm/files';
-import { InputError, MAX_INPUT_BYTES, tooLargeMessage } from '../krm/input-error';
+import { InputError } from '../krm/input-error';
 import type { Result } from '../krm/results';
 import { formatResult, hasErrors } from '../krm/results';
-import { decodeUtf8 } from '../krm/utf8';
+import { readInputText } from './read-input';
 import { readPackage } from './read-package';
 
 export function runInventory(
@@ -24,17 +23,9 @@ export function runInventory(
     return 1;
   };
   const source = options.file ?? 'stdin';
-  let bytes: Buffer | undefined;
-  try {
-    bytes = options.file === undefined ? readStdin(MAX_INPUT_BYTES) : readFileSync(options.file);
-  } catch (e) {
-    return fail(`cannot read ${source}: ${(e as Error).message}`);
-  }
-  if (bytes === undefined || bytes.length > MAX_INPUT_BYTES)
-    return fail(tooLargeMessage(`more than ${MAX_INPUT_BYTES} bytes`));
-  const decoded = decodeUtf8(bytes);
-  if ('problem' in decoded) return fail(`${source} ${decoded.problem}`);
-  const dump = readNodeDump(decoded.text);
+  const input = readInputText(options.file, readStdin);
+  if ('problem' in input) return fail(input.problem);
+  const dump = readNodeDump(input.text);
   if ('problem' in dump) return fail(`${source}: ${dump.problem}`);
 
   let nodes = dump.nodes;

@@ -1,0 +1,85 @@
+// Everything `status` knows about how our download workloads are laid out: which Job downloads a cache
+// on a node, which DaemonSet and which of its init containers downloads a model folder, which pods are
+// whose, and which node label says a copy is ready. The names come from fn/build/, so a change of the
+// pod layout there is a change here, in this one file. The rendered workloads are the reference:
+// `status` checks each step it looks for against the DaemonSet the compile built.
+
+import { DAEMONSET_LABEL } from '../build/daemonsets';
+import { daemonSetName } from '../build/names';
+import { READY_VALUE, readyLabel, volumeTag } from '../build/node-readiness';
+import type { NodeGroup } from '../inputs/index-inputs';
+import type { KObject } from '../krm/objects';
+import { labelOf, nameOf, namespaceOf } from '../krm/objects';
+import { compositeKey } from '../krm/order';
+import type { JobPlan } from '../plan';
+import type { DaemonSetPlan } from '../plan-daemonsets';
+import { volumeIdentity } from '../plan-daemonsets';
+import { containerOrder, ownerName } from './cluster-state';
+
+/**
+ * The labels KServe's node agent looks for on a download Job (fn/build/jobs.ts writes them): the cache
+ * it is named after, its node, and for a LocalModelNamespaceCache the cache's namespace.
+ */
+const JOB_MODEL_LABEL = 'model';
+const JOB_NODE_LABEL = 'node';
+const JOB_MODEL_NAMESPACE_LABEL = 'modelNamespace';
+/** Kubernetes labels the pods of a Job with its name (the first since 1.27, the second before). */
+const POD_JOB_NAME_LABELS = ['batch.kubernetes.io/job-name', 'job-name'];
+/** The node-label steps of serveOnlyWhenReady are named node-readiness-<phase> (fn/build/node-readiness.ts). */
+const READINESS_STEP_PREFIX = 'node-readiness-';
+
+/** The daemonset-mode init container that downloads one model folder (compile.ts, buildDaemonSet). */
+export const daemonSetStepName = (storageKey: string): string => `download-${storageKey}`;
+
+export const isReadinessStep = (containerName: string): boolean => containerName.startsWith(READINESS_STEP_PREFIX);
+
+/** The key of a planned Job among the rendered ones: its owner cache and node, as its labels say. */
+export const planJobKey = (job: JobPlan): string =>
+  compositeKey(job.caches[0].namespace, job.caches[0].name, job.node.name);
+
+const renderedJobKey = (job: KObject): string =>
+  compositeKey(
+    labelOf(job, JOB_MODEL_NAMESPACE_LABEL) ?? '',
+    labelOf(job, JOB_MODEL_LABEL) ?? '',
+    labelOf(job, JOB_NODE_LABEL) ?? '',
+  );
+
+/** The rendered Jobs by planJobKey. */
+export function renderedJobs(generated: readonly KObject[]): Map<string, KObject> {
+  return new Map(generated.filter((o) => o.kind === 'Job').map((j) => [renderedJobKey(j), j]));
+}
+
+/** Jobs in the cluster for the same cache and node as a rendered one: another render's, when named otherwise. */
+export const sameJobLabels = (a: KObject, b: KObject): boolean => renderedJobKey(a) === renderedJobKey(b);
+
+export const isPodOfJob = (pod: KObject, job: KObject): boolean =>
+  namespaceOf(pod) === namespaceOf(job) &&
+  (ownerName(pod, 'Job') === nameOf(job) || POD_JOB_NAME_LABELS.some((l) => labelOf(pod, l) === nameOf(job)));
+
+export const planDaemonSetName = (ds: DaemonSetPlan): string => daemonSetName(ds.nodeGroup.name, ds.serviceAccountName);
+
+export const isPodOfDaemonSet = (pod: KObject, daemonSet: KObject): boolean =>
+  namespaceOf(pod) === namespaceOf(daemonSet) &&
+  (labelOf(pod, DAEMONSET_LABEL) === nameOf(daemonSet) || ownerName(pod, 'DaemonSet') === nameOf(daemonSet));
+
+/** The init containers of a DaemonSet (rendered or live), in order. */
+export const daemonSetSteps = (daemonSet: KObject): string[] =>
+  containerOrder((daemonSet.spec as { template?: { spec?: unknown } } | undefined)?.template?.spec);
+
+/**
+ * The rendered DaemonSet has the step `status` looks for, or the layout changed under this module:
+ * that is a bug here, never the user's, so it is thrown (and reported as an internal error).
+ */
+export function checkRenderedStep(daemonSet: KObject, storageKey: string): void {
+  if (!daemonSetSteps(daemonSet).includes(daemonSetStepName(storageKey)))
+    throw new Error(
+      `status expects a container ${daemonSetStepName(storageKey)} in DaemonSet ${nameOf(daemonSet)}, which has ${daemonSetSteps(daemonSet).join(', ')}: fn/status/pod-layout.ts no longer matches fn/build/`,
+    );
+}
+
+/** serveOnlyWhenReady: the node label that says a model folder on a group's volume is complete. */
+export const readyLabelOf = (storageKey: string, nodeGroup: NodeGroup): string =>
+  readyLabel(storageKey, volumeTag(volumeIdentity(nodeGroup)));
+
+export const isLabelledReady = (labels: Readonly<Record<string, string>>, label: string): boolean =>
+  labels[label] === READY_VALUE;
