@@ -13,8 +13,15 @@ import type { ClusterRole, ClusterRoleBinding } from 'kubernetes-types/rbac/v1';
 import { markGenerated, sortGenerated, sortPassThrough } from './assemble';
 import type { DaemonSetStep } from './build/daemonsets';
 import { daemonSet, renameVolumes } from './build/daemonsets';
-import { cleanupStep, STORAGE_INITIALIZER_ENTRYPOINT } from './build/download-steps';
-import { containerFromStorageInitializer, downloadContainer, downloadJob, PVC_SOURCE_VOLUME } from './build/jobs';
+import type { ModelSteps } from './build/download-steps';
+import { cleanupStep, markerText, modelSteps, STORAGE_INITIALIZER_ENTRYPOINT } from './build/download-steps';
+import {
+  containerFromStorageInitializer,
+  downloadContainer,
+  downloadEnv,
+  downloadJob,
+  PVC_SOURCE_VOLUME,
+} from './build/jobs';
 import { daemonSetName, downloadPvcName, downloadPvName, servingPvcName, servingPvName } from './build/names';
 import { jobNamespace } from './build/namespace';
 import type { PodIdentity, ReadinessSteps } from './build/node-readiness';
@@ -26,7 +33,9 @@ import {
   volumeTag,
   withReadyAffinity,
 } from './build/node-readiness';
+import { downloaderSecurityContext } from './build/pod-security';
 import { persistentVolume, persistentVolumeClaim } from './build/volumes';
+import { adoptionNotes, latestImageNotes, nodePreparationNotes } from './download-notes';
 import { immutableChanges } from './gitops/immutable';
 import { strictResults } from './gitops/strict';
 import type { FnConfig, Toleration } from './inputs/fn-config';
@@ -155,7 +164,12 @@ function build(p: Plan, inputs: Inputs, config: KServeConfig, fnConfig: FnConfig
     emit(persistentVolumeClaim(servingPvcName(s.cache, s.nodeGroup.name), s.namespace, pv, s.nodeGroup), source);
   }
   const { containers, results: containerResults } = downloadContainers(inputs, config, fnConfig);
-  results.push(...containerResults);
+  results.push(
+    ...containerResults,
+    ...latestImageNotes(inputs, config, p),
+    ...nodePreparationNotes(p, config),
+    ...adoptionNotes(p, fnConfig),
+  );
   if (ready) results.push(...plainFormErrors(p, containers));
   const identities = new Map<string, PodIdentity>();
   const runsAs = (serviceAccountName: string | undefined) => {
@@ -193,6 +207,8 @@ interface CacheContainer {
   /** The command the atomic download step wraps; undefined: KServe's plain form. */
   downloader?: string[];
   credentials: CredentialWiring;
+  /** The completion marker's text (build/download-steps.ts markerText). */
+  marker: string;
 }
 
 function downloadContainers(
@@ -205,6 +221,17 @@ function downloadContainers(
   for (const cache of inputs.caches) {
     const { base, downloader, results: baseResults } = baseContainer(cache, inputs, config, fnConfig);
     results.push(...baseResults);
+    const restricted = downloaderSecurityContext(base.securityContext);
+    base.securityContext = restricted.securityContext;
+    if (restricted.refused.length > 0) {
+      results.push(
+        warning(
+          cache.object,
+          'spec.sourceModelUri',
+          `the ClusterStorageContainer's container asks for ${restricted.refused.join(', ')}, which Pod Security "restricted" forbids; every download pod runs restricted, so its download container runs without it. A downloader needs no privilege: drop it from the ClusterStorageContainer`,
+        ),
+      );
+    }
     const credentials = credentialsFor(cache, { inputs, config, runAsServiceAccount: fnConfig.runAsServiceAccount });
     results.push(...credentials.results);
     const clashes = (base.env ?? []).filter((e) => credentials.env.some((c) => c.name === e.name)).map((e) => e.name);
@@ -217,7 +244,8 @@ function downloadContainers(
         ),
       );
     }
-    containers.set(cache, { base, downloader, credentials });
+    const marker = markerText(cache.spec.sourceModelUri, downloadEnv(base.env, credentials.env));
+    containers.set(cache, { base, downloader, credentials, marker });
   }
   return { containers, results };
 }
@@ -254,7 +282,8 @@ function buildJob(
   fnConfig: FnConfig,
 ): Job {
   const owner = job.caches[0];
-  const { base, downloader, credentials } = containers.get(owner) as CacheContainer;
+  const cacheContainer = containers.get(owner) as CacheContainer;
+  const { base, downloader, credentials } = cacheContainer;
   return downloadJob({
     cacheName: owner.name,
     cacheNamespace: owner.namespace,
@@ -264,6 +293,7 @@ function buildJob(
     pvcName: downloadPvcName(owner, job.nodeGroup.name),
     baseContainer: base,
     downloader,
+    modelSteps: modelStepsOf(owner, cacheContainer, PVC_SOURCE_VOLUME, fnConfig),
     env: credentials.env,
     volumes: credentials.volumes,
     volumeMounts: credentials.volumeMounts,
@@ -288,7 +318,8 @@ function buildDaemonSet(
 ): DaemonSet {
   const steps = ds.steps.map((step): DaemonSetStep => {
     const owner = step.caches[0];
-    const { base, downloader, credentials } = containers.get(owner) as CacheContainer;
+    const cacheContainer = containers.get(owner) as CacheContainer;
+    const { base, downloader, credentials } = cacheContainer;
     const container = downloadContainer({
       baseContainer: base,
       downloader,
@@ -301,10 +332,9 @@ function buildDaemonSet(
       persistentVolumeClaim: { claimName: downloadPvcName(owner, ds.nodeGroup.name) },
     };
     const named = { ...container, name: `download-${step.storageKey}` };
-    return {
-      ...renameVolumes(named, [claim, ...credentials.volumes], step.storageKey),
-      podLabels: credentials.podLabels,
-    };
+    const renamed = renameVolumes(named, [claim, ...credentials.volumes], step.storageKey);
+    const model = modelStepsOf(owner, cacheContainer, renamed.volumes[0].name, fnConfig);
+    return { ...renamed, podLabels: credentials.podLabels, ...(model ? { modelSteps: model } : {}) };
   });
   const modelsVolume = steps[0].volumes[0].name;
   return daemonSet({
@@ -314,9 +344,7 @@ function buildDaemonSet(
     // terms: the builder may take them as the API types.
     nodeSelectorTerms: (ds.nodeGroup.nodeSelectorTerms ?? []) as NodeSelectorTerm[],
     steps,
-    cleanup: fnConfig.cleanupRemovedModels
-      ? cleanupStep(config.storageInitializer.image, modelsVolume, ds.keep)
-      : undefined,
+    cleanup: fnConfig.cleanupRemovedModels ? cleanupStep(fnConfig.stepImage, modelsVolume, ds.keep) : undefined,
     serviceAccountName: ds.serviceAccountName,
     fsGroup: config.localModel.fsGroup,
     tolerations: tolerationsFor(ds.nodeGroup.name, fnConfig),
@@ -330,6 +358,27 @@ function buildDaemonSet(
       ds.steps.map((s) => s.storageKey),
       fnConfig.cleanupRemovedModels ? ds.keep : undefined,
     ),
+  });
+}
+
+/** The trusted steps around a cache's downloader, mounting the pod volume `volumeName`; none for the plain form. */
+function modelStepsOf(cache: Cache, c: CacheContainer, volumeName: string, fnConfig: FnConfig): ModelSteps | undefined {
+  if (!c.downloader) return undefined;
+  const { runAsUser, runAsGroup } = c.base.securityContext ?? {};
+  return modelSteps({
+    image: fnConfig.stepImage,
+    volumeName,
+    sourceModelUri: cache.spec.sourceModelUri,
+    marker: c.marker,
+    adopt: fnConfig.adoptExistingCopies,
+    ...(runAsUser !== undefined || runAsGroup !== undefined
+      ? {
+          user: {
+            ...(runAsUser !== undefined ? { runAsUser } : {}),
+            ...(runAsGroup !== undefined ? { runAsGroup } : {}),
+          },
+        }
+      : {}),
   });
 }
 

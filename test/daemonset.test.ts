@@ -14,7 +14,7 @@ import { storageKey } from '../fn/kserve/storage-key';
 import { cache, fnConfig, JOBS_NS, node, nodeGroup } from './support/fixtures';
 import { TESTDATA } from './support/golden';
 import { generated, ofKind, runItems, validateAgainstKubernetes } from './support/harness';
-import { bwrapUnavailable, podSpecOf, stepWorld } from './support/pod-steps';
+import { allContainers, bwrapUnavailable, podSpecOf, stepWorld } from './support/pod-steps';
 
 const DAEMONSET = fnConfig({ downloadMode: 'daemonset' });
 const daemonSets = (items: unknown[], config: unknown = DAEMONSET) =>
@@ -111,12 +111,21 @@ describe('daemonset mode: properties', () => {
       const pod = podSpecOf(ds);
       for (const init of (pod.initContainers ?? []).filter((c) => c.name.startsWith('download-'))) {
         const key = init.name.slice('download-'.length);
-        const job = jobs.find((j) => podSpecOf(j).containers[0].args?.includes(key)) as KObject;
+        const downloads = (c: Container) => c.volumeMounts?.some((m) => m.subPathExpr?.includes(key)) === true;
+        const job = jobs.find((j) => allContainers(podSpecOf(j)).some(downloads)) as KObject;
         assert.ok(job, `a Job downloads ${key}`);
         const jobPod = podSpecOf(job);
         const unsuffixed = (name: string) => name.replace(`-${key}`, '');
-        const mounts = init.volumeMounts?.map((m) => ({ ...m, name: unsuffixed(m.name) }));
-        assert.deepEqual({ ...init, name: jobPod.containers[0].name, volumeMounts: mounts }, jobPod.containers[0]);
+        const sameMounts = (c: Container) => ({
+          ...c,
+          volumeMounts: c.volumeMounts?.map((m) => ({ ...m, name: unsuffixed(m.name) })),
+        });
+        const jobDownload = allContainers(jobPod).find(downloads) as Container;
+        assert.deepEqual({ ...sameMounts(init), name: jobDownload.name }, jobDownload);
+        for (const phase of ['prepare', 'finalize']) {
+          const step = (p: PodSpec) => allContainers(p).find((c) => c.name === `${phase}-${key}`) as Container;
+          assert.deepEqual(sameMounts(step(pod)), step(jobPod), `the ${phase} step is the Job's too`);
+        }
         const volumes = pod.volumes
           ?.filter((v) => v.name.endsWith(`-${key}`))
           .map((v) => ({ ...v, name: unsuffixed(v.name) }));
@@ -197,8 +206,12 @@ describe('daemonset mode: the pod steps, run under bubblewrap', { skip: bwrapUna
     assert.deepEqual(
       first.map((r) => [r.name, r.status]),
       [
+        [`prepare-${key('llama')}`, 0],
         [`download-${key('llama')}`, 0],
+        [`finalize-${key('llama')}`, 0],
+        [`prepare-${key('qwen')}`, 0],
         [`download-${key('qwen')}`, 0],
+        [`finalize-${key('qwen')}`, 0],
         ['remove-unlisted-models', 0],
       ],
       first.map((r) => r.stderr).join('\n'),
@@ -223,7 +236,7 @@ describe('daemonset mode: the pod steps, run under bubblewrap', { skip: bwrapUna
       runs.every((r) => r.status === 0),
       runs.map((r) => r.stderr).join('\n'),
     );
-    assert.match(runs[0].stdout, /complete, nothing to download/);
+    assert.match(runs[0].stdout, /complete: nothing to download/);
     assert.deepEqual(
       world.calls().map((c) => c.split(' ')[0]),
       [URIS.llama, URIS.qwen, URIS.mistral],
@@ -235,8 +248,8 @@ describe('daemonset mode: the pod steps, run under bubblewrap', { skip: bwrapUna
     const pod = podOf('a100');
     const world = stepWorld();
     const runs = world.run(pod, steps(pod), { FAIL_MIDWAY: '1' });
-    assert.equal(runs.length, 1, 'init containers after a failed one do not run');
-    assert.notEqual(runs[0].status, 0);
+    assert.equal(runs.length, 2, 'init containers after a failed one do not run');
+    assert.notEqual(runs[1].status, 0);
     assert.equal(existsSync(join(world.disk, 'models', key('llama'))), false);
   });
 
@@ -284,12 +297,21 @@ describe('daemonset mode: the pod steps, run under bubblewrap', { skip: bwrapUna
     assert.equal(readFileSync(join(outside, 'precious'), 'utf8'), 'keep me', "a symlink's target is never touched");
     assert.deepEqual(
       readdirSync(join(disk, '.kserve-localmodel-fn')).sort(),
-      [`${key('llama')}.complete`, `${key('mistral')}.partial.5678`, `${key('qwen')}.complete`, 'notes.txt'].sort(),
+      [
+        `${key('llama')}.complete`,
+        `${key('llama')}.lock`,
+        `${key('mistral')}.partial.5678`,
+        `${key('phi')}.lock`,
+        `${key('qwen')}.complete`,
+        `${key('qwen')}.lock`,
+        `${removed}.lock`,
+        'notes.txt',
+      ].sort(),
     );
   });
 
   it('cleanupRemovedModels: false generates no cleanup step', () => {
     const sets = daemonSets(PACKAGE, fnConfig({ downloadMode: 'daemonset', cleanupRemovedModels: false }));
-    for (const ds of sets) assert.ok(steps(podSpecOf(ds)).every((c) => c.name.startsWith('download-')));
+    for (const ds of sets) assert.ok(!steps(podSpecOf(ds)).some((c) => c.name === 'remove-unlisted-models'));
   });
 });

@@ -10,7 +10,7 @@ import type { KObject } from '../fn/krm/objects';
 import { storageKey } from '../fn/kserve/storage-key';
 import { cache, fnConfig, node, nodeGroup } from './support/fixtures';
 import { generated, runItems } from './support/harness';
-import { bwrapUnavailable, podSpecOf, stepWorld } from './support/pod-steps';
+import { allContainers, bwrapUnavailable, podSpecOf, stepWorld } from './support/pod-steps';
 
 const skip = bwrapUnavailable();
 const URI = 's3://models/llama';
@@ -36,65 +36,88 @@ describe('the atomic download step of a Job, run under bubblewrap', { skip }, ()
   it('downloads into place and writes the marker; a second run skips without calling the downloader', () => {
     const pod = jobPod();
     const world = stepWorld();
-    const [first] = world.run(pod, pod.containers);
-    assert.equal(first.status, 0, first.stderr);
+    const first = world.run(pod, allContainers(pod));
+    assert.deepEqual(
+      first.map((r) => [r.name, r.status]),
+      [
+        [`prepare-${KEY}`, 0],
+        ['kserve-localmodel-download', 0],
+        [`finalize-${KEY}`, 0],
+      ],
+      first.map((r) => r.stderr).join('\n'),
+    );
     assert.deepEqual(readdirSync(served(world.disk)).sort(), ['config.json', 'model.safetensors']);
     assert.match(readFileSync(join(world.disk, markerPath(KEY)), 'utf8'), /"uri":"s3:\/\/models\/llama"/);
     assert.deepEqual(stagingLeftovers(world.disk), []);
     assert.equal(world.calls().length, 1);
 
-    const [second] = world.run(pod, pod.containers);
-    assert.equal(second.status, 0, second.stderr);
-    assert.match(second.stdout, /complete, nothing to download/);
+    const second = world.run(pod, allContainers(pod));
+    assert.ok(
+      second.every((r) => r.status === 0),
+      second.map((r) => r.stderr).join('\n'),
+    );
+    assert.match(second[0].stdout, /complete: nothing to download/);
     assert.equal(world.calls().length, 1, 'the downloader was not called again');
   });
 
   it('a failure midway leaves nothing at the served path; the next attempt completes and clears the leftovers', () => {
     const pod = jobPod();
     const world = stepWorld();
-    const [failed] = world.run(pod, pod.containers, { FAIL_MIDWAY: '1' });
-    assert.notEqual(failed.status, 0);
+    const failed = world.run(pod, allContainers(pod), { FAIL_MIDWAY: '1' });
+    assert.notEqual(failed.at(-1)?.status, 0);
+    assert.equal(failed.at(-1)?.name, 'kserve-localmodel-download');
     assert.equal(existsSync(served(world.disk)), false, 'no folder at models/<key>');
     assert.equal(existsSync(join(world.disk, markerPath(KEY))), false, 'no marker');
     assert.equal(stagingLeftovers(world.disk).length, 1, 'the partial download stays in staging');
 
-    const [retried] = world.run(pod, pod.containers);
-    assert.equal(retried.status, 0, retried.stderr);
+    const retried = world.run(pod, allContainers(pod));
+    assert.ok(
+      retried.every((r) => r.status === 0),
+      retried.map((r) => r.stderr).join('\n'),
+    );
     assert.deepEqual(readdirSync(served(world.disk)).sort(), ['config.json', 'model.safetensors']);
     assert.deepEqual(stagingLeftovers(world.disk), []);
   });
 
-  it('a removed marker (a wiped disk) brings a fresh download that replaces the folder', () => {
+  it('a removed marker brings a fresh download; the old folder is moved aside and kept, since serving pods may read it', () => {
     const pod = jobPod();
     const world = stepWorld();
-    world.run(pod, pod.containers);
+    world.run(pod, allContainers(pod));
     rmSync(join(world.disk, markerPath(KEY)));
-    const [again] = world.run(pod, pod.containers);
-    assert.equal(again.status, 0, again.stderr);
+    const again = world.run(pod, allContainers(pod));
+    assert.ok(
+      again.every((r) => r.status === 0),
+      again.map((r) => r.stderr).join('\n'),
+    );
     assert.equal(world.calls().length, 2);
     assert.ok(existsSync(join(world.disk, markerPath(KEY))));
     assert.deepEqual(readdirSync(served(world.disk)).sort(), ['config.json', 'model.safetensors']);
-    assert.deepEqual(stagingLeftovers(world.disk), [], 'the replaced copy is gone too');
+    assert.deepEqual(stagingLeftovers(world.disk), []);
+    const replaced = readdirSync(join(world.disk, '.kserve-localmodel-fn')).filter((f) => f.includes('.replaced.'));
+    assert.deepEqual(replaced, [`${KEY}.replaced.pod-2`], 'the old copy is kept aside, not deleted');
   });
 
   it('a marker of other content settings (another endpoint) downloads again', () => {
     const world = stepWorld();
     const plain = jobPod();
-    world.run(plain, plain.containers);
+    world.run(plain, allContainers(plain));
     const other = jobPod();
-    const args = other.containers[0].args as string[];
-    args[2] = JSON.stringify({ uri: URI, source: { AWS_ENDPOINT_URL: 'https://elsewhere.example' } });
-    const [run] = world.run(other, other.containers);
-    assert.equal(run.status, 0, run.stderr);
+    const marker = JSON.stringify({ uri: URI, source: { AWS_ENDPOINT_URL: 'https://elsewhere.example' } });
+    for (const c of allContainers(other)) if (c.name.endsWith(KEY)) (c.args as string[])[3] = marker;
+    const runs = world.run(other, allContainers(other));
+    assert.ok(
+      runs.every((r) => r.status === 0),
+      runs.map((r) => r.stderr).join('\n'),
+    );
     assert.equal(world.calls().length, 2);
-    assert.equal(readFileSync(join(world.disk, markerPath(KEY)), 'utf8').trim(), args[2]);
+    assert.equal(readFileSync(join(world.disk, markerPath(KEY)), 'utf8').trim(), marker);
   });
 
   it("atomicDownloads: false runs KServe's plain form: the downloader writes straight into models/<key>", () => {
     const pod = jobPod({ atomicDownloads: false });
     assert.equal(pod.containers[0].command, undefined, "the image's entrypoint runs, as in KServe");
     const world = stepWorld();
-    const [run] = world.run(pod, pod.containers);
+    const [run] = world.run(pod, allContainers(pod));
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(world.calls(), [`${URI} /mnt/models`]);
     assert.deepEqual(readdirSync(served(world.disk)).sort(), ['config.json', 'model.safetensors']);
@@ -116,8 +139,9 @@ describe('which form a download takes', () => {
 
   it("a ClusterStorageContainer with a command: the step wraps that command, not KServe's entrypoint", () => {
     const { pod } = jobOf([csc({ name: 'dl', image: 'example/dl:1', command: ['/bin/dl', '--quiet'] })]);
-    assert.equal(pod.containers[0].command?.[0], '/bin/sh');
-    assert.deepEqual(pod.containers[0].args?.slice(3), ['/bin/dl', '--quiet']);
+    const download = pod.initContainers?.[1]; // prepare, download, then finalize as the container
+    assert.equal(download?.command?.[0], '/bin/sh');
+    assert.deepEqual(download?.args?.slice(3), ['/bin/dl', '--quiet']);
   });
 
   it("a ClusterStorageContainer without a command: KServe's plain form, and an info that says how to get the atomic one", () => {

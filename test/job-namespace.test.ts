@@ -12,13 +12,14 @@ describe('createJobNamespace', () => {
     assert.deepEqual(ofKind(generated(runItems(items()).items), 'Namespace'), []);
   });
 
-  it('on: the jobs namespace first among the generated objects, never pruned by Argo CD or Flux', () => {
+  it('on: the jobs namespace first among the generated objects, never pruned, enforcing Pod Security restricted', () => {
     const out = runItems(items(), fnConfig({ createJobNamespace: true }));
     assert.deepEqual(out.results, []);
     const made = generated(out.items);
     assert.equal(made[0].kind, 'Namespace');
     const ns = made[0];
     assert.equal(ns.metadata?.name, 'kserve-localmodel-jobs');
+    assert.equal(ns.metadata?.labels?.['pod-security.kubernetes.io/enforce'], 'restricted');
     assert.equal(ns.metadata?.annotations?.['argocd.argoproj.io/sync-options'], 'Prune=false');
     assert.equal(ns.metadata?.annotations?.['kustomize.toolkit.fluxcd.io/prune'], 'disabled');
     assert.equal(

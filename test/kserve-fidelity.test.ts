@@ -112,9 +112,10 @@ describe('inferenceservice-config values KServe reads differently', () => {
   it('localModel.defaultJobImage is not the download image (KServe never uses it): an info says so', () => {
     const out = runItems([...base(), configMap({ localModel: '{"enabled": true, "defaultJobImage": "my/si:v1"}' })]);
     const job = ofKind(generated(out.items), 'Job')[0] as {
-      spec: { template: { spec: { containers: { image: string }[] } } };
+      spec: { template: { spec: { initContainers: { name: string; image: string }[] } } };
     };
-    assert.equal(job.spec.template.spec.containers[0].image, 'kserve/storage-initializer:latest');
+    const download = job.spec.template.spec.initContainers.find((c) => c.name === 'kserve-localmodel-download');
+    assert.equal(download?.image, 'kserve/storage-initializer:latest');
     assert.match(messages(out, 'info').join('\n'), /defaultJobImage \(my\/si:v1\) is not used/);
   });
 

@@ -66,7 +66,13 @@ describe('serveOnlyWhenReady: a generated pod, run on one node', { skip }, () =>
     const pod = podOf('Job', {}, [LLAMA]);
     assert.deepEqual(
       [...(pod.initContainers ?? []), ...pod.containers].map((c) => c.name),
-      ['node-readiness-before', 'kserve-localmodel-download', 'node-readiness-after'],
+      [
+        'node-readiness-before',
+        `prepare-${storageKey(LLAMA)}`,
+        'kserve-localmodel-download',
+        `finalize-${storageKey(LLAMA)}`,
+        'node-readiness-after',
+      ],
     );
     const world = stepWorld();
 

@@ -29,8 +29,12 @@ describe('examples/quickstart', { skip: fullSuiteOnly }, () => {
     assert.equal(docs.filter((d) => d.kind === 'PersistentVolumeClaim').length, 2);
     for (const job of jobs) {
       assert.equal(job.spec.template.spec.serviceAccountName, 'hf-downloader');
-      // The atomic step downloads for models/<storage key>: c277d78a31bc6624 is KServe's key of the URI.
-      assert.equal(job.spec.template.spec.containers[0].args[1], 'c277d78a31bc6624');
+      // The finalize step moves the copy into models/<storage key>: c277d78a31bc6624 is KServe's key of the URI.
+      assert.deepEqual(job.spec.template.spec.containers[0].args.slice(0, 3), [
+        'finalize',
+        '/mnt/models',
+        'c277d78a31bc6624',
+      ]);
     }
     assert.equal(
       docs.some((d) => d.kind === 'Node' || d.kind === 'Kptfile' || d.kind === 'LocalModelFnConfig'),

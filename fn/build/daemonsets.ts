@@ -2,8 +2,10 @@
 // download steps of its model folders, then the cleanup step; its one container only keeps the pod up.
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import type { Container, NodeSelectorTerm, Toleration, Volume } from 'kubernetes-types/core/v1';
+import type { ModelSteps } from './download-steps';
 import type { ReadinessSteps } from './node-readiness';
 import { readinessTokenVolume } from './node-readiness';
+import { OUR_CONTAINER, podSecurityContext } from './pod-security';
 
 /** Selects the DaemonSet's pods; its value is the DaemonSet's name, so selectors never overlap. */
 export const DAEMONSET_LABEL = 'fn.kserve-localmodel.dev/daemonset';
@@ -15,6 +17,8 @@ export interface DaemonSetStep {
   /** The PVC volume first, then credential volumes. */
   volumes: Volume[];
   podLabels?: Record<string, string>;
+  /** The trusted steps around the download container; undefined for KServe's plain form. */
+  modelSteps?: ModelSteps;
 }
 
 export interface DaemonSetInput {
@@ -67,10 +71,13 @@ export function daemonSet(input: DaemonSetInput): DaemonSet {
             },
           },
           ...(input.serviceAccountName ? { serviceAccountName: input.serviceAccountName } : {}),
+          automountServiceAccountToken: false,
           ...(input.tolerations.length > 0 ? { tolerations: structuredClone(input.tolerations) } : {}),
           initContainers: [
             ...(input.readiness ? [input.readiness.before] : []),
-            ...input.steps.map((s) => s.container),
+            ...input.steps.flatMap((s) =>
+              s.modelSteps ? [s.modelSteps.prepare, s.container, s.modelSteps.finalize] : [s.container],
+            ),
             ...(input.cleanup ? [input.cleanup] : []),
             ...(input.readiness ? [input.readiness.after] : []),
           ],
@@ -79,9 +86,10 @@ export function daemonSet(input: DaemonSetInput): DaemonSet {
               name: IDLE_CONTAINER_NAME,
               image: input.pauseImage,
               resources: { requests: { cpu: '1m', memory: '8Mi' }, limits: { cpu: '10m', memory: '16Mi' } },
+              securityContext: structuredClone(OUR_CONTAINER),
             },
           ],
-          securityContext: { fsGroup: input.fsGroup },
+          securityContext: podSecurityContext(input.fsGroup),
           volumes: [...input.steps.flatMap((s) => s.volumes), ...(input.readiness ? [readinessTokenVolume] : [])],
         },
       },

@@ -1,6 +1,6 @@
 // The download Job for one (node, model folder): KServe's node agent's Job, with a fixed name
-// (docs/kserve-rules.md, "Download Jobs"), the cache's credentials appended to its container, and the atomic
-// download step of build/download-steps.ts around the downloader.
+// (docs/kserve-rules.md, "Download Jobs"), the cache's credentials appended to its container, and the
+// trusted steps of build/download-steps.ts before and after the downloader.
 import type { Job } from 'kubernetes-types/batch/v1';
 import type {
   Container,
@@ -14,10 +14,12 @@ import type { StorageInitializerConfig } from '../inputs/kserve-config';
 import type { InventoryEntry } from '../inputs/node-inventory';
 import { HOSTNAME_LABEL } from '../inputs/node-inventory';
 import { canonicalJson } from '../krm/canonical';
+import type { ModelSteps } from './download-steps';
 import { stepInvocation } from './download-steps';
 import { jobName } from './names';
 import type { ReadinessSteps } from './node-readiness';
 import { readinessTokenVolume } from './node-readiness';
+import { podSecurityContext } from './pod-security';
 
 export const DOWNLOAD_CONTAINER_NAME = 'kserve-localmodel-download';
 export const PVC_SOURCE_VOLUME = 'kserve-pvc-source';
@@ -35,6 +37,8 @@ export interface JobInput {
   baseContainer: Container;
   /** The command the atomic step wraps; undefined for KServe's plain form. */
   downloader?: string[];
+  /** The trusted steps around the downloader; undefined for KServe's plain form. */
+  modelSteps?: ModelSteps;
   env: EnvVar[];
   volumes: Volume[];
   volumeMounts: VolumeMount[];
@@ -72,6 +76,12 @@ export function containerFromStorageInitializer(config: StorageInitializerConfig
   };
 }
 
+/** The base container's env, then ours (credentials, the pod name); on a name clash ours wins. */
+export function downloadEnv(baseEnv: readonly EnvVar[] | undefined, ours: readonly EnvVar[]): EnvVar[] {
+  const names = new Set(ours.map((e) => e.name));
+  return [...(baseEnv ?? []).filter((e) => !names.has(e.name)), ...ours];
+}
+
 /**
  * Args and the model mount are always ours (KServe overwrites them on a ClusterStorageContainer too);
  * credential env is appended, and on a name clash the credential wins (reported by the caller).
@@ -90,9 +100,8 @@ export function downloadContainer(
     terminationMessagePolicy,
     ...rest
   } = structuredClone(input.baseContainer);
-  const credentialNames = new Set(input.env.map((e) => e.name));
-  const env = [...(baseEnv ?? []).filter((e) => !credentialNames.has(e.name)), ...input.env];
-  const step = stepInvocation({ downloader: input.downloader, sourceModelUri: input.sourceModelUri, env }, volumeName);
+  const step = stepInvocation({ downloader: input.downloader, sourceModelUri: input.sourceModelUri }, volumeName);
+  const env = downloadEnv(baseEnv, [...input.env, ...step.env]);
   // Field order is for the reader of the generated YAML: what runs, with what, then where it writes.
   return {
     name,
@@ -101,9 +110,25 @@ export function downloadContainer(
     args: step.args,
     ...(env.length > 0 ? { env } : {}),
     ...rest,
-    volumeMounts: [...(step.volumeMounts ?? []), ...input.volumeMounts],
+    volumeMounts: [...step.volumeMounts, ...input.volumeMounts],
     ...(terminationMessagePolicy ? { terminationMessagePolicy } : {}),
   };
+}
+
+/**
+ * The pod's containers in order: [readiness before], [prepare], download, [finalize], [readiness after].
+ * All but the last are init containers, so each starts only once the one before it has succeeded.
+ */
+function jobContainers(input: JobInput): { initContainers?: Container[]; containers: Container[] } {
+  const all = [
+    ...(input.readiness ? [input.readiness.before] : []),
+    ...(input.modelSteps ? [input.modelSteps.prepare] : []),
+    downloadContainer(input),
+    ...(input.modelSteps ? [input.modelSteps.finalize] : []),
+    ...(input.readiness ? [input.readiness.after] : []),
+  ];
+  const last = all.pop() as Container;
+  return all.length > 0 ? { initContainers: all, containers: [last] } : { containers: [last] };
 }
 
 export function downloadJob(input: JobInput): Job {
@@ -117,11 +142,10 @@ export function downloadJob(input: JobInput): Job {
         nodeSelector: { [HOSTNAME_LABEL]: input.node.hostname },
         ...(input.serviceAccountName ? { serviceAccountName: input.serviceAccountName } : {}),
         ...(input.tolerations.length > 0 ? { tolerations: structuredClone(input.tolerations) } : {}),
-        ...(input.readiness
-          ? { initContainers: [input.readiness.before, downloadContainer(input)], containers: [input.readiness.after] }
-          : { containers: [downloadContainer(input)] }),
+        automountServiceAccountToken: false,
+        ...jobContainers(input),
         restartPolicy: 'Never',
-        securityContext: { fsGroup: input.fsGroup },
+        securityContext: podSecurityContext(input.fsGroup),
         volumes: [
           { name: PVC_SOURCE_VOLUME, persistentVolumeClaim: { claimName: input.pvcName } },
           ...input.volumes,

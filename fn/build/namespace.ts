@@ -11,6 +11,16 @@ export const NEVER_PRUNE: Readonly<Record<string, string>> = {
   'kustomize.toolkit.fluxcd.io/prune': 'disabled',
 };
 
+/**
+ * Every pod the function generates passes Pod Security "restricted" (build/pod-security.ts), so the
+ * namespace enforces it: a pod added there by hand cannot run with more.
+ */
+export const POD_SECURITY: Readonly<Record<string, string>> = { 'pod-security.kubernetes.io/enforce': 'restricted' };
+
 export function jobNamespace(name: string): Namespace {
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, annotations: { ...NEVER_PRUNE } } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels: { ...POD_SECURITY }, annotations: { ...NEVER_PRUNE } },
+  };
 }

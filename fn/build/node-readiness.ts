@@ -7,7 +7,9 @@ import type { Container, NodeSelectorTerm, PersistentVolume, Volume } from 'kube
 import type { ClusterRole, ClusterRoleBinding } from 'kubernetes-types/rbac/v1';
 import { canonicalJson } from '../krm/canonical';
 import type { KObject } from '../krm/objects';
-import { STATE_FOLDER, VOLUME_MOUNT_PATH } from './download-steps';
+import { NODE_LABEL } from '../steps/scripts.generated';
+import { VOLUME_MOUNT_PATH } from './download-steps';
+import { OUR_CONTAINER } from './pod-security';
 
 export const READY_LABEL_PREFIX = 'models.kserve-localmodel.dev';
 export const READY_VALUE = 'ready';
@@ -18,6 +20,7 @@ export const NODE_READINESS_NAME = 'kserve-localmodel-fn-node-readiness';
 export const NODE_NAME_EXTRA = 'authentication.kubernetes.io/node-name';
 
 const TOKEN_VOLUME = 'node-readiness-token';
+/** Also written in fn/steps/node-label.sh. */
 const TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 /**
@@ -47,54 +50,8 @@ function requireReadyLabel(terms: readonly NodeSelectorTerm[], label: string): N
   }));
 }
 
-/**
- * Arguments: <phase> <volume tag> <storage keys...> [--keep <keys...>]. Phase `before` removes the label
- * of every listed key whose copy is not complete (a wiped disk, a new model); phase `after` sets it on
- * every complete one. With --keep, `after` also removes this volume's labels of keys not kept (models the
- * cleanup step removed). One merge patch of the node's labels, and none when nothing changes.
- */
-export const NODE_LABEL_SCRIPT = `set -eu
-phase=$1 tag=$2
-shift 2
-own= keep= prune=
-for arg; do
-  case $arg in
-    --keep) prune=1 ;;
-    *) if [ -n "$prune" ]; then keep="$keep $arg "; else own="$own $arg"; fi ;;
-  esac
-done
-root=${VOLUME_MOUNT_PATH}
-state=$root/${STATE_FOLDER}
-sa=${TOKEN_MOUNT_PATH}
-host=$KUBERNETES_SERVICE_HOST
-case $host in *:*) host="[$host]" ;; esac
-node_url="https://$host:$KUBERNETES_SERVICE_PORT/api/v1/nodes/$NODE_NAME"
-api() {
-  printf 'Authorization: Bearer %s\\n' "$(cat "$sa/token")" |
-    curl -sS --fail-with-body --cacert "$sa/ca.crt" -H @- "$@" "$node_url"
-}
-labels=
-set_label() { labels="\${labels:+$labels,}\\"${READY_LABEL_PREFIX}/$1.$tag\\":$2"; }
-for key in $own; do
-  if [ -d "$root/models/$key" ] && [ ! -L "$root/models/$key" ] && [ -f "$state/$key.complete" ]; then
-    if [ "$phase" = after ]; then set_label "$key" '"${READY_VALUE}"'; fi
-  else
-    set_label "$key" null
-  fi
-done
-if [ "$phase" = after ] && [ -n "$prune" ]; then
-  current=$(api)
-  for key in $(printf '%s' "$current" | grep -o '"${READY_LABEL_PREFIX.replaceAll('.', '\\.')}/[0-9a-f]\\{16\\}\\.'"$tag"'"' | cut -c$((${READY_LABEL_PREFIX.length} + 3))- | cut -c1-16); do
-    case "$keep $own " in *" $key "*) ;; *) set_label "$key" null ;; esac
-  done
-fi
-if [ -z "$labels" ]; then
-  echo "node $NODE_NAME: readiness labels already right"
-  exit 0
-fi
-api -X PATCH -H 'Content-Type: application/merge-patch+json' --data "{\\"metadata\\":{\\"labels\\":{$labels}}}" >/dev/null
-echo "node $NODE_NAME: labels {$labels}"
-`;
+/** The label step's script: fn/steps/node-label.sh. */
+export const NODE_LABEL_SCRIPT = NODE_LABEL;
 
 export interface ReadinessStepInput {
   phase: 'before' | 'after';
@@ -116,6 +73,7 @@ export function readinessStep(input: ReadinessStepInput): Container {
     args: [input.phase, input.tag, ...input.keys, ...(input.keep ? ['--keep', ...input.keep] : [])],
     env: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
     resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+    securityContext: structuredClone(OUR_CONTAINER),
     volumeMounts: [
       { name: input.volumeName, mountPath: VOLUME_MOUNT_PATH, readOnly: true },
       { name: TOKEN_VOLUME, mountPath: TOKEN_MOUNT_PATH, readOnly: true },

@@ -46,6 +46,8 @@ export const ARGOCD_PARAMETERS: readonly ArgoParameter[] = [
   { name: 'argocdSyncWave', env: 'ARGOCD_SYNC_WAVE', type: 'signed-integer' },
   { name: 'serveOnlyWhenReady', env: 'SERVE_ONLY_WHEN_READY', type: 'boolean' },
   { name: 'nodeLabelImage', env: 'NODE_LABEL_IMAGE', type: 'text' },
+  { name: 'stepImage', env: 'STEP_IMAGE', type: 'text' },
+  { name: 'adoptExistingCopies', env: 'ADOPT_EXISTING_COPIES', type: 'boolean' },
 ];
 
 export const ENV_PREFIX = 'ARGOCD_ENV_';

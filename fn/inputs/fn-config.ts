@@ -29,13 +29,25 @@ export interface Toleration {
   tolerationSeconds?: number;
 }
 
-/** curl on a small shell image, pinned: the node-label steps need nothing else. */
-export const DEFAULT_NODE_LABEL_IMAGE = 'curlimages/curl:8.11.1';
+// The images the function chooses itself are pinned by digest (the multi-architecture index digest
+// published for that tag; README, "Images"), so a re-pushed tag never changes what a node runs.
+
+/** curl on a small shell image: the node-label steps need nothing else. */
+export const DEFAULT_NODE_LABEL_IMAGE =
+  'curlimages/curl:8.18.0@sha256:d94d07ba9e7d6de898b6d96c1a072f6f8266c687af78a74f380087a0addf5d17';
+
+/**
+ * The trusted steps (prepare, finalize, cleanup): busybox is small, has a POSIX shell and `flock`, and
+ * runs nothing but our scripts, with no credentials.
+ */
+export const DEFAULT_STEP_IMAGE =
+  'busybox:1.37.0@sha256:bdf57e528e45e4433820e045b29b4597825a1c9e38353532d90a01445013f82e';
 
 export type DownloadMode = 'jobs' | 'daemonset';
 
 /** The long-running container of a node-group DaemonSet: it only keeps the pod, and so its init steps, done. */
-export const DEFAULT_PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
+export const DEFAULT_PAUSE_IMAGE =
+  'registry.k8s.io/pause:3.10@sha256:ee6521f290b2168b6e0935a181d4cff9be1ac3f505666ef0e3c98fae8199917a';
 
 export interface FnConfig {
   /** Package-relative folder of the generated files. */
@@ -70,6 +82,10 @@ export interface FnConfig {
   serveOnlyWhenReady: boolean;
   /** The image of the node-label steps: it needs /bin/sh and curl. */
   nodeLabelImage: string;
+  /** The image of the trusted steps (build/download-steps.ts): it needs /bin/sh and flock. */
+  stepImage: string;
+  /** A non-empty models/<key> without a marker (KServe's agent's copy) is taken as complete. */
+  adoptExistingCopies: boolean;
 }
 
 export const DEFAULT_FN_CONFIG: FnConfig = {
@@ -90,6 +106,8 @@ export const DEFAULT_FN_CONFIG: FnConfig = {
   strict: false,
   serveOnlyWhenReady: false,
   nodeLabelImage: DEFAULT_NODE_LABEL_IMAGE,
+  stepImage: DEFAULT_STEP_IMAGE,
+  adoptExistingCopies: false,
 };
 
 /**
@@ -133,6 +151,7 @@ export function parseFnConfig(fc: KObject | undefined): { config: FnConfig; resu
   const count = (v: unknown): number | undefined =>
     typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined;
   const flag = (v: unknown, otherwise: boolean): boolean => (typeof v === 'boolean' ? v : otherwise);
+  const text = (v: unknown, otherwise: string): string => (typeof v === 'string' && v !== '' ? v : otherwise);
   return {
     config: {
       outputDir: outputDir.replace(/\/+$/, ''),
@@ -165,10 +184,9 @@ export function parseFnConfig(fc: KObject | undefined): { config: FnConfig; resu
       strict: fields.strict === true,
       ...(Number.isInteger(fields.argocdSyncWave) ? { argocdSyncWave: fields.argocdSyncWave as number } : {}),
       serveOnlyWhenReady: fields.serveOnlyWhenReady === true,
-      nodeLabelImage:
-        typeof fields.nodeLabelImage === 'string' && fields.nodeLabelImage !== ''
-          ? fields.nodeLabelImage
-          : DEFAULT_NODE_LABEL_IMAGE,
+      nodeLabelImage: text(fields.nodeLabelImage, DEFAULT_NODE_LABEL_IMAGE),
+      stepImage: text(fields.stepImage, DEFAULT_STEP_IMAGE),
+      adoptExistingCopies: fields.adoptExistingCopies === true,
     },
     results,
   };

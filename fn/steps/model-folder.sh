@@ -1,0 +1,111 @@
+#!/bin/sh
+# The trusted part of a model's download, run twice per pod on the node group's volume (mounted whole):
+# `prepare` before the downloader and `finalize` after it. It runs only this script, in the step image,
+# with no credentials and no token; the downloader itself sees only its own staging folder
+# (fn/build/download-steps.ts, docs/node-steps.md).
+#
+# Usage: model-folder.sh prepare|finalize <volume root> <storage key> <marker text> adopt|no-adopt
+# Env:   POD_NAME (downward API metadata.name): names this pod's staging and attempt folders.
+#
+# Everything that reads or changes models/<key>, its marker or its partial copies holds the key's lock
+# (flock on <key>.lock in the state folder) and re-checks the marker once it holds it: two pods that want
+# one model on one node never mix their copies. A download that is running holds a lock on its staging
+# folder, so a partial copy nobody holds is stale and removed before a new attempt.
+set -eu
+phase=$1 root=$2 key=$3 want=$4 adopt=$5
+pod=${POD_NAME:?POD_NAME must be set from the downward API (metadata.name)}
+umask 0002
+served=$root/models/$key
+state=$root/.kserve-localmodel-fn
+marker=$state/$key.complete
+staging=$state/$key.partial.$pod
+attempt=$state/$key.attempt.$pod
+
+mkdir -p "$root/models" "$state"
+exec 9>>"$state/$key.lock"
+flock 9
+
+is_complete() {
+  [ -d "$served" ] && [ ! -L "$served" ] && [ -f "$marker" ] && [ "$(cat "$marker")" = "$want" ]
+}
+
+mark() {
+  printf '%s\n' "$want" >"$marker.$pod"
+  mv "$marker.$pod" "$marker"
+}
+
+# Partial copies (and their attempt folders) whose download is not running; a running one holds a lock
+# on its staging folder, so `flock -n` fails on it and it stays.
+remove_stale() {
+  for path in "$state/$key.partial."*; do
+    [ -e "$path" ] || [ -L "$path" ] || continue
+    if [ -L "$path" ] || [ ! -d "$path" ] || flock -n "$path" true; then
+      rm -rf "$path" "$state/$key.attempt.${path#"$state/$key.partial."}"
+    fi
+  done
+  for path in "$state/$key.attempt."*; do
+    [ -e "$path" ] || [ -L "$path" ] || continue
+    [ -e "$state/$key.partial.${path#"$state/$key.attempt."}" ] || rm -rf "$path"
+  done
+}
+
+# The attempt folder is the downloader's read-only view of this decision: `skip` or `download`.
+decide() {
+  rm -rf "$attempt"
+  mkdir "$attempt"
+  : >"$attempt/$1"
+}
+
+prepare() {
+  remove_stale
+  if is_complete; then
+    decide skip
+    echo "models/$key is complete: nothing to download"
+    return
+  fi
+  if [ "$adopt" = adopt ] && [ ! -e "$marker" ] && [ -d "$served" ] && [ ! -L "$served" ] &&
+    [ -n "$(ls -A "$served")" ]; then
+    mark
+    decide skip
+    echo "models/$key: an existing copy without a marker is adopted as complete (adoptExistingCopies; not verified)"
+    return
+  fi
+  rm -rf "$staging"
+  mkdir "$staging"
+  decide download
+  echo "models/$key: downloading into $staging"
+}
+
+finalize() {
+  if is_complete; then
+    rm -rf "$staging" "$attempt"
+    remove_stale
+    echo "models/$key is complete"
+    return
+  fi
+  if [ ! -f "$attempt/download" ] || [ ! -d "$staging" ] || [ -L "$staging" ]; then
+    rm -rf "$staging" "$attempt"
+    echo "models/$key: this pod's attempt was cancelled by another pod's step while it was not running; not using it" >&2
+    exit 1
+  fi
+  rm -f "$marker"
+  if [ -e "$served" ] || [ -L "$served" ]; then
+    # Serving pods may have this folder mounted: it is moved aside, never deleted here.
+    mv "$served" "$state/$key.replaced.$pod"
+    echo "models/$key had no matching marker: the old folder is kept as $state/$key.replaced.$pod"
+  fi
+  mv "$staging" "$served"
+  mark
+  rm -rf "$attempt"
+  remove_stale
+  echo "models/$key is complete"
+}
+
+case $phase in
+  prepare) prepare ;;
+  finalize) finalize ;;
+  *)
+    echo "unknown phase: $phase" >&2
+    exit 2
+    ;;
+esac
