@@ -34,12 +34,13 @@ mark() {
   mv "$marker.$pod" "$marker"
 }
 
-# Partial copies (and their attempt folders) whose download is not running; a running one holds a lock
-# on its staging folder, so `flock -n` fails on it and it stays.
+# Partial copies (and their attempt folders) whose download has run and is not running: a running one
+# holds a lock on its staging folder, so `flock -n` fails on it and it stays. An empty one stays too:
+# another pod may have prepared it and not started its downloader yet; it uses no space.
 remove_stale() {
   for path in "$state/$key.partial."*; do
     [ -e "$path" ] || [ -L "$path" ] || continue
-    if [ -L "$path" ] || [ ! -d "$path" ] || flock -n "$path" true; then
+    if [ -L "$path" ] || [ ! -d "$path" ] || { [ -n "$(ls -A "$path")" ] && flock -n "$path" true; }; then
       rm -rf "$path" "$state/$key.attempt.${path#"$state/$key.partial."}"
     fi
   done
