@@ -103,7 +103,7 @@ describe('the atomic download step of a Job, run under bubblewrap', { skip }, ()
     world.run(plain, allContainers(plain));
     const other = jobPod();
     const marker = JSON.stringify({ uri: URI, source: { AWS_ENDPOINT_URL: 'https://elsewhere.example' } });
-    for (const c of allContainers(other)) if (c.name.endsWith(KEY)) (c.args as string[])[3] = marker;
+    for (const c of allContainers(other)) if (c.name.endsWith(KEY)) (c.args as string[])[2] = marker;
     const runs = world.run(other, allContainers(other));
     assert.ok(
       runs.every((r) => r.status === 0),

@@ -30,11 +30,8 @@ describe('examples/quickstart', { skip: fullSuiteOnly }, () => {
     for (const job of jobs) {
       assert.equal(job.spec.template.spec.serviceAccountName, 'hf-downloader');
       // The finalize step moves the copy into models/<storage key>: c277d78a31bc6624 is KServe's key of the URI.
-      assert.deepEqual(job.spec.template.spec.containers[0].args.slice(0, 3), [
-        'finalize',
-        '/mnt/models',
-        'c277d78a31bc6624',
-      ]);
+      assert.equal(job.spec.template.spec.containers[0].name, 'finalize-c277d78a31bc6624');
+      assert.deepEqual(job.spec.template.spec.containers[0].args.slice(0, 2), ['/mnt/models', 'c277d78a31bc6624']);
     }
     assert.equal(
       docs.some((d) => d.kind === 'Node' || d.kind === 'Kptfile' || d.kind === 'LocalModelFnConfig'),

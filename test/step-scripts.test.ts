@@ -41,6 +41,15 @@ describe('step scripts', () => {
     }
   });
 
+  it('prepare and finalize share one lock, marker check and removal of stale copies, word for word', () => {
+    const shared = (text: string) => text.slice(text.indexOf('pod=${POD_NAME'), text.indexOf('remove_stale() {'));
+    assert.ok(shared(scripts.PREPARE).includes('is_complete() {'));
+    assert.equal(shared(scripts.PREPARE), shared(scripts.FINALIZE));
+    const stale = (text: string) =>
+      text.slice(text.indexOf('remove_stale() {'), text.indexOf('\n}\n', text.indexOf('remove_stale() {')));
+    assert.equal(stale(scripts.PREPARE), stale(scripts.FINALIZE));
+  });
+
   it('the node-label step writes the label prefix the serving volumes require', () => {
     assert.ok(scripts.NODE_LABEL.includes(`"${READY_LABEL_PREFIX}/$1.$tag\\"`));
     assert.ok(scripts.NODE_LABEL.includes(`'"${READY_LABEL_PREFIX.replaceAll('.', '\\.')}/`));

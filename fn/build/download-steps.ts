@@ -1,5 +1,5 @@
 // The steps that run on the node around a download, split by trust (docs/node-steps.md):
-// - `prepare-<key>` and `finalize-<key>` run only our script (fn/steps/model-folder.sh) in the step
+// - `prepare-<key>` and `finalize-<key>` run only our scripts (fn/steps/prepare.sh, finalize.sh) in the step
 //   image, with no credentials, on the node group's volume mounted whole: the marker check, the per-key
 //   lock, the rename into models/<key>, the marker, and the removal of stale partial copies;
 // - the download container runs the downloader (the storage initializer's entrypoint, or a
@@ -16,7 +16,7 @@
 //   .kserve-localmodel-fn/<key>.replaced.<pod>/         a folder without a matching marker, moved aside, kept
 import type { Container, EnvVar, SecurityContext, VolumeMount } from 'kubernetes-types/core/v1';
 import { modelFolder, storageKey } from '../kserve/storage-key';
-import { CLEANUP, DOWNLOAD, MODEL_FOLDER } from '../steps/scripts.generated';
+import { CLEANUP, DOWNLOAD, FINALIZE, PREPARE } from '../steps/scripts.generated';
 import { OUR_CONTAINER } from './pod-security';
 
 /** The storage-initializer image's ENTRYPOINT: it takes pairs of URI and destination folder. */
@@ -101,14 +101,14 @@ export interface ModelStepsInput {
   user?: Pick<SecurityContext, 'runAsUser' | 'runAsGroup'>;
 }
 
-/** The trusted steps before and after one download container: fn/steps/model-folder.sh. */
+/** The trusted steps before and after one download container: fn/steps/prepare.sh and finalize.sh. */
 export function modelSteps(input: ModelStepsInput): ModelSteps {
   const key = storageKey(input.sourceModelUri);
   const step = (phase: 'prepare' | 'finalize'): Container => ({
     name: `${phase}-${key}`,
     image: input.image,
-    command: ['/bin/sh', '-c', MODEL_FOLDER, `${phase}-model`],
-    args: [phase, VOLUME_MOUNT_PATH, key, input.marker, input.adopt ? 'adopt' : 'no-adopt'],
+    command: ['/bin/sh', '-c', phase === 'prepare' ? PREPARE : FINALIZE, `${phase}-${key}`],
+    args: [VOLUME_MOUNT_PATH, key, input.marker, ...(phase === 'prepare' ? [input.adopt ? 'adopt' : 'no-adopt'] : [])],
     env: [POD_NAME_ENV],
     resources: structuredClone(STEP_RESOURCES),
     securityContext: { ...structuredClone(OUR_CONTAINER), ...input.user },

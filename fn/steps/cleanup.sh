@@ -6,7 +6,7 @@
 #
 # Removes, and only removes, for a key-shaped name (16 lower-case hex digits) that is not kept: the real
 # folder models/<key>, its marker, replaced copies and partial copies whose download is not running. It
-# holds the key's lock while it does (as model-folder.sh does), never follows a symlink, and touches
+# holds the key's lock while it does (as prepare.sh and finalize.sh do), never follows a symlink, and touches
 # nothing else. Lock files stay: removing a lock file another process waits on would break the lock.
 set -eu
 root=$1

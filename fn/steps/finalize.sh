@@ -1,10 +1,12 @@
 #!/bin/sh
-# The trusted part of a model's download, run twice per pod on the node group's volume (mounted whole):
-# `prepare` before the downloader and `finalize` after it. It runs only this script, in the step image,
+# The trusted part of a model's download before the downloader (prepare.sh) or after it (finalize.sh),
+# on the node group's volume (mounted whole). It runs only this script, in the step image,
 # with no credentials and no token; the downloader itself sees only its own staging folder
 # (fn/build/download-steps.ts, docs/node-steps.md).
 #
-# Usage: model-folder.sh prepare|finalize <volume root> <storage key> <marker text> adopt|no-adopt
+# Usage: finalize.sh <volume root> <storage key> <marker text>
+# The lock, the marker check and the removal of stale copies are the same in prepare.sh and finalize.sh
+# (test/step-scripts.test.ts holds them equal): each pod carries only the phase it runs.
 # Env:   POD_NAME (downward API metadata.name): names this pod's staging and attempt folders.
 #
 # Everything that reads or changes models/<key>, its marker or its partial copies holds the key's lock
@@ -12,7 +14,7 @@
 # one model on one node never mix their copies. A download that is running holds a lock on its staging
 # folder, so a partial copy nobody holds is stale and removed before a new attempt.
 set -eu
-phase=$1 root=$2 key=$3 want=$4 adopt=$5
+root=$1 key=$2 want=$3
 pod=${POD_NAME:?POD_NAME must be set from the downward API (metadata.name)}
 umask 0002
 served=$root/models/$key
@@ -50,33 +52,6 @@ remove_stale() {
   done
 }
 
-# The attempt folder is the downloader's read-only view of this decision: `skip` or `download`.
-decide() {
-  rm -rf "$attempt"
-  mkdir "$attempt"
-  : >"$attempt/$1"
-}
-
-prepare() {
-  remove_stale
-  if is_complete; then
-    decide skip
-    echo "models/$key is complete: nothing to download"
-    return
-  fi
-  if [ "$adopt" = adopt ] && [ ! -e "$marker" ] && [ -d "$served" ] && [ ! -L "$served" ] &&
-    [ -n "$(ls -A "$served")" ]; then
-    mark
-    decide skip
-    echo "models/$key: an existing copy without a marker is adopted as complete (adoptExistingCopies; not verified)"
-    return
-  fi
-  rm -rf "$staging"
-  mkdir "$staging"
-  decide download
-  echo "models/$key: downloading into $staging"
-}
-
 finalize() {
   if is_complete; then
     rm -rf "$staging" "$attempt"
@@ -102,11 +77,4 @@ finalize() {
   echo "models/$key is complete"
 }
 
-case $phase in
-  prepare) prepare ;;
-  finalize) finalize ;;
-  *)
-    echo "unknown phase: $phase" >&2
-    exit 2
-    ;;
-esac
+finalize
