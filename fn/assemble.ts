@@ -10,6 +10,7 @@ import { fileOf } from './krm/report';
 /** The kinds this function generates, in the order they are output (and applied). */
 export const GENERATED_KIND_ORDER = [
   'Namespace',
+  'ConfigMap',
   'ValidatingAdmissionPolicy',
   'ValidatingAdmissionPolicyBinding',
   'ClusterRole',

@@ -34,6 +34,7 @@ import {
   withReadyAffinity,
 } from './build/node-readiness';
 import { downloaderSecurityContext } from './build/pod-security';
+import { runsStepScripts, stepScriptsConfigMap } from './build/step-scripts';
 import { persistentVolume, persistentVolumeClaim } from './build/volumes';
 import { adoptionNotes, latestImageNotes, nodePreparationNotes } from './download-notes';
 import { immutableChanges } from './gitops/immutable';
@@ -198,7 +199,9 @@ function build(p: Plan, inputs: Inputs, config: KServeConfig, fnConfig: FnConfig
     const sorted = [...identities.values()].sort((a, b) => compareStrings(a.serviceAccountName, b.serviceAccountName));
     for (const o of [...readinessRbac(sorted), ...readinessPolicy(sorted)]) emit(o, 'serveOnlyWhenReady');
   }
-  return { objects: [...byId.values()].map((e) => e.object), results };
+  const objects = [...byId.values()].map((e) => e.object);
+  if (objects.some(runsStepScripts)) objects.push(stepScriptsConfigMap(jobNamespace) as KObject);
+  return { objects, results };
 }
 
 /** What a cache's download container is made of: worked out once per cache, not once per node. */

@@ -392,11 +392,13 @@ describe('the checker of generated objects catches every rule it carries', () =>
   const ctr = [...pod, 'containers', 0];
 
   it('accepts what the function generates', () => {
-    assert.equal(valid.length, 5);
+    assert.equal(valid.length, 6);
     for (const o of valid) assert.deepEqual(apiServerViolations(o), [], `${o.kind} ${o.metadata?.name}`);
   });
   const mutations: [string, string, (string | number)[], unknown, string][] = [
     ['a namespace Team-A', 'PersistentVolumeClaim', ['metadata', 'namespace'], 'Team-A', 'metadata.namespace'],
+    ['a ConfigMap key with a slash', 'ConfigMap', ['data', 'steps/prepare.sh'], 'x', 'data[steps/prepare.sh]'],
+    ['a ConfigMap over 1 MiB', 'ConfigMap', ['data', 'big.sh'], 'x'.repeat(1024 * 1024), 'data'],
     ['a PV with a namespace', 'PersistentVolume', ['metadata', 'namespace'], 'x', 'metadata.namespace'],
     ['a label value with a space', 'Job', ['metadata', 'labels', 'model'], 'a b', 'metadata.labels[model]'],
     [

@@ -40,7 +40,7 @@ describe('daemonset mode through kpt, kustomize, render and render --out', () =>
     const rendered = runFn(['render', dir]);
     assert.equal(rendered.status, 0, rendered.stderr);
     const objects = generatedOnly(parseStream(rendered.stdout));
-    assert.deepEqual(kinds(objects), ['DaemonSet', 'PersistentVolume', 'PersistentVolumeClaim']);
+    assert.deepEqual(kinds(objects), ['ConfigMap', 'DaemonSet', 'PersistentVolume', 'PersistentVolumeClaim']);
     assert.match(
       rendered.stderr,
       /node group gpu: 2 models, DaemonSets localmodel-gpu, localmodel-gpu-as-hf-downloader, /,

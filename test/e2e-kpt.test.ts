@@ -185,7 +185,7 @@ describe('kpt (real binary)', { skip: fullSuiteOnly }, () => {
     const byKpt = snapshot(dir);
     const byRender = snapshot(out);
     const generated = [...byKpt.keys()].filter((p) => p.startsWith('generated/'));
-    assert.equal(generated.length, 10);
+    assert.equal(generated.length, 11);
     for (const path of generated) {
       const twin = byRender.get(path.slice('generated/'.length));
       assert.ok(twin, `render --out lacks ${path}`);

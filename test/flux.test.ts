@@ -147,7 +147,7 @@ describe('render DIR --out OUT (built binary, real files)', { skip: fullSuiteOnl
     const out = join(tempDir('flux'), 'rendered');
     const first = render(SOURCE, out);
     assert.equal(first.status, 0, first.stderr);
-    assert.match(first.stderr, /wrote .*rendered: 15 added, 0 changed, 0 removed, 0 unchanged/);
+    assert.match(first.stderr, /wrote .*rendered: 16 added, 0 changed, 0 removed, 0 unchanged/);
     const written = snapshot(out);
     // A Job's name ends in a hash of its spec: match the name, not the hash.
     assert.ok(
@@ -164,7 +164,7 @@ describe('render DIR --out OUT (built binary, real files)', { skip: fullSuiteOnl
 
     const second = render(SOURCE, out);
     assert.equal(second.status, 0, second.stderr);
-    assert.match(second.stderr, /0 added, 0 changed, 0 removed, 15 unchanged/);
+    assert.match(second.stderr, /0 added, 0 changed, 0 removed, 16 unchanged/);
     assert.deepEqual(snapshot(out), written);
   });
 
@@ -183,7 +183,7 @@ describe('render DIR --out OUT (built binary, real files)', { skip: fullSuiteOnl
     assert.equal(render(source, out).status, 0);
     const fresh = render(source, out, '--check');
     assert.equal(fresh.status, 0, fresh.stderr);
-    assert.match(fresh.stderr, /rendered is up to date \(15 files\)/);
+    assert.match(fresh.stderr, /rendered is up to date \(16 files\)/);
 
     editFile(join(source, 'models.yaml'), 'modelSize: 16Gi', 'modelSize: 18Gi');
     editFile(join(source, 'nodes.yaml'), /---\napiVersion: v1\nkind: Node\nmetadata:\n {2}name: gpu-2[\s\S]*$/, '');

@@ -146,7 +146,8 @@ describe('the built binary', { skip: fullSuiteOnly }, () => {
     assert.equal(child.status, 0, child.stderr.toString());
     assert.ok(child.stdout.length > 256 * 1024, `only ${child.stdout.length} bytes`);
     const list = parse(child.stdout.toString(), { version: '1.1' }) as { items: unknown[] };
-    assert.equal(list.items.length, 1 + 300 + 1 + 2 + 300);
+    // The group, the nodes, the cache; a PV and a PVC, the step-scripts ConfigMap and a Job per node.
+    assert.equal(list.items.length, 1 + 300 + 1 + 2 + 1 + 300);
   });
 
   it('an error result: exit 1, the whole ResourceList on stdout, a human line on stderr, no stack trace', () => {

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Container, PodSpec } from 'kubernetes-types/core/v1';
 import { STATE_FOLDER } from '../fn/build/download-steps';
 import { readinessStep, readinessTokenVolume, readyLabel, volumeTag } from '../fn/build/node-readiness';
+import { STEP_SCRIPTS_VOLUME } from '../fn/build/step-scripts';
 import type { StepWorld } from './support/pod-steps';
 import { bwrapUnavailable, stepWorld } from './support/pod-steps';
 import type { StandInApi } from './support/stand-in-api';
@@ -35,7 +36,11 @@ const skip = bwrapUnavailable();
 const VOLUME = 'kserve-pvc-source';
 const pod: PodSpec = {
   containers: [],
-  volumes: [{ name: VOLUME, persistentVolumeClaim: { claimName: 'llama-gpu' } }, readinessTokenVolume],
+  volumes: [
+    { name: VOLUME, persistentVolumeClaim: { claimName: 'llama-gpu' } },
+    readinessTokenVolume,
+    STEP_SCRIPTS_VOLUME,
+  ],
 };
 
 describe('node-readiness step against a stand-in API server', { skip }, () => {

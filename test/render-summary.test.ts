@@ -159,7 +159,7 @@ describe('summarize', () => {
     const lines = text.split('\n');
     assert.equal(
       lines[0],
-      'summary: 20 manifests to apply, 18 generated (6 PersistentVolumes, 6 PersistentVolumeClaims, 6 Jobs)',
+      'summary: 20 manifests to apply, 19 generated (1 ConfigMap, 6 PersistentVolumes, 6 PersistentVolumeClaims, 6 Jobs)',
     );
     assert.ok(
       lines.includes('node group gpu: 3 models, 2 nodes, 4 download Jobs, storage 45Gi of 100Gi storageLimit (45%)'),
@@ -239,12 +239,12 @@ describe('summarize', () => {
       node('gpu-1', 'gpu'),
       fnConfig({ createJobNamespace: true, serveOnlyWhenReady: true }),
     ]);
-    const headline = renderSummary(all, 9).split('\n')[0];
+    const headline = renderSummary(all, 10).split('\n')[0];
     assert.equal(
       headline,
-      'summary: 9 manifests to apply, 8 generated (1 Namespace, 1 ValidatingAdmissionPolicy, 1 ValidatingAdmissionPolicyBinding, 1 ClusterRole, 1 ClusterRoleBinding, 1 PersistentVolume, 1 PersistentVolumeClaim, 1 Job)',
+      'summary: 10 manifests to apply, 9 generated (1 Namespace, 1 ConfigMap, 1 ValidatingAdmissionPolicy, 1 ValidatingAdmissionPolicyBinding, 1 ClusterRole, 1 ClusterRoleBinding, 1 PersistentVolume, 1 PersistentVolumeClaim, 1 Job)',
     );
-    assert.equal(all.generated.length, 8);
+    assert.equal(all.generated.length, 9);
   });
 
   test("daemonset mode: the inventory count reads the config the render ran with (Argo CD's parameters included)", () => {
@@ -304,7 +304,7 @@ describe('summarize', () => {
   test('render prints it on stderr, after the results, and only when the render succeeds', () => {
     const ok = runFn(['render', 'examples/argocd/app']);
     assert.equal(ok.status, 0);
-    assert.match(ok.stderr, /^summary: 11 manifests to apply, 8 generated/m);
+    assert.match(ok.stderr, /^summary: 12 manifests to apply, 9 generated/m);
     assert.doesNotMatch(ok.stdout, /summary/);
     const failed = runFn(['render', 'examples/argocd/app', '--argocd'], {
       env: { ...process.env, ARGOCD_ENV_NODES: 'not a list' },

@@ -143,8 +143,9 @@ describe('status: jobs mode', () => {
 describe('status: daemonset mode', () => {
   const r = reportOf('status-daemonset');
 
-  test('each model’s own init container: complete with its duration, or downloading', () => {
-    assert.equal(nodeOf(r, 'qwen', 'gpu-1').seconds, 198);
+  test('each model’s own steps: complete with its duration (prepare to finalize), or downloading', () => {
+    // The scenario's download takes 198 s; its prepare and finalize steps add 3 s on each side.
+    assert.equal(nodeOf(r, 'qwen', 'gpu-1').seconds, 204);
     const n = nodeOf(r, 'qwen', 'gpu-2');
     assert.equal(n.state, 'downloading');
     assert.equal(n.step, 'download-a4a98e82b7e3a4c4');

@@ -6,6 +6,7 @@ import type { ModelSteps } from './download-steps';
 import type { ReadinessSteps } from './node-readiness';
 import { readinessTokenVolume } from './node-readiness';
 import { OUR_CONTAINER, podSecurityContext } from './pod-security';
+import { stepScriptsVolume } from './step-scripts';
 
 /** Selects the DaemonSet's pods; its value is the DaemonSet's name, so selectors never overlap. */
 export const DAEMONSET_LABEL = 'fn.kserve-localmodel.dev/daemonset';
@@ -53,6 +54,14 @@ export function renameVolumes(container: Container, volumes: Volume[], suffix: s
 export function daemonSet(input: DaemonSetInput): DaemonSet {
   const selector = { [DAEMONSET_LABEL]: input.name };
   const podLabels = Object.assign({}, ...input.steps.map((s) => s.podLabels ?? {}), selector);
+  const initContainers = [
+    ...(input.readiness ? [input.readiness.before] : []),
+    ...input.steps.flatMap((s) =>
+      s.modelSteps ? [s.modelSteps.prepare, s.container, s.modelSteps.finalize] : [s.container],
+    ),
+    ...(input.cleanup ? [input.cleanup] : []),
+    ...(input.readiness ? [input.readiness.after] : []),
+  ];
   return {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
@@ -73,14 +82,7 @@ export function daemonSet(input: DaemonSetInput): DaemonSet {
           ...(input.serviceAccountName ? { serviceAccountName: input.serviceAccountName } : {}),
           automountServiceAccountToken: false,
           ...(input.tolerations.length > 0 ? { tolerations: structuredClone(input.tolerations) } : {}),
-          initContainers: [
-            ...(input.readiness ? [input.readiness.before] : []),
-            ...input.steps.flatMap((s) =>
-              s.modelSteps ? [s.modelSteps.prepare, s.container, s.modelSteps.finalize] : [s.container],
-            ),
-            ...(input.cleanup ? [input.cleanup] : []),
-            ...(input.readiness ? [input.readiness.after] : []),
-          ],
+          initContainers,
           containers: [
             {
               name: IDLE_CONTAINER_NAME,
@@ -90,7 +92,11 @@ export function daemonSet(input: DaemonSetInput): DaemonSet {
             },
           ],
           securityContext: podSecurityContext(input.fsGroup),
-          volumes: [...input.steps.flatMap((s) => s.volumes), ...(input.readiness ? [readinessTokenVolume] : [])],
+          volumes: [
+            ...input.steps.flatMap((s) => s.volumes),
+            ...(input.readiness ? [readinessTokenVolume] : []),
+            ...stepScriptsVolume(initContainers),
+          ],
         },
       },
     },

@@ -5,7 +5,8 @@
 // - the download container runs the downloader (the storage initializer's entrypoint, or a
 //   ClusterStorageContainer's command) with the credentials, and mounts only its own staging folder and,
 //   read-only, its attempt folder: it can neither touch another model nor write a marker.
-// The shell lives in fn/steps/*.sh; every value reaches it as an argument or env, never spliced into code.
+// The shell lives in fn/steps/*.sh, shipped in the step-scripts ConfigMap (step-scripts.ts); every value
+// reaches it as an argument or env, never spliced into code.
 //
 // Layout on the node group's volume:
 //   models/<storageKey>/                               the served folder, exactly KServe's path and name
@@ -16,8 +17,8 @@
 //   .kserve-localmodel-fn/<key>.replaced.<pod>/         a folder without a matching marker, moved aside, kept
 import type { Container, EnvVar, SecurityContext, VolumeMount } from 'kubernetes-types/core/v1';
 import { modelFolder, storageKey } from '../kserve/storage-key';
-import { CLEANUP, DOWNLOAD, FINALIZE, PREPARE } from '../steps/scripts.generated';
 import { OUR_CONTAINER } from './pod-security';
+import { runScript, stepScriptsMount } from './step-scripts';
 
 /** The storage-initializer image's ENTRYPOINT: it takes pairs of URI and destination folder. */
 export const STORAGE_INITIALIZER_ENTRYPOINT = '/storage-initializer/scripts/initializer-entrypoint';
@@ -73,12 +74,13 @@ export function stepInvocation(
     };
   const key = storageKey(parts.sourceModelUri);
   return {
-    command: ['/bin/sh', '-c', DOWNLOAD, 'download-model'],
+    command: runScript('download.sh'),
     args: [ATTEMPT_MOUNT_PATH, VOLUME_MOUNT_PATH, parts.sourceModelUri, ...parts.downloader],
     env: [POD_NAME_ENV],
     volumeMounts: [
       { name: volumeName, mountPath: VOLUME_MOUNT_PATH, subPathExpr: stagingSubPath(key) },
       { name: volumeName, mountPath: ATTEMPT_MOUNT_PATH, subPathExpr: attemptSubPath(key), readOnly: true },
+      stepScriptsMount,
     ],
   };
 }
@@ -107,12 +109,12 @@ export function modelSteps(input: ModelStepsInput): ModelSteps {
   const step = (phase: 'prepare' | 'finalize'): Container => ({
     name: `${phase}-${key}`,
     image: input.image,
-    command: ['/bin/sh', '-c', phase === 'prepare' ? PREPARE : FINALIZE, `${phase}-${key}`],
+    command: runScript(phase === 'prepare' ? 'prepare.sh' : 'finalize.sh'),
     args: [VOLUME_MOUNT_PATH, key, input.marker, ...(phase === 'prepare' ? [input.adopt ? 'adopt' : 'no-adopt'] : [])],
     env: [POD_NAME_ENV],
     resources: structuredClone(STEP_RESOURCES),
     securityContext: { ...structuredClone(OUR_CONTAINER), ...input.user },
-    volumeMounts: [{ name: input.volumeName, mountPath: VOLUME_MOUNT_PATH }],
+    volumeMounts: [{ name: input.volumeName, mountPath: VOLUME_MOUNT_PATH }, stepScriptsMount],
     terminationMessagePolicy: 'FallbackToLogsOnError',
   });
   return { prepare: step('prepare'), finalize: step('finalize') };
@@ -125,11 +127,11 @@ export function cleanupStep(image: string, volumeName: string, keep: readonly st
   return {
     name: CLEANUP_CONTAINER_NAME,
     image,
-    command: ['/bin/sh', '-c', CLEANUP, CLEANUP_CONTAINER_NAME],
+    command: runScript('cleanup.sh'),
     args: [VOLUME_MOUNT_PATH, ...keep],
     resources: structuredClone(STEP_RESOURCES),
     securityContext: structuredClone(OUR_CONTAINER),
-    volumeMounts: [{ name: volumeName, mountPath: VOLUME_MOUNT_PATH }],
+    volumeMounts: [{ name: volumeName, mountPath: VOLUME_MOUNT_PATH }, stepScriptsMount],
     terminationMessagePolicy: 'FallbackToLogsOnError',
   };
 }

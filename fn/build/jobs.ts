@@ -20,6 +20,7 @@ import { jobName } from './names';
 import type { ReadinessSteps } from './node-readiness';
 import { readinessTokenVolume } from './node-readiness';
 import { podSecurityContext } from './pod-security';
+import { stepScriptsVolume } from './step-scripts';
 
 export const DOWNLOAD_CONTAINER_NAME = 'kserve-localmodel-download';
 export const PVC_SOURCE_VOLUME = 'kserve-pvc-source';
@@ -132,6 +133,7 @@ function jobContainers(input: JobInput): { initContainers?: Container[]; contain
 }
 
 export function downloadJob(input: JobInput): Job {
+  const containers = jobContainers(input);
   const spec: Job['spec'] = {
     activeDeadlineSeconds: input.activeDeadlineSeconds,
     backoffLimit: input.backoffLimit,
@@ -143,13 +145,14 @@ export function downloadJob(input: JobInput): Job {
         ...(input.serviceAccountName ? { serviceAccountName: input.serviceAccountName } : {}),
         ...(input.tolerations.length > 0 ? { tolerations: structuredClone(input.tolerations) } : {}),
         automountServiceAccountToken: false,
-        ...jobContainers(input),
+        ...containers,
         restartPolicy: 'Never',
         securityContext: podSecurityContext(input.fsGroup),
         volumes: [
           { name: PVC_SOURCE_VOLUME, persistentVolumeClaim: { claimName: input.pvcName } },
           ...input.volumes,
           ...(input.readiness ? [readinessTokenVolume] : []),
+          ...stepScriptsVolume([...(containers.initContainers ?? []), ...containers.containers]),
         ],
       },
     },

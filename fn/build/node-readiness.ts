@@ -7,9 +7,9 @@ import type { Container, NodeSelectorTerm, PersistentVolume, Volume } from 'kube
 import type { ClusterRole, ClusterRoleBinding } from 'kubernetes-types/rbac/v1';
 import { canonicalJson } from '../krm/canonical';
 import type { KObject } from '../krm/objects';
-import { NODE_LABEL } from '../steps/scripts.generated';
 import { VOLUME_MOUNT_PATH } from './download-steps';
 import { OUR_CONTAINER } from './pod-security';
+import { runScript, stepScriptsMount } from './step-scripts';
 
 export const READY_LABEL_PREFIX = 'models.kserve-localmodel.dev';
 export const READY_VALUE = 'ready';
@@ -50,9 +50,6 @@ function requireReadyLabel(terms: readonly NodeSelectorTerm[], label: string): N
   }));
 }
 
-/** The label step's script: fn/steps/node-label.sh. */
-export const NODE_LABEL_SCRIPT = NODE_LABEL;
-
 export interface ReadinessStepInput {
   phase: 'before' | 'after';
   image: string;
@@ -69,7 +66,7 @@ export function readinessStep(input: ReadinessStepInput): Container {
   return {
     name: `node-readiness-${input.phase}`,
     image: input.image,
-    command: ['/bin/sh', '-c', NODE_LABEL_SCRIPT, `node-readiness-${input.phase}`],
+    command: runScript('node-label.sh'),
     args: [input.phase, input.tag, ...input.keys, ...(input.keep ? ['--keep', ...input.keep] : [])],
     env: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
     resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
@@ -77,6 +74,7 @@ export function readinessStep(input: ReadinessStepInput): Container {
     volumeMounts: [
       { name: input.volumeName, mountPath: VOLUME_MOUNT_PATH, readOnly: true },
       { name: TOKEN_VOLUME, mountPath: TOKEN_MOUNT_PATH, readOnly: true },
+      stepScriptsMount,
     ],
     terminationMessagePolicy: 'FallbackToLogsOnError',
   };

@@ -28,6 +28,7 @@ import {
   isLabelledReady,
   isPodOfDaemonSet,
   isPodOfJob,
+  modelStepNames,
   planDaemonSetName,
   planJobKey,
   readyLabelOf,
@@ -397,22 +398,29 @@ function daemonSetStepStatus(
         attention: false,
       };
     }
-    const s = containerStates(pod).get(stepName);
-    if (s?.state === 'terminated' && s.exitCode === 0) {
+    // The model is complete once its last step (finalize, or the plain download) has run; it took from the
+    // start of its first step.
+    const states = containerStates(pod);
+    const steps = modelStepNames(key).filter((n) => order.includes(n));
+    const first = states.get(steps[0]);
+    const last = states.get(steps[steps.length - 1]);
+    if (last?.state === 'terminated' && last.exitCode === 0) {
       // A DaemonSet pod is Running once every init container, the label step last, has run.
       return {
         ...completeStatus(
           node.name,
           workload,
-          secondsBetween(s.startedAt, s.finishedAt),
+          secondsBetween((first?.state !== 'waiting' && first?.startedAt) || last.startedAt, last.finishedAt),
           readiness(key, ds.nodeGroup, node, ready),
           mapOf(pod.status).phase === 'Running',
         ),
         ...podName,
       };
     }
-    if (s) {
-      const problem = containerProblem(stepName, s);
+    for (const step of steps) {
+      const s = states.get(step);
+      if (!s) continue;
+      const problem = containerProblem(step, s);
       if (problem)
         return {
           ...base,
@@ -428,7 +436,7 @@ function daemonSetStepStatus(
           workload,
           ...podName,
           state: 'downloading',
-          step: stepName,
+          step,
           ...since(s.startedAt),
           attention: false,
         };

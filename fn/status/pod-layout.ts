@@ -5,6 +5,7 @@
 // `status` checks each step it looks for against the DaemonSet the compile built.
 
 import { DAEMONSET_LABEL } from '../build/daemonsets';
+import { DOWNLOAD_CONTAINER_NAME } from '../build/jobs';
 import { daemonSetName } from '../build/names';
 import { READY_VALUE, readyLabel, volumeTag } from '../build/node-readiness';
 import type { NodeGroup } from '../inputs/index-inputs';
@@ -30,6 +31,20 @@ const READINESS_STEP_PREFIX = 'node-readiness-';
 
 /** The daemonset-mode init container that downloads one model folder (compile.ts, buildDaemonSet). */
 export const daemonSetStepName = (storageKey: string): string => `download-${storageKey}`;
+
+/**
+ * A model folder's containers in a daemonset pod, in order: the trusted prepare step, the download, the
+ * trusted finalize step (fn/build/download-steps.ts names them); KServe's plain form has the download only.
+ */
+export const modelStepNames = (storageKey: string): string[] => [
+  `prepare-${storageKey}`,
+  daemonSetStepName(storageKey),
+  `finalize-${storageKey}`,
+];
+
+/** A Job's or a daemonset pod's container that runs the downloader (fn/build/jobs.ts, compile.ts). */
+export const isDownloadContainer = (name: string): boolean =>
+  name === DOWNLOAD_CONTAINER_NAME || name.startsWith('download-');
 
 export const isReadinessStep = (containerName: string): boolean => containerName.startsWith(READINESS_STEP_PREFIX);
 

@@ -1,56 +1,13 @@
 #!/bin/sh
-# The trusted part of a model's download before the downloader (prepare.sh) or after it (finalize.sh),
-# on the node group's volume (mounted whole). It runs only this script, in the step image,
-# with no credentials and no token; the downloader itself sees only its own staging folder
-# (fn/build/download-steps.ts, docs/node-steps.md).
+# The trusted step after a model's downloader, on the node group's volume (mounted whole): the rename
+# into models/<key> and the marker, under the key's lock. Like prepare.sh, it runs only our scripts, with
+# no credentials and no token (fn/build/download-steps.ts, docs/node-steps.md).
 #
 # Usage: finalize.sh <volume root> <storage key> <marker text>
-# The lock, the marker check and the removal of stale copies are the same in prepare.sh and finalize.sh
-# (test/step-scripts.test.ts holds them equal): each pod carries only the phase it runs.
-# Env:   POD_NAME (downward API metadata.name): names this pod's staging and attempt folders.
-#
-# Everything that reads or changes models/<key>, its marker or its partial copies holds the key's lock
-# (flock on <key>.lock in the state folder) and re-checks the marker once it holds it: two pods that want
-# one model on one node never mix their copies. A download that is running holds a lock on its staging
-# folder, so a partial copy nobody holds is stale and removed before a new attempt.
 set -eu
 root=$1 key=$2 want=$3
-pod=${POD_NAME:?POD_NAME must be set from the downward API (metadata.name)}
-umask 0002
-served=$root/models/$key
-state=$root/.kserve-localmodel-fn
-marker=$state/$key.complete
-staging=$state/$key.partial.$pod
-attempt=$state/$key.attempt.$pod
-
-mkdir -p "$root/models" "$state"
-exec 9>>"$state/$key.lock"
-flock 9
-
-is_complete() {
-  [ -d "$served" ] && [ ! -L "$served" ] && [ -f "$marker" ] && [ "$(cat "$marker")" = "$want" ]
-}
-
-mark() {
-  printf '%s\n' "$want" >"$marker.$pod"
-  mv "$marker.$pod" "$marker"
-}
-
-# Partial copies (and their attempt folders) whose download has run and is not running: a running one
-# holds a lock on its staging folder, so `flock -n` fails on it and it stays. An empty one stays too:
-# another pod may have prepared it and not started its downloader yet; it uses no space.
-remove_stale() {
-  for path in "$state/$key.partial."*; do
-    [ -e "$path" ] || [ -L "$path" ] || continue
-    if [ -L "$path" ] || [ ! -d "$path" ] || { [ -n "$(ls -A "$path")" ] && flock -n "$path" true; }; then
-      rm -rf "$path" "$state/$key.attempt.${path#"$state/$key.partial."}"
-    fi
-  done
-  for path in "$state/$key.attempt."*; do
-    [ -e "$path" ] || [ -L "$path" ] || continue
-    [ -e "$state/$key.partial.${path#"$state/$key.attempt."}" ] || rm -rf "$path"
-  done
-}
+# shellcheck source-path=SCRIPTDIR source=model-folder.sh
+. "${0%/*}/model-folder.sh"
 
 finalize() {
   if is_complete; then

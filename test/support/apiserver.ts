@@ -280,6 +280,17 @@ export const KINDS: Record<string, (o: KObject, out: Violation[]) => void> = {
     podTemplate(spec.template, 'spec.template', out, ['Always']);
   },
   Namespace: (o, out) => objectMeta(o, false, dnsLabelProblem, out),
+  // ValidateConfigMap: keys are config keys (IsConfigMapKey), the data is at most 1 MiB in all.
+  ConfigMap: (o, out) => {
+    objectMeta(o, true, dnsSubdomainProblem, out);
+    let size = 0;
+    for (const [key, value] of Object.entries(obj(o.data))) {
+      if (!/^[-._a-zA-Z0-9]+$/.test(key) || key.length > 253 || key === '.' || key === '..')
+        out.push({ path: `data[${key}]`, problem: 'not a valid config key' });
+      size += key.length + Buffer.byteLength(String(value));
+    }
+    if (size > 1024 * 1024) out.push({ path: 'data', problem: `${size} bytes, over the 1 MiB a ConfigMap may hold` });
+  },
   ClusterRole: (o, out) => {
     objectMeta(o, false, dnsSubdomainProblem, out);
     arr(o.rules).forEach((rule, i) => {

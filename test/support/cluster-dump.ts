@@ -14,7 +14,7 @@ import { renderDir } from '../../fn/modes/render';
 import type { Taint } from '../../fn/status/cluster-state';
 import { containerOrder } from '../../fn/status/cluster-state';
 import type { Compiled } from '../../fn/status/node-states';
-import { daemonSetStepName, isReadinessStep, planDaemonSetName, readyLabelOf } from '../../fn/status/pod-layout';
+import { daemonSetStepName, isDownloadContainer, planDaemonSetName, readyLabelOf } from '../../fn/status/pod-layout';
 
 /** How far one cache's download got on one node. */
 export type Step =
@@ -144,7 +144,7 @@ function jobObjects(job: KObject, scenario: Scenario, start: number): LiveObject
   const spec = podSpecOf(job);
   const order = containerOrder(spec);
   const initCount = Array.isArray(spec.initContainers) ? spec.initContainers.length : 0;
-  const download = order.findIndex((c) => !isReadinessStep(c));
+  const download = order.findIndex(isDownloadContainer);
   const pod: LiveObject = {
     apiVersion: 'v1',
     kind: 'Pod',

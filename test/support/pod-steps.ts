@@ -3,7 +3,8 @@
 // group read-write, setgid folders; never to a `hostPath` one), subPath and subPathExpr are resolved (a
 // missing folder is made by "the kubelet", as root), and each container runs as its own user (its
 // securityContext, else the pod's, else the image's USER) through setpriv, then under bubblewrap with
-// only its own mounts. A stand-in script sits at the storage initializer's entrypoint path.
+// only its own mounts. A stand-in script sits at the storage initializer's entrypoint path. The
+// step-scripts ConfigMap is a read-only folder of its files, as the kubelet lays out a ConfigMap volume.
 import type { ChildProcess, SpawnSyncReturns } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
 import {
@@ -21,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Container, EnvVar, PodSpec } from 'kubernetes-types/core/v1';
 import { STORAGE_INITIALIZER_ENTRYPOINT } from '../../fn/build/download-steps';
+import { stepScriptsConfigMap } from '../../fn/build/step-scripts';
 import type { KObject } from '../../fn/krm/objects';
 import { findOnPath, tempDir } from './integrations';
 
@@ -126,6 +128,13 @@ export function stepWorld(): StepWorld {
     writeFileSync(join(standIn, log), '');
     chmodSync(join(standIn, log), 0o666);
   }
+  // ConfigMap volumes by ConfigMap name: the one the function generates, its keys as 0644 files.
+  const scripts = stepScriptsConfigMap('any');
+  const scriptsFolder = join(root, 'step-scripts');
+  mkdirSync(scriptsFolder, { mode: 0o755 });
+  chmodSync(scriptsFolder, 0o755);
+  for (const [file, text] of Object.entries(scripts.data ?? {})) writeFileSync(join(scriptsFolder, file), text);
+  const configMaps = { [scripts.metadata?.name as string]: scriptsFolder };
   let pods = 0;
   const prepare = (pod: PodSpec, more: MoreWorld) => {
     const podName = more.podName ?? `pod-${++pods}`;
@@ -142,7 +151,7 @@ export function stepWorld(): StepWorld {
       const { podName, claims } = prepare(pod, more);
       const runs: StepRun[] = [];
       for (const c of containers) {
-        const argv = containerArgv(pod, c, { disk, entrypoint, standIn, env, claims, podName, ...more });
+        const argv = containerArgv(pod, c, { disk, entrypoint, standIn, env, claims, configMaps, podName, ...more });
         const r: SpawnSyncReturns<string> | StepRun =
           'refused' in argv ? argv.refused : spawnSync(argv.file, argv.args, { encoding: 'utf8' });
         runs.push({ name: c.name, status: r.status, stdout: r.stdout, stderr: r.stderr });
@@ -154,7 +163,7 @@ export function stepWorld(): StepWorld {
       const { podName, claims } = prepare(pod, more);
       const runs: StepRun[] = [];
       for (const c of containers) {
-        const argv = containerArgv(pod, c, { disk, entrypoint, standIn, env, claims, podName, ...more });
+        const argv = containerArgv(pod, c, { disk, entrypoint, standIn, env, claims, configMaps, podName, ...more });
         const r = 'refused' in argv ? argv.refused : await finished(spawn(argv.file, argv.args), c.name);
         runs.push({ ...r, name: c.name });
         if (r.status !== 0) break;
@@ -234,6 +243,7 @@ function containerArgv(
     standIn: string;
     env: Record<string, string>;
     claims: Set<string>;
+    configMaps: Record<string, string>;
     podName: string;
   } & MoreWorld,
 ): { file: string; args: string[] } | { refused: StepRun } {
@@ -265,6 +275,12 @@ function containerArgv(
     const bind = m.readOnly ? '--ro-bind' : '--bind';
     const other = world.volumes?.[m.name];
     if (other !== undefined) args.push('--ro-bind', reachable(other), m.mountPath);
+    const configMap = pod.volumes?.find((v) => v.name === m.name)?.configMap?.name;
+    if (configMap !== undefined) {
+      const folder = world.configMaps[configMap];
+      if (!folder) throw new Error(`no ConfigMap ${configMap} in this test world`);
+      args.push('--ro-bind', reachable(folder), m.mountPath);
+    }
     if (!world.claims.has(m.name)) continue;
     const sub = m.subPathExpr ? expand(m.subPathExpr, c.env ?? [], world.podName) : (m.subPath ?? '');
     args.push(bind, sub ? kubeletMakeDir(world.disk, sub) : world.disk, m.mountPath);
