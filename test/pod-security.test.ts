@@ -1,7 +1,6 @@
 // Every generated pod passes Pod Security "restricted". The check below is written control by control
-// from the Pod Security Standards page (kubernetes.io/docs/concepts/security/pod-security-standards,
-// the baseline controls, then the restricted ones), not from our own builders, and is shown to catch a
-// pod as KServe's node agent makes it (fsGroup only).
+// from the Pod Security Standards (the baseline controls, then the restricted ones), not from our own
+// builders, and is shown to catch a pod as KServe's node agent makes it (fsGroup only).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

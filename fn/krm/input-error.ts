@@ -23,4 +23,4 @@ export const tooLargeMessage = (bytes: string, limit = MAX_INPUT_BYTES): string 
 
 /** Output over its limit: nothing is printed but this. */
 export const outputTooLargeMessage = (inputLimit = MAX_INPUT_BYTES, outputLimit = MAX_OUTPUT_BYTES): string =>
-  `the output would be over ${outputLimit} bytes (${outputLimit / 1024 / 1024} MiB), half the ${inputLimit / 1024 / 1024} MiB this function reads: the next render reads this output back, with what kpt adds to it, and would refuse it. Split the package into smaller ones (fewer caches or nodes in each)`;
+  `the output would be over ${outputLimit} bytes (${outputLimit / 1024 / 1024} MiB), half the ${inputLimit / 1024 / 1024} MiB this function reads: the next render reads this output back, with what kpt adds to it, and would refuse it. Split the package into smaller ones (fewer caches or nodes in each), or set downloadMode: daemonset (one DaemonSet per node group instead of a Job per node and model)`;
