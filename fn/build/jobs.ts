@@ -163,11 +163,15 @@ export function downloadJob(input: JobInput): Job {
     ...(input.cacheNamespace ? { modelNamespace: input.cacheNamespace } : {}),
     ...input.labels,
   };
-  const fingerprint = canonicalJson({ namespace: input.namespace, labels, spec });
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: { name: jobName(input.cacheName, input.node.name, fingerprint), namespace: input.namespace, labels },
-    spec,
-  };
+  const job: Job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { namespace: input.namespace, labels }, spec };
+  return { ...job, metadata: { name: downloadJobName(job), ...job.metadata } };
+}
+
+/**
+ * `<cache>-<node>-<hash>`, the hash over the Job's namespace, labels and whole spec: a Job is immutable,
+ * so any change to what it runs must give it a new name (test/job-names.test.ts holds this).
+ */
+export function downloadJobName(job: Job): string {
+  const { namespace, labels = {} } = job.metadata ?? {};
+  return jobName(labels.model ?? '', labels.node ?? '', canonicalJson({ namespace, labels, spec: job.spec }));
 }
