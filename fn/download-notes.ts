@@ -50,7 +50,7 @@ const hostFolder = (g: NodeGroup, source: 'local' | 'hostPath'): string | undefi
 
 /**
  * The kubelet gives a `local` volume the pod's fsGroup, but never a `hostPath` one: there the folder
- * must already be writable by the pods' user (README, "Node preparation").
+ * must already be writable by the pods' user (docs/security.md, "Node preparation").
  */
 export function nodePreparationNotes(plan: Plan, config: KServeConfig): Result[] {
   const groups = new Set(plan.downloads.map((d) => d.nodeGroup));

@@ -69,7 +69,7 @@ describe('Job names follow their content', () => {
     const [job] = cases[0].jobs;
     const name = downloadJobName(job);
     const added = structuredClone(job);
-    (added.spec?.template.spec as Record<string, unknown>).hostNetwork = false;
+    (added.spec?.template.spec as unknown as Record<string, unknown>).hostNetwork = false;
     assert.notEqual(downloadJobName(added), name);
     const more = structuredClone(job);
     more.spec?.template.spec?.containers.push({ name: 'extra', image: 'busybox' });

@@ -1,6 +1,6 @@
 // The release: the workflow files validate against GitHub's workflow schema (@action-validator/cli,
 // which carries the schema inside its WebAssembly build, so it needs no network), the release workflow
-// does each step the README promises, and its shell steps, run here, do what they say.
+// does each step docs/install.md promises, and its shell steps, run here, do what they say.
 import assert from 'node:assert/strict';
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

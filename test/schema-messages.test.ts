@@ -32,7 +32,7 @@ function cacheWith(spec: Record<string, unknown>, kind = 'LocalModelCache') {
   return { ...valid, kind, spec: { ...valid.spec, ...spec } };
 }
 
-// The credential examples of the README ("Download credentials").
+// The credential examples of docs/credentials.md.
 const readmeExamples: Array<[string, Record<string, unknown>]> = [
   [
     'method 1: serviceAccountName',

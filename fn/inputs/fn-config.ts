@@ -30,7 +30,7 @@ export interface Toleration {
 }
 
 // The images the function chooses itself are pinned by digest (the multi-architecture index digest
-// published for that tag; README, "Images"), so a re-pushed tag never changes what a node runs.
+// published for that tag; docs/security.md, "Images"), so a re-pushed tag never changes what a node runs.
 
 /** curl on a small shell image: the node-label steps need nothing else. */
 export const DEFAULT_NODE_LABEL_IMAGE =

@@ -3,7 +3,7 @@ import { describeResource, plural } from '../krm/wording';
 import type { NodeStatus, StatusReport } from './node-states';
 import { isComplete } from './node-states';
 
-/** The exit codes of `status` (README, "Download status"). 1 and 2 are every command's: error, usage. */
+/** The exit codes of `status` (docs/day-2.md, "Download status"). 1 and 2 are every command's: error, usage. */
 export const STATUS_EXIT = { complete: 0, inProgress: 3, attention: 4 } as const;
 
 export const statusExitCode = (r: StatusReport): number =>

@@ -1,4 +1,4 @@
-// Credentials for a download Job (docs/kserve-rules.md, "Credentials"): which of the README's three methods a
+// Credentials for a download Job (docs/kserve-rules.md, "Credentials"): which of the three methods of docs/credentials.md a
 // cache uses. `spec.storage` (a key or parameters) wins over `spec.serviceAccountName`, as in KServe;
 // the service-account method is in service-account.ts, the storage methods in storage-spec.ts, and
 // each kind of secret in a module of its own name (hf.ts wires HF_TOKEN, s3.ts the S3 keys, …).

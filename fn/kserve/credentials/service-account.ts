@@ -1,4 +1,4 @@
-// Method 1 of the README's "Download credentials": `spec.serviceAccountName`. The ServiceAccount in the jobs
+// Method 1 of docs/credentials.md: `spec.serviceAccountName`. The ServiceAccount in the jobs
 // namespace lists secrets; each one is classified by its first recognised data key (classify.ts) and
 // wired by the module of its kind. An IRSA ServiceAccount adds the S3 settings of its own annotations
 // first. KServe logs and carries on when something is missing; here every missing or unusable object

@@ -1,8 +1,8 @@
-// Methods 2 and 3 of the README's "Download credentials": `spec.storage.key` and `spec.storage.parameters`.
+// Methods 2 and 3 of docs/credentials.md: `spec.storage.key` and `spec.storage.parameters`.
 // STORAGE_CONFIG references one entry of the storage-config secret (a JSON object such as
 // {"type": "s3", "access_key_id": …}); STORAGE_OVERRIDE_CONFIG carries the parameters as Go writes
 // JSON; the storage initializer lays the second over the first. Without a key, the entry is
-// `default`, or `default_<type>` with a type parameter (the InferenceService rule of the README's Method 2).
+// `default`, or `default_<type>` with a type parameter (the InferenceService rule of Method 2, docs/credentials.md).
 import type { EnvVar } from 'kubernetes-types/core/v1';
 import type { Cache } from '../../inputs/index-inputs';
 import { isPlainObject } from '../../krm/objects';
@@ -218,7 +218,7 @@ function refusedParameters(
 
 /**
  * The type the storage initializer will see (a type parameter lays over the entry's): an unknown one
- * is an error; hf is wired as the README's example writes it, with a warning; a URI that STORAGE_CONFIG does not
+ * is an error; hf is wired as the example of docs/credentials.md writes it, with a warning; a URI that STORAGE_CONFIG does not
  * serve gets a warning. An error among the results stops the wiring.
  */
 function checkType(
