@@ -7,6 +7,7 @@ import type {
   NodeSelectorTerm,
   PersistentVolume,
   PersistentVolumeClaim,
+  Toleration,
   Volume,
 } from 'kubernetes-types/core/v1';
 import type { ClusterRole, ClusterRoleBinding } from 'kubernetes-types/rbac/v1';
@@ -39,7 +40,7 @@ import { persistentVolume, persistentVolumeClaim } from './build/volumes';
 import { adoptionNotes, latestImageNotes, nodePreparationNotes } from './download-notes';
 import { immutableChanges } from './gitops/immutable';
 import { strictResults } from './gitops/strict';
-import type { FnConfig, Toleration } from './inputs/fn-config';
+import type { FnConfig } from './inputs/fn-config';
 import { parseFnConfig, withOverrides } from './inputs/fn-config';
 import type { Cache, Inputs, NodeGroup } from './inputs/index-inputs';
 import { describeCache, indexInputs } from './inputs/index-inputs';

@@ -1,8 +1,8 @@
-// Bounds of fn/kserve/quantity.ts against hostile input (its ordinary cases are in render-summary.test.ts).
+// Bounds of fn/k8s/quantity.ts against hostile input (its ordinary cases are in render-summary.test.ts).
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseQuantity } from '../fn/kserve/quantity';
+import { parseQuantity } from '../fn/k8s/quantity';
 
 describe('parseQuantity: bounded work whatever the input', () => {
   it('a fractional exponent is not a quantity (the CRD pattern admits it, Kubernetes does not)', () =>

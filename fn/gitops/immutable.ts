@@ -6,12 +6,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import { readinessToggle } from '../build/node-readiness';
 import { PERSISTENT_VOLUME_SOURCES } from '../k8s/apiserver-rules';
+import { parseQuantity } from '../k8s/quantity';
 import type { KObject } from '../krm/objects';
 import { isPlainObject, mapOf, nameOf, namespaceOf } from '../krm/objects';
 import { compareStrings, compositeKey } from '../krm/order';
 import { warning } from '../krm/report';
 import type { Result } from '../krm/results';
-import { parseQuantity } from '../kserve/quantity';
 
 /** One refused field: where, and why the API server refuses it. */
 interface Refusal {

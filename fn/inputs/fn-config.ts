@@ -1,5 +1,6 @@
 // The function's own configuration: kpt's ConfigMap form (`configMap:` arrives as ConfigMap
 // `function-input`) or the typed kind LocalModelFnConfig (schemas/function-config.json).
+import type { Toleration } from 'kubernetes-types/core/v1';
 import { LOCAL_CONFIG } from '../krm/annotations';
 import { canonical } from '../krm/canonical';
 import type { KObject } from '../krm/objects';
@@ -19,14 +20,6 @@ export interface ServingNamespace {
 export interface InventoryNode {
   name: string;
   labels: Record<string, string>;
-}
-
-export interface Toleration {
-  key?: string;
-  operator?: string;
-  value?: string;
-  effect?: string;
-  tolerationSeconds?: number;
 }
 
 // The images the function chooses itself are pinned by digest (the multi-architecture index digest

@@ -3,7 +3,7 @@
 // (validate/generated-values.ts) apply them at each value's source; the tests apply them to every
 // generated object (test/support/apiserver.ts). Each rule returns what is wrong, or undefined.
 import { listOf, mapOf } from '../krm/objects';
-import { parseQuantityExact } from '../kserve/quantity';
+import { parseQuantityExact } from './quantity';
 
 export const DNS1123_LABEL_MAX = 63;
 export const DNS1123_SUBDOMAIN_MAX = 253;

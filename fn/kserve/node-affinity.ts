@@ -1,6 +1,8 @@
 // Which Nodes a node group's PV can live on: core/v1 NodeSelector semantics, as the scheduler and
 // KServe's controller apply them. Terms are ORed; expressions and fields inside a term are ANDed.
 
+// Not kubernetes-types' NodeSelectorTerm: these are read from input before validation has passed (a key or
+// operator may be missing), so every field is optional here.
 export interface NodeSelectorRequirement {
   key?: string;
   operator?: string;

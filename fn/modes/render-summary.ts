@@ -8,10 +8,10 @@ import { daemonSetName } from '../build/names';
 import type { CompileOutput } from '../compile';
 import type { FnConfig } from '../inputs/fn-config';
 import type { Cache } from '../inputs/index-inputs';
+import { formatBytes, parseQuantity } from '../k8s/quantity';
 import { compareStrings } from '../krm/order';
 import { noun, plural } from '../krm/wording';
 import { nodeMatchesTerms } from '../kserve/node-affinity';
-import { formatBytes, parseQuantity } from '../kserve/quantity';
 import type { Plan } from '../plan';
 import { diskUse, modelFolders } from '../validate/capacity';
 

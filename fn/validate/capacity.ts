@@ -2,12 +2,12 @@
 // together overflow a node group's storageLimit, fail as download Jobs on every node at run time.
 import type { Cache, NodeGroup } from '../inputs/index-inputs';
 import { describeCache } from '../inputs/index-inputs';
+import { formatBytes, parseQuantity } from '../k8s/quantity';
 import type { KObject } from '../krm/objects';
 import { mapOf } from '../krm/objects';
 import { compareStrings } from '../krm/order';
 import { error } from '../krm/report';
 import type { Result } from '../krm/results';
-import { formatBytes, parseQuantity } from '../kserve/quantity';
 import { storageKey } from '../kserve/storage-key';
 import type { CheckContext } from './context';
 

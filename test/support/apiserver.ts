@@ -19,8 +19,8 @@ import {
   resourceRequirementsProblems,
   tolerationProblems,
 } from '../../fn/k8s/apiserver-rules';
+import { parseQuantityExact } from '../../fn/k8s/quantity';
 import type { KObject } from '../../fn/krm/objects';
-import { parseQuantityExact } from '../../fn/kserve/quantity';
 import { envFromProblems, envProblems } from '../../fn/validate/generated-values';
 
 /** One refusal: where in the object, and why. */
