@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { S3Config } from '../fn/inputs/kserve-config';
+import { secretShapeOf } from '../fn/inputs/secret-shape';
 import { goTrimSpace } from '../fn/k8s/apiserver-rules';
 import type { KObject } from '../fn/krm/objects';
 import { s3SettingsEnv } from '../fn/kserve/credentials/s3-settings';
-import { secretShapeOf } from '../fn/kserve/credentials/secret-shape';
 import { envLines, messages, secret, serviceAccount, wire } from './support/credentials';
 
 const A = 'serving.kserve.io/';

@@ -9,6 +9,8 @@ import { describeResource } from '../krm/wording';
 import type { NodeSelectorTerm } from '../kserve/node-affinity';
 import { isFnConfig } from './fn-config';
 import { isKServeConfigMap } from './kserve-config';
+import type { SecretShape } from './secret-shape';
+import { secretIndex, secretLikeKind } from './secret-shape';
 
 export const SERVING_GROUP = 'serving.kserve.io';
 
@@ -71,8 +73,8 @@ export interface Inputs {
   nodes: KObject[];
   /** By `compositeKey(namespace, name)`. */
   serviceAccounts: Map<string, KObject>;
-  /** Secret, SealedSecret, ExternalSecret: anything that can stand for a Secret, in input order. */
-  secretLike: KObject[];
+  /** Secret, SealedSecret, ExternalSecret: anything that can stand for a Secret, by the Secret it makes. */
+  secrets: Map<string, SecretShape[]>;
   inferenceServices: KObject[];
   fnConfigItem?: KObject;
   /** Items this function generated on an earlier run: replaced, never passed through. */
@@ -88,10 +90,11 @@ export function indexInputs(items: readonly KObject[]): Inputs {
     storageContainers: [],
     nodes: [],
     serviceAccounts: new Map(),
-    secretLike: [],
+    secrets: new Map(),
     inferenceServices: [],
     previousOutput: new Set(),
   };
+  const secretLike: KObject[] = [];
   for (const o of items) {
     if (labelOf(o, OWNER_LABEL) === OWNER_VALUE) inputs.previousOutput.add(o);
     else if (isServing(o, 'LocalModelCache') || isServing(o, 'LocalModelNamespaceCache')) {
@@ -103,21 +106,12 @@ export function indexInputs(items: readonly KObject[]): Inputs {
     else if (o.apiVersion === 'v1' && o.kind === 'Node') inputs.nodes.push(o);
     else if (o.apiVersion === 'v1' && o.kind === 'ServiceAccount')
       inputs.serviceAccounts.set(compositeKey(namespaceOf(o), nameOf(o)), o);
-    else if (secretLikeKind(o)) inputs.secretLike.push(o);
+    else if (secretLikeKind(o)) secretLike.push(o);
     else if (isFnConfig(o)) inputs.fnConfigItem = o;
   }
   inputs.caches.sort(compareCaches);
+  inputs.secrets = secretIndex(secretLike);
   return inputs;
-}
-
-export type SecretLikeKind = 'Secret' | 'SealedSecret' | 'ExternalSecret';
-
-/** Which of the objects that can stand for a Secret in Git this is, if any. */
-export function secretLikeKind(o: KObject): SecretLikeKind | undefined {
-  if (o.apiVersion === 'v1' && o.kind === 'Secret') return 'Secret';
-  if (groupOf(o) === 'bitnami.com' && o.kind === 'SealedSecret') return 'SealedSecret';
-  if (groupOf(o) === 'external-secrets.io' && o.kind === 'ExternalSecret') return 'ExternalSecret';
-  return undefined;
 }
 
 function toNodeGroup(o: KObject): NodeGroup {

@@ -2,11 +2,12 @@
 // Authorization header, for downloads from that host. The storage initializer looks it up in the
 // env var `<hostname>-headers`, so the VALUE of https-host names the variable: it is the one secret
 // value this module reads. KServe copies `headers` in plain text; here it stays a secretKeyRef.
+
+import { describeSecret } from '../../inputs/secret-shape';
 import { envVarNameProblem } from '../../k8s/apiserver-rules';
 import { error, warning } from '../../krm/report';
 import { HTTPS_HOST_KEY } from './classify';
 import type { KindBuilder } from './kind';
-import { describeSecret } from './secret-shape';
 import { noWiring, secretEnv } from './wiring';
 
 export const HEADERS_KEY = 'headers';

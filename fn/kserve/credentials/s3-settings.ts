@@ -6,12 +6,12 @@
 // secretKeyRef, because every value that lives in a Secret stays there (docs/kserve-rules.md, "Where we differ").
 import type { EnvVar } from 'kubernetes-types/core/v1';
 import type { S3Config } from '../../inputs/kserve-config';
+import type { SecretShape } from '../../inputs/secret-shape';
+import { describeSecret } from '../../inputs/secret-shape';
 import { goTrimSpace } from '../../k8s/apiserver-rules';
 import type { KObject } from '../../krm/objects';
 import { error, warning } from '../../krm/report';
 import type { Result } from '../../krm/results';
-import type { SecretShape } from './secret-shape';
-import { describeSecret } from './secret-shape';
 import { literalEnv, secretEnv } from './wiring';
 
 export const S3_ANNOTATION_PREFIX = 'serving.kserve.io/';

@@ -6,6 +6,8 @@
 import type { EnvVar, Volume, VolumeMount } from 'kubernetes-types/core/v1';
 import type { Cache } from '../../inputs/index-inputs';
 import { describeCache } from '../../inputs/index-inputs';
+import type { SecretShape } from '../../inputs/secret-shape';
+import { describeSecret, findSecret, madeBySeveral, sortedKeys } from '../../inputs/secret-shape';
 import type { KObject } from '../../krm/objects';
 import { isPlainObject, listOf, nameOf, namespaceOf } from '../../krm/objects';
 import { compositeKey } from '../../krm/order';
@@ -23,8 +25,6 @@ import type { KindBuilder } from './kind';
 import { modelscopeCredentials } from './modelscope';
 import { s3Credentials } from './s3';
 import { s3SettingsEnv } from './s3-settings';
-import type { SecretShape } from './secret-shape';
-import { describeSecret, findSecret, madeBySeveral, sortedKeys } from './secret-shape';
 import type { CredentialContext, CredentialWiring } from './wiring';
 import { noWiring } from './wiring';
 
@@ -146,7 +146,7 @@ function listedSecrets(
       );
     } else {
       seen.add(name);
-      const found = findSecret(inputs, namespace, name);
+      const found = findSecret(inputs.secrets, namespace, name);
       if (found.shape) {
         results.push(...madeBySeveral(found));
         shapes.push(found.shape);

@@ -5,6 +5,8 @@
 // `default`, or `default_<type>` with a type parameter (the InferenceService rule of Method 2, docs/credentials.md).
 import type { EnvVar } from 'kubernetes-types/core/v1';
 import type { Cache } from '../../inputs/index-inputs';
+import type { SecretShape } from '../../inputs/secret-shape';
+import { describeSecret, findSecret, madeBySeveral, sortedKeys } from '../../inputs/secret-shape';
 import { isPlainObject } from '../../krm/objects';
 import { compareStrings } from '../../krm/order';
 import { error, info, warning } from '../../krm/report';
@@ -14,8 +16,6 @@ import { goJsonMarshalStringMap } from '../go-json';
 import { credentialShapeOf, looksLikeCredential } from './credential-like-parameters';
 import { credentialMethodFor } from './method-for-uri';
 import { CA_BUNDLE_CONFIGMAP_IS_INERT } from './s3-settings';
-import type { SecretShape } from './secret-shape';
-import { describeSecret, findSecret, madeBySeveral, sortedKeys } from './secret-shape';
 import type { CredentialContext, CredentialWiring } from './wiring';
 import { literalEnv, noWiring, secretEnv } from './wiring';
 
@@ -101,7 +101,7 @@ export function storageSpecCredentials(
   }
 
   const results: Result[] = [];
-  const found = findSecret(inputs, namespace, secretName);
+  const found = findSecret(inputs.secrets, namespace, secretName);
   const { shape } = found;
   results.push(...madeBySeveral(found));
   const presence = entryPresence(shape, entryKey);

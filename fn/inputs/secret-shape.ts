@@ -3,14 +3,23 @@
 // needs only the Secret's name, its data KEYS and its annotations (docs/kserve-rules.md, "Credentials"). Values
 // are exposed only where the input holds them in plain text, and only so that validation can read
 // the two values that name things (`https-host`, the storage-config entry); nothing copies them.
-import type { Inputs } from '../../inputs/index-inputs';
-import { secretLikeKind } from '../../inputs/index-inputs';
-import type { KObject } from '../../krm/objects';
-import { isPlainObject, listOf, mapOf, nameOf, namespaceOf } from '../../krm/objects';
-import { compareStrings, compositeKey } from '../../krm/order';
-import { warning } from '../../krm/report';
-import type { Result } from '../../krm/results';
-import { describeResource } from '../../krm/wording';
+
+import type { KObject } from '../krm/objects';
+import { groupOf, isPlainObject, listOf, mapOf, nameOf, namespaceOf } from '../krm/objects';
+import { compareStrings, compositeKey } from '../krm/order';
+import { warning } from '../krm/report';
+import type { Result } from '../krm/results';
+import { describeResource } from '../krm/wording';
+
+export type SecretLikeKind = 'Secret' | 'SealedSecret' | 'ExternalSecret';
+
+/** Which of the objects that can stand for a Secret in Git this is, if any. */
+export function secretLikeKind(o: KObject): SecretLikeKind | undefined {
+  if (o.apiVersion === 'v1' && o.kind === 'Secret') return 'Secret';
+  if (groupOf(o) === 'bitnami.com' && o.kind === 'SealedSecret') return 'SealedSecret';
+  if (groupOf(o) === 'external-secrets.io' && o.kind === 'ExternalSecret') return 'ExternalSecret';
+  return undefined;
+}
 
 export type SecretSource = 'Secret' | 'SOPS-encrypted Secret' | 'SealedSecret' | 'ExternalSecret';
 
@@ -186,14 +195,13 @@ const SOURCE_RANK: Record<SecretSource, number> = {
   ExternalSecret: 3,
 };
 
-const indexes = new WeakMap<Inputs, Map<string, SecretShape[]>>();
-
-/** Every secret-like input by the namespace and name of the Secret it makes; built once per input. */
-function secretIndex(inputs: Inputs): Map<string, SecretShape[]> {
-  let index = indexes.get(inputs);
-  if (index) return index;
-  index = new Map();
-  for (const o of inputs.secretLike) {
+/**
+ * Every secret-like input by the namespace and name of the Secret it makes, a plain Secret before its
+ * encrypted forms: built once, when the input is indexed (index-inputs.ts).
+ */
+export function secretIndex(secretLike: readonly KObject[]): Map<string, SecretShape[]> {
+  const index = new Map<string, SecretShape[]>();
+  for (const o of secretLike) {
     const shape = secretShapeOf(o);
     if (!shape) continue;
     const id = compositeKey(shape.namespace, shape.name);
@@ -204,7 +212,6 @@ function secretIndex(inputs: Inputs): Map<string, SecretShape[]> {
       (a, b) => SOURCE_RANK[a.source] - SOURCE_RANK[b.source] || compareStrings(nameOf(a.object), nameOf(b.object)),
     );
   }
-  indexes.set(inputs, index);
   return index;
 }
 
@@ -229,8 +236,8 @@ export function madeBySeveral({ shape, others }: SecretLookup): Result[] {
   ];
 }
 
-export function findSecret(inputs: Inputs, namespace: string, name: string): SecretLookup {
-  const index = secretIndex(inputs);
+/** The Secret `namespace/name` in the index of the input's secrets (Inputs.secrets). */
+export function findSecret(index: ReadonlyMap<string, SecretShape[]>, namespace: string, name: string): SecretLookup {
   const [shape, ...others] = index.get(compositeKey(namespace, name)) ?? [];
   const elsewhere = shape ? [] : [...index.values()].flat().filter((s) => s.name === name && s.namespace !== namespace);
   return { shape, others, elsewhere };
