@@ -59,10 +59,9 @@ import type { CredentialWiring } from './kserve/credentials';
 import { credentialsFor } from './kserve/credentials';
 import { matchingStorageContainers } from './kserve/storage-container';
 import { storageKey } from './kserve/storage-key';
-import type { JobPlan, Plan } from './plan';
-import { plan } from './plan';
-import type { DaemonSetPlan } from './plan-daemonsets';
-import { volumeIdentity } from './plan-daemonsets';
+import { plan } from './plan/plan';
+import type { DaemonSetPlan, JobPlan, Plan } from './plan/types';
+import { volumeIdentity } from './plan/volume';
 import { validate } from './validate';
 
 export interface CompileOutput {

@@ -10,7 +10,7 @@ import { isPlainObject } from './krm/objects';
 import { warning } from './krm/report';
 import type { Result } from './krm/results';
 import { isDownloadJobContainer } from './kserve/storage-container';
-import type { Plan } from './plan';
+import type { Plan } from './plan/types';
 
 /** `repo`, `repo:latest`, `host:5000/repo:latest`; never one pinned by digest. */
 export function isLatest(image: string): boolean {

@@ -12,7 +12,7 @@ import type { NodeGroup } from '../fn/inputs/index-inputs';
 import { indexInputs } from '../fn/inputs/index-inputs';
 import type { KObject } from '../fn/krm/objects';
 import { storageKey } from '../fn/kserve/storage-key';
-import { volumeIdentity } from '../fn/plan-daemonsets';
+import { volumeIdentity } from '../fn/plan/volume';
 import { cache, fnConfig, isvc, node, nodeGroup } from './support/fixtures';
 import { generated, runItems } from './support/harness';
 import type { StepWorld } from './support/pod-steps';

@@ -12,7 +12,7 @@ import type { Result } from '../krm/results';
 import { plural } from '../krm/wording';
 import type { NodeFacts } from '../kserve/node-affinity';
 import { nodeMatchesTerms } from '../kserve/node-affinity';
-import type { Plan } from '../plan';
+import type { Plan } from '../plan/types';
 
 const LISTED = 10;
 

@@ -12,7 +12,7 @@ import { formatBytes, parseQuantity } from '../k8s/quantity';
 import { compareStrings } from '../krm/order';
 import { noun, plural } from '../krm/wording';
 import { nodeMatchesTerms } from '../kserve/node-affinity';
-import type { Plan } from '../plan';
+import type { Plan } from '../plan/types';
 import { diskUse, modelFolders } from '../validate/capacity';
 
 /** What the summary reads: a successful compile's plan, what it generated, and the config it ran with. */

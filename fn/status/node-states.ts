@@ -8,8 +8,7 @@ import { listOf, mapOf, nameOf, namespaceOf } from '../krm/objects';
 import { compareStrings, compositeKey } from '../krm/order';
 import { nodeMatchesTerms } from '../kserve/node-affinity';
 import { storageKey } from '../kserve/storage-key';
-import type { JobPlan } from '../plan';
-import type { DaemonSetPlan } from '../plan-daemonsets';
+import type { DaemonSetPlan, JobPlan } from '../plan/types';
 import type { ClusterState, ContainerState, LiveNode, Termination } from './cluster-state';
 import {
   containerOrder,

@@ -12,9 +12,8 @@ import type { NodeGroup } from '../inputs/index-inputs';
 import type { KObject } from '../krm/objects';
 import { labelOf, nameOf, namespaceOf } from '../krm/objects';
 import { compositeKey } from '../krm/order';
-import type { JobPlan } from '../plan';
-import type { DaemonSetPlan } from '../plan-daemonsets';
-import { volumeIdentity } from '../plan-daemonsets';
+import type { DaemonSetPlan, JobPlan } from '../plan/types';
+import { volumeIdentity } from '../plan/volume';
 import { containerOrder, ownerName } from './cluster-state';
 
 /**

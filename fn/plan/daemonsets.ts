@@ -1,0 +1,49 @@
+// daemonset mode: decides which DaemonSets exist and what each downloads. One per node group that holds
+// a cache, split by pod ServiceAccount (a pod has one); one step per model folder, owned by the first
+// cache that uses it; and the folders the cleanup step must keep on the group's volume.
+import type { FnConfig } from '../inputs/fn-config';
+import type { NodeGroup } from '../inputs/index-inputs';
+import { compareStrings } from '../krm/order';
+import { storageKey } from '../kserve/storage-key';
+import type { DaemonSetPlan, ModelStep, VolumePlan } from './types';
+import { volumeIdentity } from './volume';
+
+export function planDaemonSets(downloads: readonly VolumePlan[], fnConfig: FnConfig): DaemonSetPlan[] {
+  const stepsOf = new Map<NodeGroup, Map<string, ModelStep>>();
+  for (const { cache, nodeGroup } of downloads) {
+    let steps = stepsOf.get(nodeGroup);
+    if (!steps) {
+      steps = new Map();
+      stepsOf.set(nodeGroup, steps);
+    }
+    const key = storageKey(cache.spec.sourceModelUri);
+    const step = steps.get(key);
+    if (step) step.caches.push(cache);
+    else steps.set(key, { caches: [cache], storageKey: key });
+  }
+
+  const keysOnVolume = new Map<string, Set<string>>();
+  for (const [nodeGroup, steps] of stepsOf) {
+    const volume = volumeIdentity(nodeGroup);
+    const keys = keysOnVolume.get(volume) ?? new Set<string>();
+    for (const key of steps.keys()) keys.add(key);
+    keysOnVolume.set(volume, keys);
+  }
+
+  const plans: DaemonSetPlan[] = [];
+  for (const [nodeGroup, steps] of stepsOf) {
+    const keep = [...(keysOnVolume.get(volumeIdentity(nodeGroup)) ?? [])].sort(compareStrings);
+    const byAccount = new Map<string, ModelStep[]>();
+    for (const step of steps.values()) {
+      const account = (fnConfig.runAsServiceAccount && step.caches[0].spec.serviceAccountName) || '';
+      byAccount.set(account, [...(byAccount.get(account) ?? []), step]);
+    }
+    for (const [account, accountSteps] of byAccount)
+      plans.push({ nodeGroup, serviceAccountName: account || undefined, steps: accountSteps, keep });
+  }
+  return plans.sort(
+    (a, b) =>
+      compareStrings(a.nodeGroup.name, b.nodeGroup.name) ||
+      compareStrings(a.serviceAccountName ?? '', b.serviceAccountName ?? ''),
+  );
+}
