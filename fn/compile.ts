@@ -373,6 +373,7 @@ function modelStepsOf(cache: Cache, c: CacheContainer, volumeName: string, fnCon
     volumeName,
     sourceModelUri: cache.spec.sourceModelUri,
     marker: c.marker,
+    mode: fnConfig.downloadMode,
     adopt: fnConfig.adoptExistingCopies,
     ...(runAsUser !== undefined || runAsGroup !== undefined
       ? {

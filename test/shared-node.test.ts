@@ -85,6 +85,79 @@ describe('download steps on a shared node', { skip: bwrapUnavailable() }, () => 
     );
   });
 
+  it("daemonset mode: another pod's prepare never cancels a pod's decision, skip or download", () => {
+    const made = objects(
+      [onPath('a100', 'a100', '/models'), onPath('h100', 'h100', '/models'), cache('llama', LLAMA, ['a100', 'h100'])],
+      { downloadMode: 'daemonset' },
+    );
+    const [a, b] = [dsPod(made, 'a100'), dsPod(made, 'h100')];
+    const [prepareA, downloadA, finalizeA] = stepsOf(a, KEY);
+    const [prepareB] = stepsOf(b, KEY);
+
+    // The copy is complete; a100's pod is replaced (a rollout) and decides to skip; h100's pod prepares
+    // before a100's downloader starts.
+    const skipping = stepWorld();
+    ok(skipping.run(a, [prepareA, downloadA, finalizeA], {}, { podName: 'a-0' }));
+    ok(skipping.run(a, [prepareA], {}, { podName: 'a-1' }));
+    ok(skipping.run(b, [prepareB], {}, { podName: 'b-1' }));
+    ok(skipping.run(a, [downloadA, finalizeA], {}, { podName: 'a-1' }));
+
+    // a100's downloader fails midway; h100's prepare runs; the kubelet restarts the downloader in place.
+    const restarting = stepWorld();
+    assert.notEqual(
+      restarting.run(a, [prepareA, downloadA], { FAIL_MIDWAY: '1' }, { podName: 'a-1' }).at(-1)?.status,
+      0,
+    );
+    ok(restarting.run(b, [prepareB], {}, { podName: 'b-1' }));
+    ok(restarting.run(a, [downloadA, finalizeA], {}, { podName: 'a-1' }));
+    assert.deepEqual(readdirSync(join(restarting.disk, 'models', KEY)).sort(), ['config.json', 'model.safetensors']);
+  });
+
+  it('cleanup: a model it cannot remove whole (files of another user) loses its marker first, and comes back whole', () => {
+    // A ClusterStorageContainer running as its own user, with a umask that leaves its files to itself.
+    const csc = {
+      apiVersion: 'serving.kserve.io/v1alpha1',
+      kind: 'ClusterStorageContainer',
+      metadata: { name: 'own-user' },
+      spec: {
+        container: {
+          name: 'downloader',
+          image: 'example.com/downloader:1',
+          command: [
+            '/bin/sh',
+            '-c',
+            'umask 022; mkdir -p "$2/tokenizer"; echo w >"$2/model.bin"; echo v >"$2/tokenizer/vocab.json"',
+            'dl',
+          ],
+          securityContext: { runAsUser: 2000, runAsGroup: 2000 },
+        },
+        supportedUriFormats: [{ prefix: 's3://custom/' }],
+        workloadType: 'localModelDownloadJob',
+      },
+    };
+    const CUSTOM = 's3://custom/model';
+    const pod = (caches: unknown[]) =>
+      podSpecOf(ofKind(objects([nodeGroup('workers'), csc, ...caches], { downloadMode: 'daemonset' }), 'DaemonSet')[0]);
+    const world = stepWorld();
+    const both = pod([cache('custom', CUSTOM), cache('llama', LLAMA)]);
+    ok(world.run(both, both.initContainers ?? [], {}, { podName: 'p-1' }));
+    const key = storageKey(CUSTOM);
+    assert.ok(existsSync(join(world.disk, markerPath(key))));
+
+    const llamaOnly = pod([cache('llama', LLAMA)]);
+    const removal = world.run(llamaOnly, llamaOnly.initContainers ?? [], {}, { podName: 'p-2' });
+    ok(removal);
+    assert.equal(existsSync(join(world.disk, markerPath(key))), false, 'the marker goes first');
+    assert.match(removal.map((r) => r.stderr).join('\n'), /could not remove all of .*: remove it by hand/);
+
+    ok(world.run(both, both.initContainers ?? [], {}, { podName: 'p-3' }));
+    assert.deepEqual(readdirSync(join(world.disk, 'models', key), { recursive: true }).sort(), [
+      'model.bin',
+      'tokenizer',
+      'tokenizer/vocab.json',
+    ]);
+  });
+
   it('a failing downloader retried ten times leaves at most one partial copy', () => {
     const pod = jobPod();
     const world = stepWorld();

@@ -16,6 +16,7 @@
 //   .kserve-localmodel-fn/<key>.attempt.<pod>/          prepare's decision for that pod (`skip` or `download`)
 //   .kserve-localmodel-fn/<key>.replaced.<pod>/         a folder without a matching marker, moved aside, kept
 import type { Container, EnvVar, SecurityContext, VolumeMount } from 'kubernetes-types/core/v1';
+import type { DownloadMode } from '../inputs/fn-config';
 import { modelFolder, storageKey } from '../kserve/storage-key';
 import { OUR_CONTAINER } from './pod-security';
 import { runScript, stepScriptsMount } from './step-scripts';
@@ -98,6 +99,8 @@ export interface ModelStepsInput {
   sourceModelUri: string;
   /** The marker text (markerText) of the download container's env. */
   marker: string;
+  /** How a failed download is retried (a new Job pod, or the same DaemonSet pod): when a copy is stale. */
+  mode: DownloadMode;
   adopt: boolean;
   /** The download container's own user, when it names one: these steps must own what it writes. */
   user?: Pick<SecurityContext, 'runAsUser' | 'runAsGroup'>;
@@ -110,7 +113,13 @@ export function modelSteps(input: ModelStepsInput): ModelSteps {
     name: `${phase}-${key}`,
     image: input.image,
     command: runScript(phase === 'prepare' ? 'prepare.sh' : 'finalize.sh'),
-    args: [VOLUME_MOUNT_PATH, key, input.marker, ...(phase === 'prepare' ? [input.adopt ? 'adopt' : 'no-adopt'] : [])],
+    args: [
+      VOLUME_MOUNT_PATH,
+      key,
+      input.marker,
+      input.mode,
+      ...(phase === 'prepare' ? [input.adopt ? 'adopt' : 'no-adopt'] : []),
+    ],
     env: [POD_NAME_ENV],
     resources: structuredClone(STEP_RESOURCES),
     securityContext: { ...structuredClone(OUR_CONTAINER), ...input.user },

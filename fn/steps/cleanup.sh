@@ -41,22 +41,32 @@ if [ -d "$state" ] && [ ! -L "$state" ]; then
 fi
 [ "$unlisted" != " " ] || exit 0
 mkdir -p "$state"
+# The marker goes first: a folder that cannot be removed whole (files of another user) is then never
+# taken for a complete copy. What cannot be removed is reported and left, and the pod goes on.
+leftover() {
+  echo "could not remove all of $1 (files of another user?): remove it by hand" >&2
+}
 for key in $unlisted; do
   exec 9>>"$state/$key.lock"
   flock 9
+  rm -f "$state/$key.complete"
   if [ -d "$root/models/$key" ] && [ ! -L "$root/models/$key" ]; then
     echo "removing models/$key: no cache on this volume lists it"
-    rm -rf "$root/models/$key"
+    mv "$root/models/$key" "$state/$key.removed.$$" 2>/dev/null || leftover "$root/models/$key"
   fi
-  rm -f "$state/$key.complete"
-  rm -rf "$state/$key.replaced."*
+  for path in "$state/$key.removed."* "$state/$key.replaced."*; do
+    [ -e "$path" ] || [ -L "$path" ] || continue
+    rm -rf "$path" 2>/dev/null || leftover "$path"
+  done
   for path in "$state/$key.partial."*; do
     [ -e "$path" ] || [ -L "$path" ] || continue
-    if [ -L "$path" ] || [ ! -d "$path" ] || flock -n "$path" true; then rm -rf "$path"; fi
+    if [ -L "$path" ] || [ ! -d "$path" ] || flock -n "$path" true; then
+      rm -rf "$path" 2>/dev/null || leftover "$path"
+    fi
   done
   for path in "$state/$key.attempt."*; do
     [ -e "$path" ] || [ -L "$path" ] || continue
-    [ -e "$state/$key.partial.${path#"$state/$key.attempt."}" ] || rm -rf "$path"
+    [ -e "$state/$key.partial.${path#"$state/$key.attempt."}" ] || rm -rf "$path" 2>/dev/null || leftover "$path"
   done
   exec 9>&-
 done

@@ -8,6 +8,8 @@
 set -eu
 attempt=$1 dest=$2 uri=$3
 shift 3
+# Files group-writable: the trusted steps and the cleanup share the pod's fsGroup, not always its user.
+umask 0002
 if [ -f "$attempt/skip" ]; then
   echo "$uri: complete on this node, nothing to download"
   exit 0

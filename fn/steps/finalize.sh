@@ -3,9 +3,9 @@
 # into models/<key> and the marker, under the key's lock. Like prepare.sh, it runs only our scripts, with
 # no credentials and no token (fn/build/download-steps.ts, docs/node-steps.md).
 #
-# Usage: finalize.sh <volume root> <storage key> <marker text>
+# Usage: finalize.sh <volume root> <storage key> <marker text> jobs|daemonset
 set -eu
-root=$1 key=$2 want=$3
+root=$1 key=$2 want=$3 mode=$4
 # shellcheck source-path=SCRIPTDIR source=model-folder.sh
 . "${0%/*}/model-folder.sh"
 

@@ -7,9 +7,10 @@
 # one model on one node never mix their copies. A download that is running holds a lock on its staging
 # folder, so a partial copy nobody holds is stale and removed before a new attempt.
 #
-# Set before sourcing: root (the volume's mount path), key (the storage key), want (the marker text).
+# Set before sourcing: root (the volume's mount path), key (the storage key), want (the marker text),
+# mode (`jobs` or `daemonset`: how a failed download is retried, which decides when a copy is stale).
 # Env: POD_NAME (downward API metadata.name): names this pod's staging and attempt folders.
-# The sourcing script sets root, key and want (SC2154) and reads what this sets (SC2034).
+# The sourcing script sets root, key, want and mode (SC2154) and reads what this sets (SC2034).
 # shellcheck shell=sh disable=SC2034,SC2154
 pod=${POD_NAME:?POD_NAME must be set from the downward API (metadata.name)}
 umask 0002
@@ -32,18 +33,24 @@ mark() {
   mv "$marker.$pod" "$marker"
 }
 
-# Partial copies (and their attempt folders) whose download has run and is not running: a running one
-# holds a lock on its staging folder, so `flock -n` fails on it and it stays. An empty one stays too:
-# another pod may have prepared it and not started its downloader yet; it uses no space.
+# Another pod's partial copy is stale when its download will never run again. A running download holds
+# a lock on its staging folder, so `flock -n` fails on it and it stays. A Job's pod never runs a container
+# twice (a retry is a new pod, with a new folder), so in jobs mode an unlocked copy is dead. A DaemonSet's
+# pod restarts a failed downloader in place, in the same folder: in daemonset mode only a copy nobody has
+# touched for a day is dead (a rollout replaced its pod). An empty copy stays: its pod may have prepared
+# it and not started its downloader yet; it uses no space. An attempt folder goes only with its own copy:
+# a `skip` decision has none, and its pod's finalize step removes it.
+dead() {
+  [ "$mode" = jobs ] || [ -n "$(find "$1" -maxdepth 0 -mmin +1440)" ]
+}
+
 remove_stale() {
   for path in "$state/$key.partial."*; do
     [ -e "$path" ] || [ -L "$path" ] || continue
-    if [ -L "$path" ] || [ ! -d "$path" ] || { [ -n "$(ls -A "$path")" ] && flock -n "$path" true; }; then
+    [ "$path" != "$staging" ] || continue
+    if [ -L "$path" ] || [ ! -d "$path" ] ||
+      { [ -n "$(ls -A "$path")" ] && dead "$path" && flock -n "$path" true; }; then
       rm -rf "$path" "$state/$key.attempt.${path#"$state/$key.partial."}"
     fi
-  done
-  for path in "$state/$key.attempt."*; do
-    [ -e "$path" ] || [ -L "$path" ] || continue
-    [ -e "$state/$key.partial.${path#"$state/$key.attempt."}" ] || rm -rf "$path"
   done
 }

@@ -3,9 +3,9 @@
 # our scripts, in the step image, with no credentials and no token; the downloader itself sees only its
 # own staging folder (fn/build/download-steps.ts, docs/node-steps.md).
 #
-# Usage: prepare.sh <volume root> <storage key> <marker text> adopt|no-adopt
+# Usage: prepare.sh <volume root> <storage key> <marker text> jobs|daemonset adopt|no-adopt
 set -eu
-root=$1 key=$2 want=$3 adopt=$4
+root=$1 key=$2 want=$3 mode=$4 adopt=$5
 # shellcheck source-path=SCRIPTDIR source=model-folder.sh
 . "${0%/*}/model-folder.sh"
 
