@@ -11,6 +11,7 @@ import { fileOf } from './krm/report';
 export const GENERATED_KIND_ORDER = [
   'Namespace',
   'ConfigMap',
+  'ServiceAccount',
   'ValidatingAdmissionPolicy',
   'ValidatingAdmissionPolicyBinding',
   'ClusterRole',

@@ -23,14 +23,24 @@ import {
   downloadJob,
   PVC_SOURCE_VOLUME,
 } from './build/jobs';
-import { daemonSetName, downloadPvcName, downloadPvName, servingPvcName, servingPvName } from './build/names';
-import { jobNamespace } from './build/namespace';
-import type { PodIdentity, ReadinessSteps } from './build/node-readiness';
+import { labelerDaemonSet } from './build/labeler';
 import {
+  daemonSetName,
+  downloadPvcName,
+  downloadPvName,
+  labelerName,
+  servingPvcName,
+  servingPvName,
+} from './build/names';
+import { jobNamespace } from './build/namespace';
+import type { ReadinessPackage } from './build/node-readiness';
+import {
+  cacheTag,
+  labelerAccount,
+  labelerAccountName,
+  packageTag,
   readinessPolicy,
   readinessRbac,
-  readinessSteps,
-  readyLabel,
   volumeTag,
   withReadyAffinity,
 } from './build/node-readiness';
@@ -42,7 +52,7 @@ import { immutableChanges } from './gitops/immutable';
 import { strictResults } from './gitops/strict';
 import type { FnConfig } from './inputs/fn-config';
 import { parseFnConfig, withOverrides } from './inputs/fn-config';
-import type { Cache, Inputs, NodeGroup } from './inputs/index-inputs';
+import type { Cache, Inputs } from './inputs/index-inputs';
 import { describeCache, indexInputs } from './inputs/index-inputs';
 import type { KServeConfig } from './inputs/kserve-config';
 import { FALLBACK_IMAGE, parseKServeConfig } from './inputs/kserve-config';
@@ -50,7 +60,7 @@ import { nodeInventory } from './inputs/node-inventory';
 import { OWNER_LABEL, OWNER_VALUE } from './krm/annotations';
 import type { KObject } from './krm/objects';
 import { nameOf, namespaceOf } from './krm/objects';
-import { compareStrings, compositeKey } from './krm/order';
+import { compositeKey } from './krm/order';
 import { error, info, warning } from './krm/report';
 import type { Result } from './krm/results';
 import { hasErrors, sortResults } from './krm/results';
@@ -59,9 +69,12 @@ import type { CredentialWiring } from './kserve/credentials';
 import { credentialsFor } from './kserve/credentials';
 import { matchingStorageContainers } from './kserve/storage-container';
 import { storageKey } from './kserve/storage-key';
+import type { LabelerPlan } from './plan/labelers';
+import { planLabelers, readyLabelOf } from './plan/labelers';
 import { plan } from './plan/plan';
 import type { DaemonSetPlan, JobPlan, Plan } from './plan/types';
 import { volumeIdentity } from './plan/volume';
+import { readinessNotes } from './readiness-notes';
 import { validate } from './validate';
 
 export interface CompileOutput {
@@ -157,11 +170,13 @@ function build(p: Plan, inputs: Inputs, config: KServeConfig, fnConfig: FnConfig
     emit(persistentVolumeClaim(downloadPvcName(d.cache, d.nodeGroup.name), jobNamespace, pv, d.nodeGroup), source);
   }
   const ready = fnConfig.serveOnlyWhenReady;
+  const pkg: ReadinessPackage = { jobNamespace, packageName: fnConfig.packageName };
   for (const s of p.servings) {
     const pv = servingPvName(s.cache, s.nodeGroup.name, s.namespace);
     const source = `${describeCache(s.cache)} serving ${s.reasons[0]}`;
     const servingPv = persistentVolume(pv, s.nodeGroup);
-    emit(ready ? withReadyAffinity(servingPv, readyLabelOf(s.cache, s.nodeGroup)) : servingPv, source);
+    const label = readyLabelOf(pkg, s.cache, s.nodeGroup);
+    emit(ready ? withReadyAffinity(servingPv, label, fnConfig.argocdSyncWave) : servingPv, source);
     emit(persistentVolumeClaim(servingPvcName(s.cache, s.nodeGroup.name), s.namespace, pv, s.nodeGroup), source);
   }
   const { containers, results: containerResults } = downloadContainers(inputs, config, fnConfig);
@@ -171,12 +186,7 @@ function build(p: Plan, inputs: Inputs, config: KServeConfig, fnConfig: FnConfig
     ...nodePreparationNotes(p, config),
     ...adoptionNotes(p, fnConfig),
   );
-  if (ready) results.push(...plainFormErrors(p, containers));
-  const identities = new Map<string, PodIdentity>();
-  const runsAs = (serviceAccountName: string | undefined) => {
-    const identity = { namespace: jobNamespace, serviceAccountName: serviceAccountName ?? 'default' };
-    identities.set(identity.serviceAccountName, identity);
-  };
+  if (ready) results.push(...plainFormErrors(p, containers), ...readinessNotes(p, inputs, config, fnConfig));
   const sharers = new Set<Cache>();
   for (const job of p.jobs) {
     results.push(...sharedFolderNotes(job.caches));
@@ -185,22 +195,23 @@ function build(p: Plan, inputs: Inputs, config: KServeConfig, fnConfig: FnConfig
       sharers.add(other);
       results.push(agentNote(job.caches[0], other));
     }
-    const built = buildJob(job, containers, config, fnConfig);
-    runsAs(built.spec?.template.spec?.serviceAccountName);
-    emit(built, `${describeCache(job.caches[0])} on node ${job.node.name}`);
+    emit(buildJob(job, containers, config, fnConfig), `${describeCache(job.caches[0])} on node ${job.node.name}`);
   }
   for (const ds of p.daemonSets) {
     for (const step of ds.steps) results.push(...sharedFolderNotes(step.caches));
     const owner = ds.serviceAccountName ? ` running as ${ds.serviceAccountName}` : '';
-    runsAs(ds.serviceAccountName);
     emit(buildDaemonSet(ds, containers, config, fnConfig), `node group ${ds.nodeGroup.name}${owner}`);
   }
-  if (ready && identities.size > 0) {
-    const sorted = [...identities.values()].sort((a, b) => compareStrings(a.serviceAccountName, b.serviceAccountName));
-    for (const o of [...readinessRbac(sorted), ...readinessPolicy(sorted)]) emit(o, 'serveOnlyWhenReady');
+  const labelers = ready ? planLabelers(p.downloads) : [];
+  for (const labeler of labelers)
+    emit(buildLabeler(labeler, pkg, config, fnConfig), `serveOnlyWhenReady on node group ${labeler.nodeGroup.name}`);
+  if (labelers.length > 0) {
+    const admission = readinessPolicy(pkg, fnConfig.argocdSyncWave);
+    for (const o of [labelerAccount(pkg) as KObject, ...readinessRbac(pkg), ...admission])
+      emit(o, 'serveOnlyWhenReady');
   }
   const objects = [...byId.values()].map((e) => e.object);
-  if (objects.some(runsStepScripts)) objects.push(stepScriptsConfigMap(jobNamespace) as KObject);
+  if (objects.some(runsStepScripts)) objects.push(stepScriptsConfigMap(jobNamespace, fnConfig.packageName) as KObject);
   return { objects, results };
 }
 
@@ -308,7 +319,7 @@ function buildJob(
     backoffLimit: fnConfig.jobBackoffLimit,
     tolerations: tolerationsFor(job.nodeGroup.name, fnConfig),
     labels: { [OWNER_LABEL]: OWNER_VALUE },
-    readiness: readinessOf(fnConfig, PVC_SOURCE_VOLUME, job.nodeGroup, [job.storageKey]),
+    packageName: fnConfig.packageName,
   });
 }
 
@@ -341,7 +352,7 @@ function buildDaemonSet(
   });
   const modelsVolume = steps[0].volumes[0].name;
   return daemonSet({
-    name: daemonSetName(ds.nodeGroup.name, ds.serviceAccountName),
+    name: daemonSetName(ds.nodeGroup.name, ds.serviceAccountName, fnConfig.packageName),
     namespace: config.localModel.jobNamespace,
     // The schema (schemas/localmodelnodegroup.json) and validate/generated-values.ts have checked the
     // terms: the builder may take them as the API types.
@@ -354,13 +365,7 @@ function buildDaemonSet(
     maxUnavailable: fnConfig.maxUnavailable,
     pauseImage: fnConfig.pauseImage,
     labels: { [OWNER_LABEL]: OWNER_VALUE },
-    readiness: readinessOf(
-      fnConfig,
-      modelsVolume,
-      ds.nodeGroup,
-      ds.steps.map((s) => s.storageKey),
-      fnConfig.cleanupRemovedModels ? ds.keep : undefined,
-    ),
+    packageName: fnConfig.packageName,
   });
 }
 
@@ -392,23 +397,28 @@ function tolerationsFor(nodeGroupName: string, fnConfig: FnConfig): Toleration[]
   return all.filter((t, i) => all.findIndex((u) => JSON.stringify(u) === JSON.stringify(t)) === i);
 }
 
-/** serveOnlyWhenReady's label steps for a pod that downloads `keys` into a group's volume. */
-function readinessOf(
-  fnConfig: FnConfig,
-  volumeName: string,
-  nodeGroup: NodeGroup,
-  keys: readonly string[],
-  keep?: readonly string[],
-): ReadinessSteps | undefined {
-  if (!fnConfig.serveOnlyWhenReady) return undefined;
-  const tag = volumeTag(volumeIdentity(nodeGroup));
-  return readinessSteps({ image: fnConfig.nodeLabelImage, volumeName, tag, keys, ...(keep ? { keep } : {}) });
+/** serveOnlyWhenReady: the labeler of one node group, mounting the first cache's download claim read-only. */
+function buildLabeler(labeler: LabelerPlan, pkg: ReadinessPackage, config: KServeConfig, fnConfig: FnConfig): KObject {
+  const { nodeGroup } = labeler;
+  return labelerDaemonSet({
+    name: labelerName(nodeGroup.name, fnConfig.packageName),
+    namespace: pkg.jobNamespace,
+    packageName: fnConfig.packageName,
+    serviceAccountName: labelerAccountName(pkg),
+    nodeSelectorTerms: (nodeGroup.nodeSelectorTerms ?? []) as NodeSelectorTerm[],
+    tolerations: tolerationsFor(nodeGroup.name, fnConfig),
+    fsGroup: config.localModel.fsGroup,
+    image: fnConfig.nodeLabelImage,
+    claimName: downloadPvcName(labeler.caches[0], nodeGroup.name),
+    packageTag: packageTag(pkg),
+    volumeTag: volumeTag(volumeIdentity(nodeGroup)),
+    caches: labeler.caches.map((c) => ({ tag: cacheTag(c), storageKey: storageKey(c.spec.sourceModelUri) })),
+    keep: labeler.keep.map(cacheTag),
+    labels: { [OWNER_LABEL]: OWNER_VALUE },
+  }) as KObject;
 }
 
-const readyLabelOf = (cache: Cache, nodeGroup: NodeGroup): string =>
-  readyLabel(storageKey(cache.spec.sourceModelUri), volumeTag(volumeIdentity(nodeGroup)));
-
-/** The label steps judge a copy by its completion marker, which only the atomic download step writes. */
+/** The labeler judges a copy by its completion marker, which only the atomic download step writes. */
 function plainFormErrors(p: Plan, containers: ReadonlyMap<Cache, CacheContainer>): Result[] {
   const downloaded = new Set(p.downloads.map((d) => d.cache));
   return [...containers]
@@ -417,7 +427,7 @@ function plainFormErrors(p: Plan, containers: ReadonlyMap<Cache, CacheContainer>
       error(
         cache.object,
         'spec.sourceModelUri',
-        `serveOnlyWhenReady needs the atomic download step, whose completion marker tells the node-label step that ${describeCache(cache)}'s copy is complete, but this cache downloads in KServe's plain form (atomicDownloads is false, or its ClusterStorageContainer has no command). Turn atomicDownloads on and give the ClusterStorageContainer a command, or turn serveOnlyWhenReady off`,
+        `serveOnlyWhenReady needs the atomic download step, whose completion marker tells the labeler that ${describeCache(cache)}'s copy is complete, but this cache downloads in KServe's plain form (atomicDownloads is false, or its ClusterStorageContainer has no command). Turn atomicDownloads on and give the ClusterStorageContainer a command, or turn serveOnlyWhenReady off`,
       ),
     );
 }

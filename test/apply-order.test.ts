@@ -85,19 +85,45 @@ describe('argocdSyncWave (Argo CD)', () => {
   });
 });
 
-describe('Flux: the InferenceServices depend on the caches', () => {
+describe('Flux: the InferenceServices depend on the caches, the rest on the admission policy and serving volumes', () => {
   const flux = join(EXAMPLES, 'flux');
   const kustomizations = parseAllDocuments(readFileSync(join(flux, 'flux-kustomization.yaml'), 'utf8')).map((d) =>
     d.toJS(),
   );
 
-  test('two Kustomizations: serving/ depends on rendered/', () => {
+  test('three Kustomizations: serving/ depends on rendered/, which depends on rendered/_first', () => {
     const byPath = new Map(kustomizations.map((k) => [k.spec.path, k]));
+    const first = byPath.get('./examples/flux/rendered/_first');
     const caches = byPath.get('./examples/flux/rendered');
     const serving = byPath.get('./examples/flux/serving');
-    assert.ok(caches && serving, [...byPath.keys()].join(', '));
+    assert.ok(first && caches && serving, [...byPath.keys()].join(', '));
     assert.deepEqual(serving.spec.dependsOn, [{ name: caches.metadata.name }]);
-    assert.equal(caches.spec.dependsOn, undefined);
+    assert.deepEqual(caches.spec.dependsOn, [{ name: first.metadata.name }]);
+    assert.equal(first.spec.dependsOn, undefined);
+  });
+
+  test("serveOnlyWhenReady: rendered/_first holds the admission policy, its binding and the serving volumes, and rendered/ none of them but the labeler's RBAC and pods", () => {
+    const build = (path: string) => {
+      const result = run(KUSTOMIZE, ['build', join(flux, path)]);
+      assert.equal(result.status, 0, result.stderr);
+      return parseStream(result.stdout);
+    };
+    const first = build('rendered/_first');
+    const rest = build('rendered');
+    assert.deepEqual(first.map((o) => o.kind).sort(), [
+      'PersistentVolume',
+      'ValidatingAdmissionPolicy',
+      'ValidatingAdmissionPolicyBinding',
+    ]);
+    assert.ok(first.every((o) => o.kind !== 'PersistentVolume' || !o.metadata?.name?.endsWith('-download')));
+    const names = (objects: Manifest[]) => new Set(objects.map((o) => `${o.kind}/${o.metadata?.name}`));
+    const overlap = [...names(first)].filter((n) => names(rest).has(n));
+    assert.deepEqual(overlap, [], 'no object in two Kustomizations');
+    for (const kind of ['ClusterRoleBinding', 'DaemonSet', 'LocalModelCache'])
+      assert.ok(
+        rest.some((o) => o.kind === kind),
+        `${kind} in rendered/`,
+      );
   });
 
   test('rendered/ holds the caches and no InferenceService; serving/ holds only InferenceServices, whose serving claims rendered/ has', () => {

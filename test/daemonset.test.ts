@@ -10,7 +10,10 @@ import type { Container, PodSpec } from 'kubernetes-types/core/v1';
 import { parse } from 'yaml';
 import { markerPath } from '../fn/build/download-steps';
 import { daemonSetName } from '../fn/build/names';
-import { STEP_SCRIPTS_VOLUME } from '../fn/build/step-scripts';
+import { stepScriptsPodVolume } from '../fn/build/step-scripts';
+
+const STEP_SCRIPTS_VOLUME = stepScriptsPodVolume(undefined);
+
 import type { KObject } from '../fn/krm/objects';
 import { storageKey } from '../fn/kserve/storage-key';
 import { cache, fnConfig, JOBS_NS, node, nodeGroup } from './support/fixtures';
@@ -92,6 +95,7 @@ describe('daemonset mode: properties', () => {
   it('names: readable when they fit a DNS-1123 label, a hashed tail only when they do not', () => {
     assert.equal(daemonSetName('gpu'), 'localmodel-gpu');
     assert.equal(daemonSetName('gpu', 'team-a'), 'localmodel-gpu-as-team-a');
+    assert.equal(daemonSetName('gpu', 'hf', 'team-a'), 'localmodel-team-a-gpu-as-hf', 'packageName after the prefix');
     const fits = 'a-node-group-name-of-exactly-the-length-that-still-f';
     assert.equal(daemonSetName(fits), `localmodel-${fits}`, '63 characters');
     const long = daemonSetName(`${fits}-plus`);

@@ -147,7 +147,7 @@ describe('render DIR --out OUT (built binary, real files)', { skip: fullSuiteOnl
     const out = join(tempDir('flux'), 'rendered');
     const first = render(SOURCE, out);
     assert.equal(first.status, 0, first.stderr);
-    assert.match(first.stderr, /wrote .*rendered: 16 added, 0 changed, 0 removed, 0 unchanged/);
+    assert.match(first.stderr, /wrote .*rendered: 23 added, 0 changed, 0 removed, 0 unchanged/);
     const written = snapshot(out);
     // A Job's name ends in a hash of its spec: match the name, not the hash.
     assert.ok(
@@ -164,17 +164,20 @@ describe('render DIR --out OUT (built binary, real files)', { skip: fullSuiteOnl
 
     const second = render(SOURCE, out);
     assert.equal(second.status, 0, second.stderr);
-    assert.match(second.stderr, /0 added, 0 changed, 0 removed, 16 unchanged/);
+    assert.match(second.stderr, /0 added, 0 changed, 0 removed, 23 unchanged/);
     assert.deepEqual(snapshot(out), written);
   });
 
-  test('OUT is what Flux applies: plain `kustomize build OUT` gives the objects `render` prints', () => {
+  test('OUT is what Flux applies: plain `kustomize build` of OUT/_first and OUT gives the objects `render` prints', () => {
     const out = join(tempDir('flux-kustomize'), 'rendered');
     assert.equal(render(SOURCE, out).status, 0);
-    const built = run(KUSTOMIZE, ['build', out]);
-    assert.equal(built.status, 0, built.stderr);
+    const built = [join(out, '_first'), out].flatMap((folder) => {
+      const result = run(KUSTOMIZE, ['build', folder]);
+      assert.equal(result.status, 0, result.stderr);
+      return parseStream(result.stdout);
+    });
     const printed = runFn(['render', SOURCE]);
-    assert.deepEqual(byId(parseStream(built.stdout)), byId(parseStream(printed.stdout)));
+    assert.deepEqual(byId(built), byId(parseStream(printed.stdout)));
   });
 
   test('--check: exit 0 while fresh; exit 1 with added, changed and removed files and the changed lines when stale', () => {
@@ -183,7 +186,7 @@ describe('render DIR --out OUT (built binary, real files)', { skip: fullSuiteOnl
     assert.equal(render(source, out).status, 0);
     const fresh = render(source, out, '--check');
     assert.equal(fresh.status, 0, fresh.stderr);
-    assert.match(fresh.stderr, /rendered is up to date \(16 files\)/);
+    assert.match(fresh.stderr, /rendered is up to date \(23 files\)/);
 
     editFile(join(source, 'models.yaml'), 'modelSize: 16Gi', 'modelSize: 18Gi');
     editFile(join(source, 'nodes.yaml'), /---\napiVersion: v1\nkind: Node\nmetadata:\n {2}name: gpu-2[\s\S]*$/, '');
@@ -214,9 +217,10 @@ describe('render DIR --out OUT (built binary, real files)', { skip: fullSuiteOnl
     editFile(join(source, 'fn-config.yaml'), /servingNamespaces:[\s\S]*$/, 'servingNamespaces: []\n');
     const result = render(source, out);
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stderr, /0 added, 2 changed, 2 removed/);
+    // Changed: both kustomizations (the serving volume was in _first/'s) and the marker.
+    assert.match(result.stderr, /0 added, 3 changed, 2 removed/);
     assert.ok(!existsSync(join(out, 'team-a')), 'team-a/ held only the serving claim');
-    assert.ok(!existsSync(join(out, '_cluster', 'persistentvolume_qwen2-5-7b-instruct-gpu-team-a.yaml')));
+    assert.ok(!existsSync(join(out, '_first', '_cluster', 'persistentvolume_qwen2-5-7b-instruct-gpu-team-a.yaml')));
     assert.equal(readFileSync(join(out, 'README.md'), 'utf8'), 'hand-written\n');
     assert.ok(existsSync(join(out, '_cluster', 'extra.yaml')), 'a file it did not write stays');
     assert.ok(!readFileSync(join(out, OUTPUT_MARKER), 'utf8').includes('team-a/'));

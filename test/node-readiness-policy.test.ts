@@ -1,196 +1,207 @@
 // The ValidatingAdmissionPolicy's CEL, evaluated by a real CEL evaluator the way the API server applies
-// it: match conditions first (a request they exclude is never judged), then variables, then validations.
+// it (support/admission.ts): one package's labeler may add `ready` to, or remove `ready` from, only its
+// own package's labels on only its own node; no other account is judged at all; labels the request
+// does not change are never judged, whatever their value.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { CelInput } from '@bufbuild/cel';
-import { isCelError, run } from '@bufbuild/cel';
-import { NODE_NAME_EXTRA, readinessPolicy, readyLabel, volumeTag } from '../fn/build/node-readiness';
-
-interface Expression {
-  name?: string;
-  expression: string;
-  message?: string;
-}
-interface PolicySpec {
-  matchConditions: Expression[];
-  variables: Expression[];
-  validations: Expression[];
-}
+import type { ReadinessPackage } from '../fn/build/node-readiness';
+import {
+  cacheTag,
+  labelerAccountName,
+  NODE_NAME_EXTRA,
+  packageTag,
+  readinessName,
+  readinessPolicy,
+  readinessRbac,
+  readyLabel,
+  volumeTag,
+} from '../fn/build/node-readiness';
+import type { KObject } from '../fn/krm/objects';
+import type { Verdict } from './support/admission';
+import { admit } from './support/admission';
 
 const JOBS = 'kserve-localmodel-jobs';
-const [policy] = readinessPolicy([
-  { namespace: JOBS, serviceAccountName: 'default' },
-  { namespace: JOBS, serviceAccountName: 'hf-reader' },
-]);
-const spec = policy.spec as PolicySpec;
+const TEAM_A: ReadinessPackage = { jobNamespace: JOBS, packageName: 'team-a' };
+const TEAM_B: ReadinessPackage = { jobNamespace: JOBS, packageName: 'team-b' };
+const [policyA] = readinessPolicy(TEAM_A);
+const [policyB] = readinessPolicy(TEAM_B);
 
-/** CEL maps are JS Maps; plain JSON objects are converted all the way down. */
-const toCel = (v: unknown): CelInput =>
-  Array.isArray(v)
-    ? v.map(toCel)
-    : v !== null && typeof v === 'object'
-      ? new Map(Object.entries(v).map(([k, x]) => [k, toCel(x)]))
-      : (v as CelInput);
+const TAG = volumeTag('path:/mnt/data/models');
+const labelOf = (p: ReadinessPackage, cache = 'llama') =>
+  readyLabel(packageTag(p), cacheTag({ kind: 'LocalModelCache', namespace: '', name: cache }), TAG);
+const OURS = labelOf(TEAM_A);
+const THEIRS = labelOf(TEAM_B);
 
-type Verdict = 'out of scope' | 'allowed' | { refused: string[] };
-
-function admit(request: Record<string, unknown>, object: unknown, oldObject: unknown): Verdict {
-  const bindings: Record<string, CelInput> = {
-    request: toCel(request),
-    object: toCel(object),
-    oldObject: toCel(oldObject),
+type Node = {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    resourceVersion: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
   };
-  for (const condition of spec.matchConditions) {
-    const matches = run(condition.expression, bindings);
-    // A match condition that fails to evaluate refuses the request (failurePolicy Fail), even a kubelet's.
-    if (isCelError(matches)) return { refused: [`match condition ${condition.name}: ${matches.message}`] };
-    if (matches === false) return 'out of scope';
-  }
-  const variables = new Map<string, CelInput>();
-  for (const v of spec.variables) {
-    const value = run(v.expression, { ...bindings, variables });
-    if (isCelError(value)) throw new Error(`variable ${v.name}: ${value.message}`);
-    variables.set(v.name as string, value as CelInput);
-  }
-  const refused: string[] = [];
-  for (const v of spec.validations) {
-    // failurePolicy Fail: an evaluation error refuses the request like a false.
-    if (run(v.expression, { ...bindings, variables }) !== true) refused.push(v.message as string);
-  }
-  return refused.length === 0 ? 'allowed' : { refused };
-}
-
-const TAG = volumeTag('/mnt/data/models');
-const OURS = readyLabel('0123456789abcdef', TAG);
-const node = (name: string, labels: Record<string, string> = {}) => ({
+  spec: { podCIDR: string; taints: { key: string; effect: string }[]; unschedulable?: boolean };
+  status: { conditions: { type: string; status: string }[]; capacity: Record<string, string> };
+};
+const node = (name: string, labels: Record<string, string> = {}): Node => ({
   apiVersion: 'v1',
   kind: 'Node',
   metadata: {
     name,
     resourceVersion: '100',
-    labels: <Record<string, string>>{
-      'kubernetes.io/hostname': name,
-      'nvidia.com/gpu.product': 'NVIDIA-A100',
-      ...labels,
-    },
+    labels: { 'kubernetes.io/hostname': name, 'nvidia.com/gpu.product': 'NVIDIA-A100', ...labels },
     annotations: { 'node.alpha.kubernetes.io/ttl': '0' },
   },
   spec: { podCIDR: '10.0.1.0/24', taints: [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }] },
   status: { conditions: [{ type: 'Ready', status: 'True' }], capacity: { 'nvidia.com/gpu': '8' } },
 });
 /** The stored Node after the API server applied a change: resourceVersion moves on as it does for real. */
-const changed = (o: ReturnType<typeof node>, change: (copy: ReturnType<typeof node>) => void) => {
+const changed = (o: Node, change: (copy: Node) => void): Node => {
   const copy = structuredClone(o);
   copy.metadata.resourceVersion = '101';
   change(copy);
   return copy;
 };
-/** The change a download pod makes: our readiness label set on a copy of the Node. */
-const withOurLabel = (o: ReturnType<typeof node>) =>
+const withLabel = (o: Node, key: string, value: string | null) =>
   changed(o, (n) => {
-    n.metadata.labels[OURS] = 'ready';
+    if (value === null) delete n.metadata.labels[key];
+    else n.metadata.labels[key] = value;
   });
-const downloadPod = (nodeName?: string, sa = 'default') => ({
+
+/** A pod-bound token's user: the ServiceAccount, and the node of the pod it is bound to. */
+const tokenOf = (account: string, nodeName?: string, namespace = JOBS) => ({
   operation: 'UPDATE',
   userInfo: {
-    username: `system:serviceaccount:${JOBS}:${sa}`,
-    groups: ['system:serviceaccounts', `system:serviceaccounts:${JOBS}`, 'system:authenticated'],
+    username: `system:serviceaccount:${namespace}:${account}`,
+    groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
     ...(nodeName ? { extra: { [NODE_NAME_EXTRA]: [nodeName], 'authentication.kubernetes.io/pod-name': ['p'] } } : {}),
   },
 });
+const labelerOf = (p: ReadinessPackage, nodeName?: string) => tokenOf(labelerAccountName(p), nodeName);
+const judge = (policy: KObject, request: Record<string, unknown>, after: Node, before: Node) =>
+  admit(policy, request, after, before);
 
-describe('readiness policy: allowed for the download pods on their own node', () => {
+const refusedWith = (verdict: Verdict, fragment: string) => {
+  assert.notEqual(verdict, 'allowed');
+  assert.notEqual(verdict, 'out of scope');
+  const messages = (verdict as { refused: string[] }).refused;
+  assert.ok(
+    messages.some((m) => m.includes(fragment)),
+    `expected a refusal mentioning "${fragment}", got ${JSON.stringify(messages)}`,
+  );
+};
+
+describe("readiness policy: a package's labeler on its own node", () => {
   const old = node('gpu-1');
-  test('set our label', () => {
-    assert.equal(admit(downloadPod('gpu-1'), withOurLabel(old), old), 'allowed');
+  test('adds its label with the value ready', () => {
+    assert.equal(judge(policyA, labelerOf(TEAM_A, 'gpu-1'), withLabel(old, OURS, 'ready'), old), 'allowed');
   });
-  test('remove our label', () => {
+  test('removes its ready label', () => {
     const labelled = node('gpu-1', { [OURS]: 'ready' });
-    assert.equal(
-      admit(
-        downloadPod('gpu-1', 'hf-reader'),
-        changed(labelled, (n) => {
-          delete (n.metadata.labels as Record<string, string>)[OURS];
-        }),
-        labelled,
-      ),
-      'allowed',
-    );
+    assert.equal(judge(policyA, labelerOf(TEAM_A, 'gpu-1'), withLabel(labelled, OURS, null), labelled), 'allowed');
   });
   test('a Node with no labels or annotations at all', () => {
     const bare = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'gpu-1' }, spec: {}, status: {} };
     const after = { ...bare, metadata: { name: 'gpu-1', labels: { [OURS]: 'ready' } } };
-    assert.equal(admit(downloadPod('gpu-1'), after, bare), 'allowed');
+    assert.equal(admit(policyA, labelerOf(TEAM_A, 'gpu-1'), after, bare), 'allowed');
+  });
+  test('a foreign readiness label set to false on the node (an operator stopping a model there) does not block it', () => {
+    const held = node('gpu-1', { [THEIRS]: 'false', [labelOf(TEAM_A, 'qwen')]: 'false' });
+    assert.equal(judge(policyA, labelerOf(TEAM_A, 'gpu-1'), withLabel(held, OURS, 'ready'), held), 'allowed');
+    const other = labelOf(TEAM_B, 'qwen');
+    assert.equal(judge(policyB, labelerOf(TEAM_B, 'gpu-1'), withLabel(held, other, 'ready'), held), 'allowed');
   });
 });
 
-describe('readiness policy: refused for the download pods', () => {
+describe("readiness policy: refused for a package's labeler", () => {
   const old = node('gpu-1');
-  const withOurs = withOurLabel(old);
-  const refusedWith = (verdict: Verdict, fragment: string) => {
-    assert.notEqual(verdict, 'allowed');
-    assert.notEqual(verdict, 'out of scope');
-    const messages = (verdict as { refused: string[] }).refused;
-    assert.ok(
-      messages.some((m) => m.includes(fragment)),
-      `expected a refusal mentioning "${fragment}", got ${JSON.stringify(messages)}`,
-    );
-  };
+  const ready = withLabel(old, OURS, 'ready');
   test('another node', () => {
     const other = node('gpu-2');
-    refusedWith(admit(downloadPod('gpu-1'), withOurLabel(other), other), 'only the Node it runs on');
+    refusedWith(
+      judge(policyA, labelerOf(TEAM_A, 'gpu-1'), withLabel(other, OURS, 'ready'), other),
+      'only the Node it runs on',
+    );
   });
   test('a token that carries no node name', () => {
-    refusedWith(admit(downloadPod(undefined), withOurs, old), 'only the Node it runs on');
+    refusedWith(judge(policyA, labelerOf(TEAM_A), ready, old), 'only the Node it runs on');
+  });
+  test("another package's label, set or removed", () => {
+    refusedWith(
+      judge(policyA, labelerOf(TEAM_A, 'gpu-1'), withLabel(old, THEIRS, 'ready'), old),
+      'may change only its own',
+    );
+    const theirs = node('gpu-1', { [THEIRS]: 'ready' });
+    refusedWith(
+      judge(policyA, labelerOf(TEAM_A, 'gpu-1'), withLabel(theirs, THEIRS, null), theirs),
+      'may change only its own',
+    );
+  });
+  test('the same cache and volume of a package in another jobs namespace is another label', () => {
+    const elsewhere = labelOf({ jobNamespace: 'other-jobs', packageName: 'team-a' });
+    assert.notEqual(elsewhere, OURS);
+    refusedWith(
+      judge(policyA, labelerOf(TEAM_A, 'gpu-1'), withLabel(old, elsewhere, 'ready'), old),
+      'may change only its own',
+    );
   });
   test('another label added, changed or removed', () => {
-    const added = changed(old, (n) => {
-      n.metadata.labels['node-role.kubernetes.io/gpu'] = '';
-    });
-    const altered = changed(old, (n) => {
-      n.metadata.labels['nvidia.com/gpu.product'] = 'NVIDIA-H100';
-    });
-    const removed = changed(old, (n) => {
-      delete (n.metadata.labels as Record<string, string>)['nvidia.com/gpu.product'];
-    });
+    const added = withLabel(old, 'node-role.kubernetes.io/gpu', '');
+    const altered = withLabel(old, 'nvidia.com/gpu.product', 'NVIDIA-H100');
+    const removed = withLabel(old, 'nvidia.com/gpu.product', null);
     for (const after of [added, altered, removed])
-      refusedWith(admit(downloadPod('gpu-1'), after, old), 'only models.kserve-localmodel.dev');
+      refusedWith(judge(policyA, labelerOf(TEAM_A, 'gpu-1'), after, old), 'may change only its own');
   });
   test('a label under our prefix but not of our shape', () => {
-    const lookalike = changed(old, (n) => {
-      n.metadata.labels['models.kserve-localmodel.dev/anything'] = 'ready';
-    });
-    refusedWith(admit(downloadPod('gpu-1'), lookalike, old), 'only models.kserve-localmodel.dev');
+    refusedWith(
+      judge(policyA, labelerOf(TEAM_A, 'gpu-1'), withLabel(old, 'models.kserve-localmodel.dev/anything', 'ready'), old),
+      'may change only its own',
+    );
   });
-  test('our label with another value', () => {
-    const wrong = changed(old, (n) => {
-      n.metadata.labels[OURS] = 'true';
-    });
-    refusedWith(admit(downloadPod('gpu-1'), wrong, old), 'only value is "ready"');
+  test('its label with another value', () => {
+    refusedWith(judge(policyA, labelerOf(TEAM_A, 'gpu-1'), withLabel(old, OURS, 'true'), old), 'the value "ready"');
   });
-  test('a taint', () => {
-    const tainted = changed(withOurs, (n) => {
-      n.spec.taints.push({ key: 'evil', effect: 'NoExecute' });
-    });
-    refusedWith(admit(downloadPod('gpu-1'), tainted, old), 'spec (taints included)');
+  test("an operator's hold (its label with another value) is neither overwritten nor removed", () => {
+    const held = node('gpu-1', { [OURS]: 'hold' });
+    refusedWith(judge(policyA, labelerOf(TEAM_A, 'gpu-1'), withLabel(held, OURS, 'ready'), held), 'the value "ready"');
+    refusedWith(judge(policyA, labelerOf(TEAM_A, 'gpu-1'), withLabel(held, OURS, null), held), 'the value "ready"');
   });
-  test('an annotation', () => {
-    const annotated = changed(withOurs, (n) => {
-      (n.metadata.annotations as Record<string, string>).note = 'x';
-    });
-    refusedWith(admit(downloadPod('gpu-1'), annotated, old), 'annotations');
+  test('a taint, an annotation, a spec or a status change', () => {
+    const cases: [Node, string][] = [
+      [changed(ready, (n) => n.spec.taints.push({ key: 'evil', effect: 'NoExecute' })), 'spec (taints included)'],
+      [changed(ready, (n) => Object.assign(n.metadata.annotations, { note: 'x' })), 'annotations'],
+      [changed(old, (n) => Object.assign(n.spec, { unschedulable: true })), 'spec'],
+      [changed(old, (n) => Object.assign(n.status.conditions[0], { status: 'False' })), 'status'],
+    ];
+    for (const [after, fragment] of cases)
+      refusedWith(judge(policyA, labelerOf(TEAM_A, 'gpu-1'), after, old), fragment);
   });
-  test('a spec change', () => {
-    const cordoned = changed(old, (n) => {
-      (n.spec as Record<string, unknown>).unschedulable = true;
-    });
-    refusedWith(admit(downloadPod('gpu-1'), cordoned, old), 'spec');
+});
+
+describe('readiness policy: two packages on one cluster', () => {
+  const old = node('gpu-1');
+  test("each labeler is refused the other's keys, by its own package's policy", () => {
+    refusedWith(
+      judge(policyA, labelerOf(TEAM_A, 'gpu-1'), withLabel(old, THEIRS, 'ready'), old),
+      'may change only its own',
+    );
+    refusedWith(
+      judge(policyB, labelerOf(TEAM_B, 'gpu-1'), withLabel(old, OURS, 'ready'), old),
+      'may change only its own',
+    );
   });
-  test('a status change', () => {
-    const notReady = changed(old, (n) => {
-      n.status.conditions[0].status = 'False';
-    });
-    refusedWith(admit(downloadPod('gpu-1'), notReady, old), 'status');
+  test("each policy judges only its own package's labeler: the other's is out of its scope", () => {
+    assert.equal(judge(policyA, labelerOf(TEAM_B, 'gpu-1'), withLabel(old, THEIRS, 'ready'), old), 'out of scope');
+    assert.equal(judge(policyB, labelerOf(TEAM_A, 'gpu-1'), withLabel(old, OURS, 'ready'), old), 'out of scope');
+  });
+  test('the cluster-scoped objects and the ServiceAccount are named after the package, and differ', () => {
+    assert.equal(readinessName(TEAM_A), `kserve-localmodel-fn-node-readiness.${JOBS}.team-a`);
+    assert.notEqual(readinessName(TEAM_A), readinessName(TEAM_B));
+    assert.notEqual(labelerAccountName(TEAM_A), labelerAccountName(TEAM_B));
+    assert.notEqual(packageTag(TEAM_A), packageTag(TEAM_B));
+    const [, binding] = readinessRbac(TEAM_A);
+    assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: labelerAccountName(TEAM_A), namespace: JOBS }]);
   });
 });
 
@@ -202,7 +213,7 @@ describe('readiness policy: every other client of the Node API is out of its sco
     n.spec.taints.push({ key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' });
     n.status.conditions[0].status = 'Unknown';
   });
-  const clients = {
+  const clients: Record<string, Record<string, unknown>> = {
     kubelet: { username: 'system:node:gpu-1', groups: ['system:nodes', 'system:authenticated'] },
     'node lifecycle controller': {
       username: 'system:serviceaccount:kube-system:node-controller',
@@ -211,20 +222,22 @@ describe('readiness policy: every other client of the Node API is out of its sco
     },
     'cluster autoscaler': { username: 'system:serviceaccount:kube-system:cluster-autoscaler', groups: [] },
     'a person': { username: 'alice@example.com', groups: ['system:authenticated'] },
-    'a ServiceAccount of the same name in another namespace': {
-      username: 'system:serviceaccount:default:default',
-      groups: [],
-    },
+    "the jobs namespace's default account (KServe's agent Jobs, the download pods of a cache without one)": tokenOf(
+      'default',
+      'gpu-1',
+    ).userInfo,
+    'a credential account of the download pods': tokenOf('hf-reader', 'gpu-1').userInfo,
+    'a ServiceAccount of the same name in another namespace': tokenOf(labelerAccountName(TEAM_A), 'gpu-1', 'default')
+      .userInfo,
   };
   for (const [who, userInfo] of Object.entries(clients))
-    test(who, () => assert.equal(admit({ operation: 'UPDATE', userInfo }, everything, old), 'out of scope'));
+    test(who, () => assert.equal(judge(policyA, { operation: 'UPDATE', userInfo }, everything, old), 'out of scope'));
 });
 
-test("the match condition names exactly the download pods' ServiceAccounts", () => {
+test("the match condition names exactly the package's labeler", () => {
+  const spec = policyA.spec as { matchConditions: { expression: string }[] };
   assert.deepEqual(
     spec.matchConditions.map((c) => c.expression),
-    [
-      `request.userInfo.username in ['system:serviceaccount:${JOBS}:default', 'system:serviceaccount:${JOBS}:hf-reader']`,
-    ],
+    [`request.userInfo.username == 'system:serviceaccount:${JOBS}:${labelerAccountName(TEAM_A)}'`],
   );
 });

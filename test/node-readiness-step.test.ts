@@ -1,147 +1,235 @@
-// The node-readiness label step, run for real under bubblewrap with the host's curl against a stand-in
-// API server on 127.0.0.1: the exact requests it sends for each state of the node's volume.
+// The labeler (fn/steps/node-label.sh), run for real under bubblewrap with the host's curl, one round at
+// a time, against a stand-in API server on 127.0.0.1 that authenticates its token as the package's
+// labeler ServiceAccount on its node and authorizes every request with the generated RBAC and
+// admission policy (support/stand-in-api.ts): the requests it sends for each state of the node's volume.
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Container, PodSpec } from 'kubernetes-types/core/v1';
 import { STATE_FOLDER } from '../fn/build/download-steps';
-import { readinessStep, readinessTokenVolume, readyLabel, volumeTag } from '../fn/build/node-readiness';
-import { STEP_SCRIPTS_VOLUME } from '../fn/build/step-scripts';
+import { labelerDaemonSet } from '../fn/build/labeler';
+import type { ReadinessPackage } from '../fn/build/node-readiness';
+import {
+  cacheTag,
+  labelerAccountName,
+  NODE_NAME_EXTRA,
+  packageTag,
+  readinessPolicy,
+  readinessRbac,
+  readyLabel,
+  volumeTag,
+} from '../fn/build/node-readiness';
+import type { KObject } from '../fn/krm/objects';
 import type { StepWorld } from './support/pod-steps';
-import { bwrapUnavailable, stepWorld } from './support/pod-steps';
-import type { StandInApi } from './support/stand-in-api';
+import { bwrapUnavailable, podSpecOf, stepWorld } from './support/pod-steps';
+import type { Authorizer, StandInApi } from './support/stand-in-api';
 import { startStandInApi } from './support/stand-in-api';
 
-const TAG = volumeTag('/mnt/data/models');
+const PKG: ReadinessPackage = { jobNamespace: 'kserve-localmodel-jobs', packageName: 'team-a' };
+const OTHER_PKG: ReadinessPackage = { jobNamespace: 'kserve-localmodel-jobs', packageName: 'team-b' };
+const VOL = volumeTag('path:/mnt/data/models');
+const OTHER_VOL = volumeTag('path:/mnt/other');
+const tagOf = (name: string) => cacheTag({ kind: 'LocalModelCache', namespace: '', name });
+const label = (cache: string, p = PKG, vol = VOL) => readyLabel(packageTag(p), tagOf(cache), vol);
 const KEY_A = '0123456789abcdef';
 const KEY_B = 'fedcba9876543210';
-const KEY_GONE = 'aaaaaaaaaaaaaaaa';
-const OTHER_TAG = 'ffffffff';
-const NODE = {
-  apiVersion: 'v1',
-  kind: 'Node',
-  metadata: {
-    name: 'gpu-node-1',
-    labels: {
-      'kubernetes.io/hostname': 'gpu-node-1',
-      [readyLabel(KEY_A, TAG)]: 'ready',
-      [readyLabel(KEY_GONE, TAG)]: 'ready',
-      [readyLabel(KEY_GONE, OTHER_TAG)]: 'ready',
-    },
-  },
-};
+const NODE_NAME = 'gpu-node-1';
 
 const skip = bwrapUnavailable();
-const VOLUME = 'kserve-pvc-source';
-const pod: PodSpec = {
-  containers: [],
-  volumes: [
-    { name: VOLUME, persistentVolumeClaim: { claimName: 'llama-gpu' } },
-    readinessTokenVolume,
-    STEP_SCRIPTS_VOLUME,
-  ],
+
+/** The labeler's pod as generated, its container set to one round. */
+function labelerPod(caches: Record<string, string>, keep: string[] = []): { pod: PodSpec; container: Container } {
+  const ds = labelerDaemonSet({
+    name: 'labeler-team-a-gpu',
+    namespace: PKG.jobNamespace,
+    packageName: PKG.packageName,
+    serviceAccountName: labelerAccountName(PKG),
+    nodeSelectorTerms: [{ matchExpressions: [{ key: 'node-type', operator: 'In', values: ['gpu'] }] }],
+    tolerations: [],
+    fsGroup: 1000,
+    image: 'curlimages/curl',
+    claimName: 'llama-gpu',
+    packageTag: packageTag(PKG),
+    volumeTag: VOL,
+    caches: Object.entries(caches).map(([name, storageKey]) => ({ tag: tagOf(name), storageKey })),
+    keep: keep.map(tagOf),
+    labels: {},
+  });
+  const pod = podSpecOf(ds as never);
+  const [container] = pod.containers;
+  return { pod, container: { ...container, args: ['once', ...(container.args ?? []).slice(1)] } };
+}
+
+const labelerAccount = (nodeName = NODE_NAME, account = labelerAccountName(PKG)): Authorizer => ({
+  username: `system:serviceaccount:${PKG.jobNamespace}:${account}`,
+  extra: { [NODE_NAME_EXTRA]: [nodeName] },
+  rbac: readinessRbac(PKG) as unknown as KObject[],
+  policy: readinessPolicy(PKG)[0],
+});
+
+async function world(labels: Record<string, string>, authorizer = labelerAccount()) {
+  const api = await startStandInApi(
+    {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: NODE_NAME, labels: { 'kubernetes.io/hostname': NODE_NAME, ...labels } },
+      spec: { podCIDR: '10.0.1.0/24' },
+      status: { conditions: [{ type: 'Ready', status: 'True' }] },
+    },
+    authorizer,
+  );
+  return { api, node: stepWorld() };
+}
+
+const complete = (w: StepWorld, key: string) => {
+  mkdirSync(join(w.disk, 'models', key), { recursive: true });
+  mkdirSync(join(w.disk, STATE_FOLDER), { recursive: true });
+  writeFileSync(join(w.disk, STATE_FOLDER, `${key}.complete`), '{"uri":"hf://x"}\n');
 };
 
-describe('node-readiness step against a stand-in API server', { skip }, () => {
-  let api: StandInApi;
-  let world: StepWorld;
-  before(async () => {
-    api = await startStandInApi(NODE);
-  });
-  after(() => api.stop());
+/** One round of the labeler; the requests it sent, and how it ended. */
+function round(api: StandInApi, w: StepWorld, { pod, container }: ReturnType<typeof labelerPod>) {
+  const before = api.requests().length;
+  const [run] = w.run(
+    pod,
+    [container],
+    { NODE_NAME, KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: String(api.port) },
+    { volumes: { 'labeler-token': api.serviceAccountDir }, network: true },
+  );
+  return { run, requests: api.requests().slice(before) };
+}
 
-  const complete = (key: string) => {
-    mkdirSync(join(world.disk, 'models', key), { recursive: true });
-    mkdirSync(join(world.disk, STATE_FOLDER), { recursive: true });
-    writeFileSync(join(world.disk, STATE_FOLDER, `${key}.complete`), '{"uri":"hf://x"}\n');
-  };
-  const runStep = (step: Container) => {
-    const before = api.requests().length;
-    const [run] = world.run(
-      pod,
-      [step],
-      { NODE_NAME: 'gpu-node-1', KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: String(api.port) },
-      { volumes: { [readinessTokenVolume.name]: api.serviceAccountDir }, network: true },
-    );
-    assert.equal(run.status, 0, run.stderr);
-    return api.requests().slice(before);
-  };
-  const step = (phase: 'before' | 'after', keys: string[], keep?: string[]) =>
-    readinessStep({ phase, image: 'curlimages/curl', volumeName: VOLUME, tag: TAG, keys, ...(keep ? { keep } : {}) });
+const labelsOf = (api: StandInApi) => api.node().metadata?.labels ?? {};
 
-  test('before: a key whose copy is incomplete loses its label in one merge patch, with the mounted token', () => {
-    world = stepWorld();
-    complete(KEY_A);
-    const requests = runStep(step('before', [KEY_A, KEY_B]));
-    assert.deepEqual(requests, [
-      {
-        method: 'PATCH',
-        path: '/api/v1/nodes/gpu-node-1',
-        contentType: 'application/merge-patch+json',
-        authorization: `Bearer ${api.token}`,
-        body: JSON.stringify({ metadata: { labels: { [readyLabel(KEY_B, TAG)]: null } } }),
-      },
-    ]);
-  });
-
-  test('before: nothing to change sends no request at all', () => {
-    world = stepWorld();
-    complete(KEY_A);
-    assert.deepEqual(runStep(step('before', [KEY_A])), []);
-  });
-
-  test('after: every complete key is labelled ready', () => {
-    world = stepWorld();
-    complete(KEY_A);
-    complete(KEY_B);
-    const requests = runStep(step('after', [KEY_A, KEY_B]));
-    assert.equal(requests.length, 1);
-    assert.equal(requests[0].method, 'PATCH');
-    assert.equal(requests[0].contentType, 'application/merge-patch+json');
-    assert.deepEqual(JSON.parse(requests[0].body), {
-      metadata: { labels: { [readyLabel(KEY_A, TAG)]: 'ready', [readyLabel(KEY_B, TAG)]: 'ready' } },
+describe('the labeler, one round at a time, as its own ServiceAccount', { skip }, () => {
+  test("sets the label of a complete copy, removes those of removed caches on its volume, and leaves everyone else's", async () => {
+    const { api, node } = await world({
+      [label('gone')]: 'ready',
+      [label('kept')]: 'ready',
+      [label('gone', PKG, OTHER_VOL)]: 'ready',
+      [label('llama', OTHER_PKG)]: 'ready',
+      [label('held', OTHER_PKG)]: 'false',
     });
+    try {
+      complete(node, KEY_A);
+      const { run, requests } = round(api, node, labelerPod({ llama: KEY_A, qwen: KEY_B }, ['kept']));
+      assert.equal(run.status, 0, run.stderr);
+      assert.deepEqual(
+        requests.map((r) => [r.method, r.path, r.status]),
+        [
+          ['GET', `/api/v1/nodes/${NODE_NAME}`, 200],
+          ['PATCH', `/api/v1/nodes/${NODE_NAME}`, 200],
+        ],
+      );
+      assert.equal(requests[0].authorization, `Bearer ${api.token}`, 'the projected token of its own pod');
+      assert.match(requests[0].accept ?? '', /as=PartialObjectMetadata/, 'metadata only, every round');
+      assert.equal(requests[1].contentType, 'application/merge-patch+json');
+      assert.deepEqual(JSON.parse(requests[1].body), {
+        metadata: { labels: { [label('llama')]: 'ready', [label('gone')]: null } },
+      });
+      assert.deepEqual(labelsOf(api), {
+        'kubernetes.io/hostname': NODE_NAME,
+        [label('llama')]: 'ready',
+        [label('kept')]: 'ready',
+        [label('gone', PKG, OTHER_VOL)]: 'ready',
+        [label('llama', OTHER_PKG)]: 'ready',
+        [label('held', OTHER_PKG)]: 'false',
+      });
+
+      // The second copy completes: the next round adds its label, and only that.
+      complete(node, KEY_B);
+      const second = round(api, node, labelerPod({ llama: KEY_A, qwen: KEY_B }, ['kept']));
+      assert.deepEqual(JSON.parse(second.requests[1].body), { metadata: { labels: { [label('qwen')]: 'ready' } } });
+
+      // Nothing to change: a read, and no patch.
+      const third = round(api, node, labelerPod({ llama: KEY_A, qwen: KEY_B }, ['kept']));
+      assert.deepEqual(
+        third.requests.map((r) => r.method),
+        ['GET'],
+      );
+    } finally {
+      api.stop();
+    }
   });
 
-  test('after: a marker without its folder (or a folder without its marker) is not ready', () => {
-    world = stepWorld();
-    mkdirSync(join(world.disk, STATE_FOLDER), { recursive: true });
-    writeFileSync(join(world.disk, STATE_FOLDER, `${KEY_A}.complete`), 'x\n');
-    mkdirSync(join(world.disk, 'models', KEY_B), { recursive: true });
-    const [patch] = runStep(step('after', [KEY_A, KEY_B]));
-    assert.deepEqual(JSON.parse(patch.body).metadata.labels, {
-      [readyLabel(KEY_A, TAG)]: null,
-      [readyLabel(KEY_B, TAG)]: null,
-    });
+  test('a copy that is not complete (no marker, or no folder) loses its label', async () => {
+    const { api, node } = await world({ [label('llama')]: 'ready', [label('qwen')]: 'ready' });
+    try {
+      mkdirSync(join(node.disk, STATE_FOLDER), { recursive: true });
+      writeFileSync(join(node.disk, STATE_FOLDER, `${KEY_A}.complete`), 'x\n');
+      mkdirSync(join(node.disk, 'models', KEY_B), { recursive: true });
+      const { run, requests } = round(api, node, labelerPod({ llama: KEY_A, qwen: KEY_B }));
+      assert.equal(run.status, 0, run.stderr);
+      assert.deepEqual(JSON.parse(requests[1].body).metadata.labels, {
+        [label('llama')]: null,
+        [label('qwen')]: null,
+      });
+    } finally {
+      api.stop();
+    }
   });
 
-  test("after with --keep: reads the node, removes this volume's labels of keys no cache lists, and only those", () => {
-    world = stepWorld();
-    complete(KEY_A);
-    const requests = runStep(step('after', [KEY_A], [KEY_A, KEY_B]));
-    assert.deepEqual(
-      requests.map((r) => [r.method, r.path]),
-      [
-        ['GET', '/api/v1/nodes/gpu-node-1'],
-        ['PATCH', '/api/v1/nodes/gpu-node-1'],
-      ],
-    );
-    assert.equal(requests[0].authorization, `Bearer ${api.token}`);
-    // KEY_GONE's label of another volume (another host path) is not this step's to remove.
-    assert.deepEqual(JSON.parse(requests[1].body), {
-      metadata: { labels: { [readyLabel(KEY_A, TAG)]: 'ready', [readyLabel(KEY_GONE, TAG)]: null } },
-    });
+  test("an operator's hold (the label with another value) is left as it is, complete or not", async () => {
+    const { api, node } = await world({ [label('llama')]: 'hold', [label('qwen')]: 'false' });
+    try {
+      complete(node, KEY_A);
+      const { run, requests } = round(api, node, labelerPod({ llama: KEY_A, qwen: KEY_B }));
+      assert.equal(run.status, 0, run.stderr);
+      assert.deepEqual(
+        requests.map((r) => r.method),
+        ['GET'],
+      );
+    } finally {
+      api.stop();
+    }
   });
 
-  test('a refused request fails the step, so the pod does not report a label it could not set', () => {
-    world = stepWorld();
-    const [run] = world.run(
-      pod,
-      [step('before', [KEY_B])],
-      { NODE_NAME: 'gpu-node-1', KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '1' },
-      { volumes: { [readinessTokenVolume.name]: api.serviceAccountDir }, network: true },
-    );
-    assert.notEqual(run.status, 0);
+  test('a token bound to another node: the policy refuses the patch, and the labeler fails visibly', async () => {
+    const { api, node } = await world({}, labelerAccount('gpu-node-2'));
+    try {
+      complete(node, KEY_A);
+      const { run, requests } = round(api, node, labelerPod({ llama: KEY_A }));
+      assert.notEqual(run.status, 0);
+      assert.equal(requests[1].status, 422);
+      assert.match(requests[1].refused ?? '', /only the Node it runs on/);
+      assert.match(run.stderr, /refused: .*only the Node it runs on/, "the policy's reason is in the pod's log");
+      assert.deepEqual(labelsOf(api), { 'kubernetes.io/hostname': NODE_NAME });
+    } finally {
+      api.stop();
+    }
+  });
+
+  test("any other account (the namespace's default, a credential account) has no node rights at all", async () => {
+    for (const account of ['default', 'hf-reader']) {
+      const { api, node } = await world({}, labelerAccount(NODE_NAME, account));
+      try {
+        complete(node, KEY_A);
+        const { run, requests } = round(api, node, labelerPod({ llama: KEY_A }));
+        assert.notEqual(run.status, 0);
+        assert.deepEqual(
+          requests.map((r) => [r.method, r.status]),
+          [['GET', 403]],
+        );
+      } finally {
+        api.stop();
+      }
+    }
+  });
+
+  test('an API server it cannot reach fails the container, so the pod restarts and says so', async () => {
+    const { api, node } = await world({});
+    try {
+      const { pod, container } = labelerPod({ llama: KEY_A });
+      const [run] = node.run(
+        pod,
+        [container],
+        { NODE_NAME, KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '1' },
+        { volumes: { 'labeler-token': api.serviceAccountDir }, network: true },
+      );
+      assert.notEqual(run.status, 0);
+    } finally {
+      api.stop();
+    }
   });
 });

@@ -242,9 +242,9 @@ describe('summarize', () => {
     const headline = renderSummary(all, 10).split('\n')[0];
     assert.equal(
       headline,
-      'summary: 10 manifests to apply, 9 generated (1 Namespace, 1 ConfigMap, 1 ValidatingAdmissionPolicy, 1 ValidatingAdmissionPolicyBinding, 1 ClusterRole, 1 ClusterRoleBinding, 1 PersistentVolume, 1 PersistentVolumeClaim, 1 Job)',
+      'summary: 10 manifests to apply, 11 generated (1 Namespace, 1 ConfigMap, 1 ServiceAccount, 1 ValidatingAdmissionPolicy, 1 ValidatingAdmissionPolicyBinding, 1 ClusterRole, 1 ClusterRoleBinding, 1 PersistentVolume, 1 PersistentVolumeClaim, 1 Job, 1 DaemonSet)',
     );
-    assert.equal(all.generated.length, 9);
+    assert.equal(all.generated.length, 11);
   });
 
   test("daemonset mode: the inventory count reads the config the render ran with (Argo CD's parameters included)", () => {

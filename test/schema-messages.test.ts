@@ -326,7 +326,7 @@ describe('unknown field', () => {
       {
         path: 'spec.imagePullSecrets',
         message:
-          'unknown field (known fields: outputDir, downloadMode, maxUnavailable, pauseImage, cleanupRemovedModels, jobTTLSecondsAfterFinished, jobActiveDeadlineSeconds, jobBackoffLimit, atomicDownloads, runAsServiceAccount, createJobNamespace, servingNamespaces, nodes, tolerations, nodeGroupTolerations, strict, argocdSyncWave, serveOnlyWhenReady, nodeLabelImage, stepImage, adoptExistingCopies)',
+          'unknown field (known fields: outputDir, downloadMode, maxUnavailable, pauseImage, cleanupRemovedModels, jobTTLSecondsAfterFinished, jobActiveDeadlineSeconds, jobBackoffLimit, atomicDownloads, runAsServiceAccount, createJobNamespace, servingNamespaces, nodes, tolerations, nodeGroupTolerations, strict, argocdSyncWave, serveOnlyWhenReady, packageName, nodeLabelImage, stepImage, adoptExistingCopies)',
       },
     ]);
   });

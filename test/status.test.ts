@@ -102,7 +102,11 @@ describe('status: jobs mode', () => {
     const n = nodeOf(r, 'qwen', 'gpu-2');
     assert.equal(n.state, 'complete');
     assert.equal(n.ready, false);
-    assert.match(n.reason ?? '', /lacks its ready label, so InferenceServices are not placed here/);
+    assert.match(
+      n.reason ?? '',
+      /lacks its ready label models\.kserve-localmodel\.dev\/[0-9a-f]{8}\.[0-9a-f]{16}\.[0-9a-f]{8}, so InferenceServices are not placed here/,
+    );
+    assert.match(n.reason ?? '', /the labeler \(DaemonSet kserve-localmodel-jobs\/labeler-gpu\) sets it/);
     assert.equal(r.caches.find((c) => c.name === 'qwen')?.complete, 0);
   });
 

@@ -32,9 +32,9 @@ describe('step scripts', () => {
     for (const file of FILES) assert.equal(STEP_SCRIPTS[file], readFileSync(join(FOLDER, file), 'utf8'), file);
   });
 
-  it('the node-label step writes the label prefix the serving volumes require', () => {
+  it('the labeler writes and reads the label shape the serving volumes require', () => {
     const script = STEP_SCRIPTS['node-label.sh'];
-    assert.ok(script.includes(`"${READY_LABEL_PREFIX}/$1.$tag\\"`));
-    assert.ok(script.includes(`'"${READY_LABEL_PREFIX.replaceAll('.', '\\.')}/`));
+    assert.ok(script.includes(`prefix="${READY_LABEL_PREFIX}/$pkg."`));
+    assert.ok(script.includes(`"\\"${READY_LABEL_PREFIX.replaceAll('.', '\\\\.')}/$pkg`));
   });
 });

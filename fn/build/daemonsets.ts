@@ -3,8 +3,6 @@
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import type { Container, NodeSelectorTerm, Toleration, Volume } from 'kubernetes-types/core/v1';
 import type { ModelSteps } from './download-steps';
-import type { ReadinessSteps } from './node-readiness';
-import { readinessTokenVolume } from './node-readiness';
 import { OUR_CONTAINER, podSecurityContext } from './pod-security';
 import { stepScriptsVolume } from './step-scripts';
 
@@ -35,8 +33,8 @@ export interface DaemonSetInput {
   maxUnavailable: number | string;
   pauseImage: string;
   labels: Record<string, string>;
-  /** serveOnlyWhenReady: a node-label step before the downloads and one after the cleanup. */
-  readiness?: ReadinessSteps;
+  /** Names the step-scripts ConfigMap (step-scripts.ts). */
+  packageName?: string;
 }
 
 /** Pod volume names are per pod, and two steps may bring a volume of the same name: each gets its key. */
@@ -55,12 +53,10 @@ export function daemonSet(input: DaemonSetInput): DaemonSet {
   const selector = { [DAEMONSET_LABEL]: input.name };
   const podLabels = Object.assign({}, ...input.steps.map((s) => s.podLabels ?? {}), selector);
   const initContainers = [
-    ...(input.readiness ? [input.readiness.before] : []),
     ...input.steps.flatMap((s) =>
       s.modelSteps ? [s.modelSteps.prepare, s.container, s.modelSteps.finalize] : [s.container],
     ),
     ...(input.cleanup ? [input.cleanup] : []),
-    ...(input.readiness ? [input.readiness.after] : []),
   ];
   return {
     apiVersion: 'apps/v1',
@@ -92,11 +88,7 @@ export function daemonSet(input: DaemonSetInput): DaemonSet {
             },
           ],
           securityContext: podSecurityContext(input.fsGroup),
-          volumes: [
-            ...input.steps.flatMap((s) => s.volumes),
-            ...(input.readiness ? [readinessTokenVolume] : []),
-            ...stepScriptsVolume(initContainers),
-          ],
+          volumes: [...input.steps.flatMap((s) => s.volumes), ...stepScriptsVolume(initContainers, input.packageName)],
         },
       },
     },

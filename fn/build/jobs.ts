@@ -17,8 +17,6 @@ import { canonicalJson } from '../krm/canonical';
 import type { ModelSteps } from './download-steps';
 import { stepInvocation } from './download-steps';
 import { jobName } from './names';
-import type { ReadinessSteps } from './node-readiness';
-import { readinessTokenVolume } from './node-readiness';
 import { podSecurityContext } from './pod-security';
 import { stepScriptsVolume } from './step-scripts';
 
@@ -51,8 +49,8 @@ export interface JobInput {
   backoffLimit: number;
   tolerations: Toleration[];
   labels: Record<string, string>;
-  /** serveOnlyWhenReady: the download runs between the two node-label steps. */
-  readiness?: ReadinessSteps;
+  /** Names the step-scripts ConfigMap (step-scripts.ts). */
+  packageName?: string;
 }
 
 /**
@@ -117,16 +115,14 @@ export function downloadContainer(
 }
 
 /**
- * The pod's containers in order: [readiness before], [prepare], download, [finalize], [readiness after].
- * All but the last are init containers, so each starts only once the one before it has succeeded.
+ * The pod's containers in order: [prepare], download, [finalize]. All but the last are init containers,
+ * so each starts only once the one before it has succeeded.
  */
 function jobContainers(input: JobInput): { initContainers?: Container[]; containers: Container[] } {
   const all = [
-    ...(input.readiness ? [input.readiness.before] : []),
     ...(input.modelSteps ? [input.modelSteps.prepare] : []),
     downloadContainer(input),
     ...(input.modelSteps ? [input.modelSteps.finalize] : []),
-    ...(input.readiness ? [input.readiness.after] : []),
   ];
   const last = all.pop() as Container;
   return all.length > 0 ? { initContainers: all, containers: [last] } : { containers: [last] };
@@ -151,8 +147,7 @@ export function downloadJob(input: JobInput): Job {
         volumes: [
           { name: PVC_SOURCE_VOLUME, persistentVolumeClaim: { claimName: input.pvcName } },
           ...input.volumes,
-          ...(input.readiness ? [readinessTokenVolume] : []),
-          ...stepScriptsVolume([...(containers.initContainers ?? []), ...containers.containers]),
+          ...stepScriptsVolume([...(containers.initContainers ?? []), ...containers.containers], input.packageName),
         ],
       },
     },

@@ -19,18 +19,30 @@ const HASH_LENGTH = 10;
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+/** `<packageName>-`, or nothing for a package without one (docs/node-readiness.md, "Many packages on one cluster"). */
+export const packagePart = (packageName: string | undefined): string => (packageName ? `${packageName}-` : '');
+
 /**
- * `localmodel-<group>`, or `localmodel-<group>-as-<serviceAccount>` for caches whose pods run as one:
- * a function of the group and ServiceAccount only, so adding or removing caches never renames it. A
- * hashed suffix replaces the tail only when that is not a DNS-1123 label of at most 63 characters.
+ * `localmodel-[<package>-]<group>`, or `…-as-<serviceAccount>` for caches whose pods run as one: a
+ * function of the package, group and ServiceAccount only, so adding or removing caches never renames it.
  */
-export function daemonSetName(nodeGroupName: string, serviceAccountName?: string): string {
-  const readable = `localmodel-${nodeGroupName}${serviceAccountName ? `-as-${serviceAccountName}` : ''}`;
+export const daemonSetName = (nodeGroupName: string, serviceAccountName?: string, packageName?: string): string =>
+  fitted(
+    `localmodel-${packagePart(packageName)}${nodeGroupName}${serviceAccountName ? `-as-${serviceAccountName}` : ''}`,
+    [nodeGroupName, serviceAccountName ?? '', ...(packageName ? [packageName] : [])],
+  );
+
+/** serveOnlyWhenReady: `labeler-[<package>-]<group>`, the labeler DaemonSet of one package on one node group. */
+export const labelerName = (nodeGroupName: string, packageName?: string): string =>
+  fitted(`labeler-${packagePart(packageName)}${nodeGroupName}`, ['labeler', packageName ?? '', nodeGroupName]);
+
+/**
+ * `readable` when it is a DNS-1123 label of at most 63 characters; otherwise its start with a hash of
+ * `parts` in place of the tail.
+ */
+function fitted(readable: string, parts: readonly string[]): string {
   if (readable.length <= DNS1123_LABEL_MAX && DNS1123_LABEL.test(readable)) return readable;
-  const hash = createHash('sha256')
-    .update(JSON.stringify([nodeGroupName, serviceAccountName ?? '']))
-    .digest('hex')
-    .slice(0, HASH_LENGTH);
+  const hash = createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, HASH_LENGTH);
   const base = readable
     .replace(/[^a-z0-9-]+/g, '-')
     .slice(0, DNS1123_LABEL_MAX - HASH_LENGTH - 1)

@@ -1,27 +1,42 @@
-// Serve only where the copy is complete (`serveOnlyWhenReady`): the download pod labels its own node
-// once a model folder's completion marker is written, the serving PV requires that label, and an
-// admission policy lets the download pods' ServiceAccounts change nothing else. The rules and the
+// Serve only where the copy is complete (`serveOnlyWhenReady`): a labeler pod of the package on each
+// node (build/labeler.ts) keeps a label per cache and volume while the copy of the cache's current
+// model is complete there, every serving PV requires that label, and an admission policy lets the
+// labeler's ServiceAccount change only its own package's labels on its own node. The rules and the
 // security argument are in docs/node-readiness.md.
 import { createHash } from 'node:crypto';
-import type { Container, NodeSelectorTerm, PersistentVolume, Volume } from 'kubernetes-types/core/v1';
+import type { NodeSelectorTerm, PersistentVolume, ServiceAccount } from 'kubernetes-types/core/v1';
 import type { ClusterRole, ClusterRoleBinding } from 'kubernetes-types/rbac/v1';
 import { canonicalJson } from '../krm/canonical';
 import type { KObject } from '../krm/objects';
-import { VOLUME_MOUNT_PATH } from './download-steps';
-import { OUR_CONTAINER } from './pod-security';
-import { runScript, stepScriptsMount } from './step-scripts';
 
 export const READY_LABEL_PREFIX = 'models.kserve-localmodel.dev';
 export const READY_VALUE = 'ready';
-/** `models.kserve-localmodel.dev/<storage key>.<volume tag>`: the shape the admission policy allows, and no other. */
-export const READY_LABEL_PATTERN = '^models\\.kserve-localmodel\\.dev/[0-9a-f]{16}\\.[0-9a-f]{8}$';
-/** Also the name of the ClusterRole, its binding, the policy and its binding. */
-export const NODE_READINESS_NAME = 'kserve-localmodel-fn-node-readiness';
 export const NODE_NAME_EXTRA = 'authentication.kubernetes.io/node-name';
+const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 
-const TOKEN_VOLUME = 'node-readiness-token';
-/** Also written in fn/steps/node-label.sh. */
-const TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
+const hex = (text: string, length: number): string =>
+  createHash('sha256').update(text, 'utf8').digest('hex').slice(0, length);
+
+/**
+ * The package: its jobs namespace and packageName (none for a package alone in its jobs namespace).
+ * Two packages on one cluster differ in one or the other, and everything below that two packages could
+ * both write is named after both.
+ */
+export interface ReadinessPackage {
+  jobNamespace: string;
+  packageName?: string;
+}
+
+/** 8 hex characters of SHA-256 of the jobs namespace and the package name: the labels' package part. */
+export const packageTag = (p: ReadinessPackage): string =>
+  hex(JSON.stringify([p.jobNamespace, p.packageName ?? '']), 8);
+
+/**
+ * 16 hex characters of SHA-256 of the cache's kind, namespace and name: what stays when its URI changes
+ * (a new model version), so the serving PV that requires the label stays too.
+ */
+export const cacheTag = (cache: { kind: string; namespace: string; name: string }): string =>
+  hex(JSON.stringify([cache.kind, cache.namespace, cache.name]), 16);
 
 /**
  * The volume tag: 8 hex characters of SHA-256 of the group's volume identity (its host path, see
@@ -31,213 +46,203 @@ const TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 export function volumeTag(volume: string): string {
   let tag = volumeTags.get(volume);
   if (tag === undefined) {
-    tag = createHash('sha256').update(volume, 'utf8').digest('hex').slice(0, 8);
+    tag = hex(volume, 8);
     volumeTags.set(volume, tag);
   }
   return tag;
 }
 
-/** Every Job of a group asks for the same tag: each volume is hashed once, as storage keys are. */
+/** Every serving PV of a group asks for the same tag: each volume is hashed once. */
 const volumeTags = new Map<string, string>();
 
-export const readyLabel = (storageKey: string, tag: string): string => `${READY_LABEL_PREFIX}/${storageKey}.${tag}`;
+/** `models.kserve-localmodel.dev/<package>.<cache>.<volume>`: 34 characters after the slash, of the 63 allowed. */
+export const readyLabel = (pkg: string, cache: string, volume: string): string =>
+  `${READY_LABEL_PREFIX}/${pkg}.${cache}.${volume}`;
 
-/** The serving PV's affinity with the readiness label required in every term (each term is an OR branch). */
-function requireReadyLabel(terms: readonly NodeSelectorTerm[], label: string): NodeSelectorTerm[] {
-  return terms.map((term) => ({
-    ...term,
-    matchExpressions: [...(term.matchExpressions ?? []), { key: label, operator: 'In', values: [READY_VALUE] }],
-  }));
+/** The keys one package's labeler may set or remove, and no other package's. */
+export const packageLabelPattern = (pkg: string): string =>
+  `^${READY_LABEL_PREFIX.replaceAll('.', '\\.')}/${pkg}\\.[0-9a-f]{16}\\.[0-9a-f]{8}$`;
+
+/** `kserve-localmodel-fn-labeler[-<package>]`, in the jobs namespace: one package's, never another's. */
+export const labelerAccountName = (p: ReadinessPackage): string =>
+  `kserve-localmodel-fn-labeler${p.packageName ? `-${p.packageName}` : ''}`;
+
+/**
+ * The cluster-scoped objects (ClusterRole and its binding, the policy and its binding):
+ * `kserve-localmodel-fn-node-readiness.<jobs namespace>[.<package>]`, joined by dots, which neither may
+ * hold, so no two packages share one.
+ */
+export const readinessName = (p: ReadinessPackage): string =>
+  `kserve-localmodel-fn-node-readiness.${p.jobNamespace}${p.packageName ? `.${p.packageName}` : ''}`;
+
+const usernameOf = (p: ReadinessPackage): string => `system:serviceaccount:${p.jobNamespace}:${labelerAccountName(p)}`;
+
+/**
+ * Argo CD sync waves: the policy and its binding before everything else of the package, the serving
+ * volumes next (before the caches, so that KServe's manager, when it runs, finds them and creates none
+ * of its own without the readiness requirement), the rest (RBAC, the labelers) in wave 0.
+ * `argocdSyncWave`, when set, is the caches' wave: both stay below it.
+ */
+export function readinessWaves(argocdSyncWave: number | undefined): { admission: string; volumes: string } {
+  const base = Math.min(argocdSyncWave ?? 0, 0);
+  return { admission: String(base - 2), volumes: String(base - 1) };
 }
 
-export interface ReadinessStepInput {
-  phase: 'before' | 'after';
-  image: string;
-  /** The pod volume that holds the node group's models/ (the download PVC). */
-  volumeName: string;
-  tag: string;
-  keys: readonly string[];
-  /** Daemonset mode: every key listed on this host path; the labels of all other keys are removed. */
-  keep?: readonly string[];
-}
+/** Labels stay ahead of annotations in the output, as in every other generated object. */
+const inWave = <T extends { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> } }>(
+  o: T,
+  wave: string,
+): T => ({
+  ...o,
+  metadata: {
+    ...o.metadata,
+    labels: { ...o.metadata?.labels },
+    annotations: { ...o.metadata?.annotations, [SYNC_WAVE]: wave },
+  },
+});
 
-/** One label step: `before` runs ahead of the downloads, `after` once they (and any cleanup) are done. */
-export function readinessStep(input: ReadinessStepInput): Container {
+/** The labeler's ServiceAccount: no secrets, no cloud identity, no automounted token; used by nothing else. */
+export function labelerAccount(p: ReadinessPackage): ServiceAccount {
   return {
-    name: `node-readiness-${input.phase}`,
-    image: input.image,
-    command: runScript('node-label.sh'),
-    args: [input.phase, input.tag, ...input.keys, ...(input.keep ? ['--keep', ...input.keep] : [])],
-    env: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
-    resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
-    securityContext: structuredClone(OUR_CONTAINER),
-    volumeMounts: [
-      { name: input.volumeName, mountPath: VOLUME_MOUNT_PATH, readOnly: true },
-      { name: TOKEN_VOLUME, mountPath: TOKEN_MOUNT_PATH, readOnly: true },
-      stepScriptsMount,
-    ],
-    terminationMessagePolicy: 'FallbackToLogsOnError',
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: labelerAccountName(p), namespace: p.jobNamespace },
+    automountServiceAccountToken: false,
   };
 }
 
-/**
- * A short-lived token of the pod's ServiceAccount, mounted only into the label steps, so they work where
- * the ServiceAccount turns off automounting. A pod-bound token carries the node name the policy checks.
- */
-export const readinessTokenVolume: Volume = {
-  name: TOKEN_VOLUME,
-  projected: {
-    sources: [
-      { serviceAccountToken: { path: 'token', expirationSeconds: 3600 } },
-      { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-    ],
-  },
-};
-
-/** The two label steps of one download pod; with them comes the token volume they mount. */
-export interface ReadinessSteps {
-  before: Container;
-  after: Container;
-}
-
-export interface PodIdentity {
-  namespace: string;
-  serviceAccountName: string;
-}
-
-const usernameOf = (sa: PodIdentity): string => `system:serviceaccount:${sa.namespace}:${sa.serviceAccountName}`;
-
-/** get and patch on nodes, and nothing else, for exactly the ServiceAccounts the download pods run as. */
-export function readinessRbac(identities: readonly PodIdentity[]): [ClusterRole, ClusterRoleBinding] {
+/** get and patch on nodes, and nothing else, for the labeler's ServiceAccount alone. */
+export function readinessRbac(p: ReadinessPackage): [ClusterRole, ClusterRoleBinding] {
+  const name = readinessName(p);
   return [
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
-      metadata: { name: NODE_READINESS_NAME },
+      metadata: { name },
       rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'patch'] }],
     },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
-      metadata: { name: NODE_READINESS_NAME },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: NODE_READINESS_NAME },
-      subjects: identities.map((sa) => ({
-        kind: 'ServiceAccount',
-        name: sa.serviceAccountName,
-        namespace: sa.namespace,
-      })),
+      metadata: { name },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+      subjects: [{ kind: 'ServiceAccount', name: labelerAccountName(p), namespace: p.jobNamespace }],
     },
   ];
 }
 
-const ours = `k.matches('${READY_LABEL_PATTERN.replaceAll('\\', '\\\\')}')`;
 const orEmpty = (path: string): string => `has(${path}) ? ${path} : {}`;
 const listOrEmpty = (path: string): string => `has(${path}) ? ${path} : []`;
 
 /**
- * The policy judges only requests of the download pods' ServiceAccounts (its match condition); every
- * other client of the Node API (kubelet, node lifecycle controller, autoscalers, people) is outside it.
+ * The policy judges only requests of the package's labeler (its match condition); every other client
+ * of the Node API (kubelet, node lifecycle controller, autoscalers, people, other packages' labelers)
+ * is outside it. Within it, only the labels the request changes are judged, never the others.
  */
-export function readinessPolicy(identities: readonly PodIdentity[]): [KObject, KObject] {
-  const usernames = identities.map((sa) => `'${usernameOf(sa)}'`).join(', ');
+export function readinessPolicy(p: ReadinessPackage, argocdSyncWave?: number): [KObject, KObject] {
+  const name = readinessName(p);
+  const wave = readinessWaves(argocdSyncWave).admission;
+  const pattern = packageLabelPattern(packageTag(p)).replaceAll('\\', '\\\\');
   return [
-    {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicy',
-      metadata: { name: NODE_READINESS_NAME },
-      spec: {
-        failurePolicy: 'Fail',
-        matchConstraints: {
-          resourceRules: [
-            { apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['nodes', 'nodes/status'] },
+    inWave<KObject>(
+      {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingAdmissionPolicy',
+        metadata: { name },
+        spec: {
+          failurePolicy: 'Fail',
+          matchConstraints: {
+            resourceRules: [
+              { apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['nodes', 'nodes/status'] },
+            ],
+          },
+          matchConditions: [{ name: 'labeler-only', expression: `request.userInfo.username == '${usernameOf(p)}'` }],
+          variables: [
+            {
+              name: 'tokenNodes',
+              expression: `has(request.userInfo.extra) && '${NODE_NAME_EXTRA}' in request.userInfo.extra ? request.userInfo.extra['${NODE_NAME_EXTRA}'] : []`,
+            },
+            { name: 'newLabels', expression: orEmpty('object.metadata.labels') },
+            { name: 'oldLabels', expression: orEmpty('oldObject.metadata.labels') },
+            {
+              // The labels this request adds, changes or removes: the only ones judged.
+              name: 'changed',
+              expression:
+                'variables.newLabels.filter(k, !(k in variables.oldLabels) || variables.oldLabels[k] != variables.newLabels[k]) + variables.oldLabels.filter(k, !(k in variables.newLabels))',
+            },
+          ],
+          validations: [
+            {
+              expression: 'variables.tokenNodes.size() == 1 && object.metadata.name == variables.tokenNodes[0]',
+              message: 'the labeler may change only the Node it runs on; this token names no node or another one',
+              reason: 'Forbidden',
+            },
+            {
+              expression: `variables.changed.all(k, k.matches('${pattern}'))`,
+              message: `the labeler of ${p.packageName ? `package ${p.packageName}` : 'the package'} in jobs namespace ${p.jobNamespace} may change only its own ${READY_LABEL_PREFIX}/${packageTag(p)}.<cache>.<volume> labels`,
+              reason: 'Forbidden',
+            },
+            {
+              expression: `variables.changed.all(k, (!(k in variables.oldLabels) || variables.oldLabels[k] == '${READY_VALUE}') && (!(k in variables.newLabels) || variables.newLabels[k] == '${READY_VALUE}'))`,
+              message: `the labeler may only add a readiness label with the value "${READY_VALUE}" or remove one whose value is "${READY_VALUE}"; any other value is an operator's`,
+              reason: 'Invalid',
+            },
+            {
+              expression: [
+                `(${orEmpty('object.metadata.annotations')}) == (${orEmpty('oldObject.metadata.annotations')})`,
+                `(${listOrEmpty('object.metadata.finalizers')}) == (${listOrEmpty('oldObject.metadata.finalizers')})`,
+                `(${listOrEmpty('object.metadata.ownerReferences')}) == (${listOrEmpty('oldObject.metadata.ownerReferences')})`,
+              ].join(' && '),
+              message: 'the labeler may not change annotations, finalizers or owner references of a Node',
+              reason: 'Forbidden',
+            },
+            {
+              // A Node always has spec and status, so plain equality suffices (taints are in spec).
+              expression: 'object.spec == oldObject.spec && object.status == oldObject.status',
+              message: "the labeler may not change a Node's spec (taints included) or status",
+              reason: 'Forbidden',
+            },
           ],
         },
-        matchConditions: [{ name: 'download-pods-only', expression: `request.userInfo.username in [${usernames}]` }],
-        variables: [
-          {
-            name: 'tokenNodes',
-            expression: `has(request.userInfo.extra) && '${NODE_NAME_EXTRA}' in request.userInfo.extra ? request.userInfo.extra['${NODE_NAME_EXTRA}'] : []`,
-          },
-          { name: 'newLabels', expression: orEmpty('object.metadata.labels') },
-          { name: 'oldLabels', expression: orEmpty('oldObject.metadata.labels') },
-        ],
-        validations: [
-          {
-            expression: 'variables.tokenNodes.size() == 1 && object.metadata.name == variables.tokenNodes[0]',
-            message: 'a download pod may change only the Node it runs on; this token names no node or another one',
-            reason: 'Forbidden',
-          },
-          {
-            expression: `variables.newLabels.all(k, ${ours} || (k in variables.oldLabels && variables.oldLabels[k] == variables.newLabels[k])) && variables.oldLabels.all(k, ${ours} || k in variables.newLabels)`,
-            message: `a download pod may change only ${READY_LABEL_PREFIX}/<storage key>.<volume> labels`,
-            reason: 'Forbidden',
-          },
-          {
-            expression: `variables.newLabels.all(k, !${ours} || variables.newLabels[k] == '${READY_VALUE}')`,
-            message: `a readiness label's only value is "${READY_VALUE}"`,
-            reason: 'Invalid',
-          },
-          {
-            expression: [
-              `(${orEmpty('object.metadata.annotations')}) == (${orEmpty('oldObject.metadata.annotations')})`,
-              `(${listOrEmpty('object.metadata.finalizers')}) == (${listOrEmpty('oldObject.metadata.finalizers')})`,
-              `(${listOrEmpty('object.metadata.ownerReferences')}) == (${listOrEmpty('oldObject.metadata.ownerReferences')})`,
-            ].join(' && '),
-            message: 'a download pod may not change annotations, finalizers or owner references of a Node',
-            reason: 'Forbidden',
-          },
-          {
-            // A Node always has spec and status, so plain equality suffices (taints are in spec).
-            expression: 'object.spec == oldObject.spec && object.status == oldObject.status',
-            message: "a download pod may not change a Node's spec (taints included) or status",
-            reason: 'Forbidden',
-          },
-        ],
       },
-    },
-    {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicyBinding',
-      metadata: { name: NODE_READINESS_NAME },
-      spec: { policyName: NODE_READINESS_NAME, validationActions: ['Deny'] },
-    },
+      wave,
+    ),
+    inWave<KObject>(
+      {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingAdmissionPolicyBinding',
+        metadata: { name },
+        spec: { policyName: name, validationActions: ['Deny'] },
+      },
+      wave,
+    ),
   ];
 }
 
-export interface ReadinessStepsInput {
-  image: string;
-  volumeName: string;
-  tag: string;
-  keys: readonly string[];
-  keep?: readonly string[];
-}
-
-export function readinessSteps(input: ReadinessStepsInput): ReadinessSteps {
-  const { keep, ...common } = input;
-  return {
-    before: readinessStep({ ...common, phase: 'before' }),
-    after: readinessStep({ ...common, phase: 'after', ...(keep ? { keep } : {}) }),
-  };
-}
-
-/** The serving PV, its required node affinity narrowed to nodes whose copy is labelled ready. */
-export function withReadyAffinity(pv: PersistentVolume, label: string): PersistentVolume {
-  const terms = requireReadyLabel(termsOf(pv.spec?.nodeAffinity), label);
-  return { ...pv, spec: { ...pv.spec, nodeAffinity: { required: { nodeSelectorTerms: terms } } } };
+/** The serving PV, its required node affinity narrowed to nodes whose copy is labelled ready, in its wave. */
+export function withReadyAffinity(pv: PersistentVolume, label: string, argocdSyncWave?: number): PersistentVolume {
+  const terms = termsOf(pv.spec?.nodeAffinity).map((term) => ({
+    ...term,
+    matchExpressions: [...(term.matchExpressions ?? []), { key: label, operator: 'In', values: [READY_VALUE] }],
+  }));
+  const required = { ...pv, spec: { ...pv.spec, nodeAffinity: { required: { nodeSelectorTerms: terms } } } };
+  return inWave(required, readinessWaves(argocdSyncWave).volumes);
 }
 
 const termsOf = (nodeAffinity: unknown): NodeSelectorTerm[] =>
   (nodeAffinity as { required?: { nodeSelectorTerms?: NodeSelectorTerm[] } } | undefined)?.required
     ?.nodeSelectorTerms ?? [];
 
-const READY_LABEL = new RegExp(READY_LABEL_PATTERN);
-const isReadinessExpression = (e: { key?: unknown }): boolean => typeof e.key === 'string' && READY_LABEL.test(e.key);
+/** Any readiness requirement, of this version's shape or an earlier one (keyed on the storage key). */
+const isReadinessExpression = (e: { key?: unknown }): boolean =>
+  typeof e.key === 'string' && e.key.startsWith(`${READY_LABEL_PREFIX}/`);
 
 /**
- * `on` or `off` when two node affinities of one serving PV differ only in the readiness requirement,
- * that is, serveOnlyWhenReady was turned on or off; undefined for any other difference.
+ * How two node affinities of one serving PV differ when they differ only in the readiness requirement:
+ * `on` or `off` (serveOnlyWhenReady was turned on or off), `relabelled` (another label: packageName
+ * changed, or an output of a version that keyed the label on the storage key); undefined otherwise.
  */
-export function readinessToggle(before: unknown, after: unknown): 'on' | 'off' | undefined {
+export function readinessToggle(before: unknown, after: unknown): 'on' | 'off' | 'relabelled' | undefined {
   const group = (a: unknown) =>
     canonicalJson(
       termsOf(a).map((t) => ({
@@ -246,6 +251,8 @@ export function readinessToggle(before: unknown, after: unknown): 'on' | 'off' |
       })),
     );
   const requires = (a: unknown) => termsOf(a).some((t) => (t.matchExpressions ?? []).some(isReadinessExpression));
-  if (group(before) !== group(after) || requires(before) === requires(after)) return undefined;
+  if (group(before) !== group(after)) return undefined;
+  if (requires(before) && requires(after)) return 'relabelled';
+  if (requires(before) === requires(after)) return undefined;
   return requires(after) ? 'on' : 'off';
 }

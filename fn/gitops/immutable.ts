@@ -39,9 +39,15 @@ function persistentVolumeRefusals(before: Spec, after: Spec): Refusal[] {
     refusals.push({ field: 'spec.volumeMode', why: 'volumeMode is immutable' });
   if (before.nodeAffinity !== undefined && !same(before.nodeAffinity, after.nodeAffinity)) {
     const toggled = readinessToggle(before.nodeAffinity, after.nodeAffinity);
+    const why =
+      toggled === 'relabelled'
+        ? 'the readiness label it requires changed (packageName changed, or the previous output keyed the label on the storage key; docs/node-readiness.md), but '
+        : toggled
+          ? `serveOnlyWhenReady was turned ${toggled}, which ${toggled === 'on' ? 'adds the readiness label to' : 'removes the readiness label from'} the serving volume's node affinity (docs/node-readiness.md), but `
+          : '';
     refusals.push({
       field: 'spec.nodeAffinity',
-      why: `${toggled ? `serveOnlyWhenReady was turned ${toggled}, which ${toggled === 'on' ? 'adds the readiness label to' : 'removes the readiness label from'} the serving volume's node affinity (docs/node-readiness.md), but ` : ''}the node affinity of a PersistentVolume cannot change once set (only with the alpha MutablePVNodeAffinity feature gate of Kubernetes 1.35)`,
+      why: `${why}the node affinity of a PersistentVolume cannot change once set (only with the alpha MutablePVNodeAffinity feature gate of Kubernetes 1.35)`,
     });
   }
   return refusals;

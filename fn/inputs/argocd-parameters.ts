@@ -45,6 +45,7 @@ export const ARGOCD_PARAMETERS: readonly ArgoParameter[] = [
   { name: 'strict', env: 'STRICT', type: 'boolean' },
   { name: 'argocdSyncWave', env: 'ARGOCD_SYNC_WAVE', type: 'signed-integer' },
   { name: 'serveOnlyWhenReady', env: 'SERVE_ONLY_WHEN_READY', type: 'boolean' },
+  { name: 'packageName', env: 'PACKAGE_NAME', type: 'text' },
   { name: 'nodeLabelImage', env: 'NODE_LABEL_IMAGE', type: 'text' },
   { name: 'stepImage', env: 'STEP_IMAGE', type: 'text' },
   { name: 'adoptExistingCopies', env: 'ADOPT_EXISTING_COPIES', type: 'boolean' },

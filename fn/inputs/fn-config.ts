@@ -25,7 +25,7 @@ export interface InventoryNode {
 // The images the function chooses itself are pinned by digest (the multi-architecture index digest
 // published for that tag; docs/security.md, "Images"), so a re-pushed tag never changes what a node runs.
 
-/** curl on a small shell image: the node-label steps need nothing else. */
+/** curl on a small shell image: the labeler needs nothing else. */
 export const DEFAULT_NODE_LABEL_IMAGE =
   'curlimages/curl:8.18.0@sha256:d94d07ba9e7d6de898b6d96c1a072f6f8266c687af78a74f380087a0addf5d17';
 
@@ -73,7 +73,13 @@ export interface FnConfig {
   argocdSyncWave?: number;
   /** Serving volumes require the node label that the download pods set on a complete copy (docs/node-readiness.md). */
   serveOnlyWhenReady: boolean;
-  /** The image of the node-label steps: it needs /bin/sh and curl. */
+  /**
+   * This package's name among those that share the cluster and its jobs namespace: it names what two
+   * packages could both write (docs/node-readiness.md, "Many packages on one cluster"). Without it the
+   * names are those of a package alone in its jobs namespace.
+   */
+  packageName?: string;
+  /** The image of the labeler (serveOnlyWhenReady): it needs /bin/sh and curl. */
   nodeLabelImage: string;
   /** The image of the trusted steps (build/download-steps.ts): it needs /bin/sh and flock. */
   stepImage: string;
@@ -177,6 +183,9 @@ export function parseFnConfig(fc: KObject | undefined): { config: FnConfig; resu
       strict: fields.strict === true,
       ...(Number.isInteger(fields.argocdSyncWave) ? { argocdSyncWave: fields.argocdSyncWave as number } : {}),
       serveOnlyWhenReady: fields.serveOnlyWhenReady === true,
+      ...(typeof fields.packageName === 'string' && fields.packageName !== ''
+        ? { packageName: fields.packageName }
+        : {}),
       nodeLabelImage: text(fields.nodeLabelImage, DEFAULT_NODE_LABEL_IMAGE),
       stepImage: text(fields.stepImage, DEFAULT_STEP_IMAGE),
       adoptExistingCopies: fields.adoptExistingCopies === true,

@@ -72,7 +72,7 @@ export function summarize(plan: Plan, fnConfig: FnConfig): NodeGroupSummary[] {
       daemonSets: plan.daemonSets
         .filter((ds) => ds.nodeGroup === group)
         .map((ds) => ({
-          name: daemonSetName(group.name, ds.serviceAccountName),
+          name: daemonSetName(group.name, ds.serviceAccountName, fnConfig.packageName),
           maxUnavailable: String(fnConfig.maxUnavailable),
         }))
         .sort((a, b) => compareStrings(a.name, b.name)), // the output's order: a long name is hashed

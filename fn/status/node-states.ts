@@ -1,6 +1,8 @@
 // `status`, the pure part: the compile's plan and rendered workloads, and the cluster's state, in; per
 // cache, node group and node, where the download stands, out. No clock: durations are differences of
 // timestamps in the dump, so the same dump always gives the same report.
+
+import { LABEL_INTERVAL_SECONDS } from '../build/labeler';
 import type { CompileOutput } from '../compile';
 import type { Cache, NodeGroup } from '../inputs/index-inputs';
 import type { KObject } from '../krm/objects';
@@ -30,7 +32,7 @@ import {
   modelStepNames,
   planDaemonSetName,
   planJobKey,
-  readyLabelOf,
+  readinessOf,
   renderedJobs,
   sameJobLabels,
 } from './pod-layout';
@@ -100,15 +102,28 @@ export function downloadStatus(compiled: Compiled, cluster: ClusterState): Statu
     return nodes;
   };
   for (const d of plan.downloads) sectionOf(d.cache, d.nodeGroup.name);
-  const ready = fnConfig.serveOnlyWhenReady;
+  // serveOnlyWhenReady: the label of each cache on a group, which the labeler of the package sets.
+  const readiness = (rendered: KObject, cache: Cache, nodeGroup: NodeGroup): Readiness | undefined =>
+    fnConfig.serveOnlyWhenReady
+      ? readinessOf(namespaceOf(rendered), fnConfig.packageName, cache, nodeGroup)
+      : undefined;
   if (fnConfig.downloadMode === 'daemonset') {
     for (const ds of plan.daemonSets) {
-      const rendered = compiled.generated.find((o) => o.kind === 'DaemonSet' && nameOf(o) === planDaemonSetName(ds));
-      if (!rendered) throw new Error(`no rendered DaemonSet ${planDaemonSetName(ds)}`);
+      const name = planDaemonSetName(ds, fnConfig.packageName);
+      const rendered = compiled.generated.find((o) => o.kind === 'DaemonSet' && nameOf(o) === name);
+      if (!rendered) throw new Error(`no rendered DaemonSet ${name}`);
       for (const step of ds.steps) {
         checkRenderedStep(rendered, step.storageKey);
-        const nodes = daemonSetStepStatus(ds, rendered, step.storageKey, cluster, ready);
-        for (const cache of step.caches) sectionOf(cache, ds.nodeGroup.name).push(...nodes);
+        for (const cache of step.caches) {
+          const nodes = daemonSetStepStatus(
+            ds,
+            rendered,
+            step.storageKey,
+            cluster,
+            readiness(rendered, cache, ds.nodeGroup),
+          );
+          sectionOf(cache, ds.nodeGroup.name).push(...nodes);
+        }
       }
     }
   } else {
@@ -117,9 +132,9 @@ export function downloadStatus(compiled: Compiled, cluster: ClusterState): Statu
     for (const job of plan.jobs) {
       const rendered = jobs.get(planJobKey(job));
       if (!rendered) throw new Error(`no rendered Job for ${job.caches[0].name} on ${job.node.name}`);
-      const status = jobStatus(job, rendered, cluster, ready);
       for (const cache of job.caches) {
         placed.add(compositeKey(cache.kind, cache.namespace, cache.name, job.node.name));
+        const status = jobStatus(job, rendered, cluster, readiness(rendered, cache, job.nodeGroup));
         sectionOf(cache, groupOfJob(cache, job)).push(status);
       }
     }
@@ -188,7 +203,7 @@ const selectedNodes = (nodeGroup: NodeGroup, cluster: ClusterState): LiveNode[] 
   [...cluster.nodes.values()].filter((n) => nodeMatchesTerms(n, nodeGroup.nodeSelectorTerms));
 
 /** jobs mode: one planned Job on one node. */
-function jobStatus(job: JobPlan, rendered: KObject, cluster: ClusterState, ready: boolean): NodeStatus {
+function jobStatus(job: JobPlan, rendered: KObject, cluster: ClusterState, ready: Readiness | undefined): NodeStatus {
   const node = job.node.name;
   const name = nameOf(rendered);
   const workload = `Job ${namespaceOf(rendered)}/${name}`;
@@ -216,12 +231,11 @@ function jobStatus(job: JobPlan, rendered: KObject, cluster: ClusterState, ready
       attention: true,
     };
   }
-  const labelled = readiness(job.storageKey, job.nodeGroup, live, ready);
   const complete = trueCondition(liveJob, 'Complete');
   const jobStatus = mapOf(liveJob.status);
   if (complete) {
     const seconds = secondsBetween(String(jobStatus.startTime ?? ''), String(jobStatus.completionTime ?? ''));
-    return completeStatus(node, workload, seconds, labelled, true);
+    return completeStatus(node, workload, seconds, live, ready);
   }
   const pod = newestPod(cluster.pods.filter((p) => isPodOfJob(p, liveJob)));
   const failed = trueCondition(liveJob, 'Failed');
@@ -306,18 +320,17 @@ function podFailure(pod: KObject): string | undefined {
   return typeof status.reason === 'string' ? `pod ${nameOf(pod)}: ${status.reason}` : undefined;
 }
 
-/** With serveOnlyWhenReady: whether the node has the copy's ready label; undefined without it. */
-function readiness(key: string, nodeGroup: NodeGroup, node: LiveNode, ready: boolean): boolean | undefined {
-  return ready ? isLabelledReady(node.labels, readyLabelOf(key, nodeGroup)) : undefined;
-}
+/** serveOnlyWhenReady: the label that says a cache's copy is complete, and the labeler that sets it. */
+type Readiness = ReturnType<typeof readinessOf>;
 
 function completeStatus(
   node: string,
   workload: string,
   seconds: number | undefined,
-  ready: boolean | undefined,
-  finished: boolean,
+  live: LiveNode,
+  readiness: Readiness | undefined,
 ): NodeStatus {
+  const ready = readiness ? isLabelledReady(live.labels, readiness.label) : undefined;
   const status: NodeStatus = {
     node,
     state: 'complete',
@@ -326,15 +339,12 @@ function completeStatus(
     ...(ready !== undefined ? { ready } : {}),
     attention: false,
   };
-  if (ready !== false) return status;
-  return finished
-    ? {
-        ...status,
-        reason:
-          'the copy is complete but the node lacks its ready label, so InferenceServices are not placed here; run the download again (delete its pod or Job) to set it',
-        attention: true,
-      }
-    : { ...status, reason: 'the node-readiness step labels the node once the pod’s later steps are done' };
+  if (ready !== false || !readiness) return status;
+  return {
+    ...status,
+    reason: `the copy is complete but the node lacks its ready label ${readiness.label}, so InferenceServices are not placed here; the labeler (${readiness.labeler}) sets it within ${LABEL_INTERVAL_SECONDS} seconds of the copy being complete: if it does not, read its pod's log on this node. A label of another value than "ready" is an operator's hold, which the labeler leaves alone`,
+    attention: true,
+  };
 }
 
 /** daemonset mode: one model folder's step on every node the group selects. */
@@ -343,7 +353,7 @@ function daemonSetStepStatus(
   rendered: KObject,
   key: string,
   cluster: ClusterState,
-  ready: boolean,
+  ready: Readiness | undefined,
 ): NodeStatus[] {
   const name = nameOf(rendered);
   const namespace = namespaceOf(rendered);
@@ -404,14 +414,13 @@ function daemonSetStepStatus(
     const first = states.get(steps[0]);
     const last = states.get(steps[steps.length - 1]);
     if (last?.state === 'terminated' && last.exitCode === 0) {
-      // A DaemonSet pod is Running once every init container, the label step last, has run.
       return {
         ...completeStatus(
           node.name,
           workload,
           secondsBetween((first?.state !== 'waiting' && first?.startedAt) || last.startedAt, last.finishedAt),
-          readiness(key, ds.nodeGroup, node, ready),
-          mapOf(pod.status).phase === 'Running',
+          node,
+          ready,
         ),
         ...podName,
       };

@@ -1,19 +1,19 @@
 // Everything `status` knows about how our download workloads are laid out: which Job downloads a cache
 // on a node, which DaemonSet and which of its init containers downloads a model folder, which pods are
-// whose, and which node label says a copy is ready. The names come from fn/build/, so a change of the
+// whose, which node label says a copy is ready, and which labeler sets it. The names come from fn/build/, so a change of the
 // pod layout there is a change here, in this one file. The rendered workloads are the reference:
 // `status` checks each step it looks for against the DaemonSet the compile built.
 
 import { DAEMONSET_LABEL } from '../build/daemonsets';
 import { DOWNLOAD_CONTAINER_NAME } from '../build/jobs';
-import { daemonSetName } from '../build/names';
-import { READY_VALUE, readyLabel, volumeTag } from '../build/node-readiness';
-import type { NodeGroup } from '../inputs/index-inputs';
+import { daemonSetName, labelerName } from '../build/names';
+import { READY_VALUE } from '../build/node-readiness';
+import type { Cache, NodeGroup } from '../inputs/index-inputs';
 import type { KObject } from '../krm/objects';
 import { labelOf, nameOf, namespaceOf } from '../krm/objects';
 import { compositeKey } from '../krm/order';
+import { readyLabelOf } from '../plan/labelers';
 import type { DaemonSetPlan, JobPlan } from '../plan/types';
-import { volumeIdentity } from '../plan/volume';
 import { containerOrder, ownerName } from './cluster-state';
 
 /**
@@ -25,8 +25,6 @@ const JOB_NODE_LABEL = 'node';
 const JOB_MODEL_NAMESPACE_LABEL = 'modelNamespace';
 /** Kubernetes labels the pods of a Job with its name (the first since 1.27, the second before). */
 const POD_JOB_NAME_LABELS = ['batch.kubernetes.io/job-name', 'job-name'];
-/** The node-label steps of serveOnlyWhenReady are named node-readiness-<phase> (fn/build/node-readiness.ts). */
-const READINESS_STEP_PREFIX = 'node-readiness-';
 
 /** The daemonset-mode init container that downloads one model folder (compile.ts, buildDaemonSet). */
 export const daemonSetStepName = (storageKey: string): string => `download-${storageKey}`;
@@ -44,8 +42,6 @@ export const modelStepNames = (storageKey: string): string[] => [
 /** A Job's or a daemonset pod's container that runs the downloader (fn/build/jobs.ts, compile.ts). */
 export const isDownloadContainer = (name: string): boolean =>
   name === DOWNLOAD_CONTAINER_NAME || name.startsWith('download-');
-
-export const isReadinessStep = (containerName: string): boolean => containerName.startsWith(READINESS_STEP_PREFIX);
 
 /** The key of a planned Job among the rendered ones: its owner cache and node, as its labels say. */
 export const planJobKey = (job: JobPlan): string =>
@@ -70,7 +66,8 @@ export const isPodOfJob = (pod: KObject, job: KObject): boolean =>
   namespaceOf(pod) === namespaceOf(job) &&
   (ownerName(pod, 'Job') === nameOf(job) || POD_JOB_NAME_LABELS.some((l) => labelOf(pod, l) === nameOf(job)));
 
-export const planDaemonSetName = (ds: DaemonSetPlan): string => daemonSetName(ds.nodeGroup.name, ds.serviceAccountName);
+export const planDaemonSetName = (ds: DaemonSetPlan, packageName: string | undefined): string =>
+  daemonSetName(ds.nodeGroup.name, ds.serviceAccountName, packageName);
 
 export const isPodOfDaemonSet = (pod: KObject, daemonSet: KObject): boolean =>
   namespaceOf(pod) === namespaceOf(daemonSet) &&
@@ -91,9 +88,19 @@ export function checkRenderedStep(daemonSet: KObject, storageKey: string): void 
     );
 }
 
-/** serveOnlyWhenReady: the node label that says a model folder on a group's volume is complete. */
-export const readyLabelOf = (storageKey: string, nodeGroup: NodeGroup): string =>
-  readyLabel(storageKey, volumeTag(volumeIdentity(nodeGroup)));
+/**
+ * serveOnlyWhenReady: the node label that says the copy of a cache's current model on a group's volume
+ * is complete, and the labeler DaemonSet (in the jobs namespace) that sets it.
+ */
+export const readinessOf = (
+  jobNamespace: string,
+  packageName: string | undefined,
+  cache: Cache,
+  nodeGroup: NodeGroup,
+): { label: string; labeler: string } => ({
+  label: readyLabelOf({ jobNamespace, packageName }, cache, nodeGroup),
+  labeler: `DaemonSet ${jobNamespace}/${labelerName(nodeGroup.name, packageName)}`,
+});
 
 export const isLabelledReady = (labels: Readonly<Record<string, string>>, label: string): boolean =>
   labels[label] === READY_VALUE;

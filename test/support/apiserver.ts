@@ -291,6 +291,12 @@ export const KINDS: Record<string, (o: KObject, out: Violation[]) => void> = {
     }
     if (size > 1024 * 1024) out.push({ path: 'data', problem: `${size} bytes, over the 1 MiB a ConfigMap may hold` });
   },
+  ServiceAccount: (o, out) => {
+    objectMeta(o, true, dnsSubdomainProblem, out);
+    arr(o.secrets).forEach((ref, i) => {
+      if (str(obj(ref).name) === '') out.push({ path: `secrets[${i}].name`, problem: 'required' });
+    });
+  },
   ClusterRole: (o, out) => {
     objectMeta(o, false, dnsSubdomainProblem, out);
     arr(o.rules).forEach((rule, i) => {

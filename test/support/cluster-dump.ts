@@ -6,15 +6,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { LABELER_CONTAINER_NAME } from '../../fn/build/labeler';
 import type { KObject } from '../../fn/krm/objects';
 import { labelOf, nameOf, namespaceOf } from '../../fn/krm/objects';
 import { nodeMatchesTerms } from '../../fn/kserve/node-affinity';
-import { storageKey } from '../../fn/kserve/storage-key';
 import { renderDir } from '../../fn/modes/render';
 import type { Taint } from '../../fn/status/cluster-state';
 import { containerOrder } from '../../fn/status/cluster-state';
 import type { Compiled } from '../../fn/status/node-states';
-import { daemonSetStepName, isDownloadContainer, planDaemonSetName, readyLabelOf } from '../../fn/status/pod-layout';
+import { daemonSetStepName, isDownloadContainer, planDaemonSetName, readinessOf } from '../../fn/status/pod-layout';
 
 /** How far one cache's download got on one node. */
 export type Step =
@@ -69,20 +69,28 @@ export function clusterDump(caseDir: string): string {
   };
   for (const o of compiled.generated) {
     if (o.kind === 'Job') items.push(...jobObjects(o, scenario, tick()));
-    if (o.kind === 'DaemonSet') items.push(...daemonSetObjects(o, compiled, scenario, tick));
+    // The labelers (serveOnlyWhenReady) download nothing: status does not read them.
+    if (o.kind === 'DaemonSet' && !isLabeler(o)) items.push(...daemonSetObjects(o, compiled, scenario, tick));
   }
   return `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } }, null, 4)}\n`;
 }
 
+const isLabeler = (ds: KObject): boolean =>
+  (podSpecOf(ds).containers as { name: string }[]).some((c) => c.name === LABELER_CONTAINER_NAME);
+
 function liveNode(n: ScenarioNode, compiled: Compiled, scenario: Scenario): LiveObject {
   const labels: Record<string, string> = { 'kubernetes.io/hostname': n.name, ...n.labels };
-  // serveOnlyWhenReady: the label step labels a node once a copy is complete there.
+  // serveOnlyWhenReady: the labeler labels a node once a copy is complete there.
   if (compiled.fnConfig.serveOnlyWhenReady) {
+    const jobNamespace = namespaceOf(
+      compiled.generated.find((o) => o.kind === 'Job' || o.kind === 'DaemonSet') as KObject,
+    );
     for (const [cacheName, step] of Object.entries(n.caches ?? {})) {
       if (step.state !== 'complete' || step.unlabelled) continue;
       const cache = compiled.plan.downloads.find((d) => d.cache.name === cacheName);
       if (!cache) throw new Error(`scenario: no cache ${cacheName} in ${scenario.package}`);
-      labels[readyLabelOf(storageKey(cache.cache.spec.sourceModelUri), cache.nodeGroup)] = 'ready';
+      const { label } = readinessOf(jobNamespace, compiled.fnConfig.packageName, cache.cache, cache.nodeGroup);
+      labels[label] = 'ready';
     }
   }
   return {
@@ -229,7 +237,7 @@ function jobObjects(job: KObject, scenario: Scenario, start: number): LiveObject
 /** daemonset mode: the DaemonSet, and its pod on each node it selects that has one. */
 function daemonSetObjects(ds: KObject, compiled: Compiled, scenario: Scenario, tick: () => number): LiveObject[] {
   const name = nameOf(ds);
-  const plan = compiled.plan.daemonSets.find((d) => planDaemonSetName(d) === name);
+  const plan = compiled.plan.daemonSets.find((d) => planDaemonSetName(d, compiled.fnConfig.packageName) === name);
   if (!plan) throw new Error(`no plan for DaemonSet ${name}`);
   const stepOf = new Map(
     plan.steps.flatMap((s) => s.caches.map((c) => [daemonSetStepName(s.storageKey), c.name] as const)),

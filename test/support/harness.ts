@@ -7,7 +7,7 @@ import {
 import { DaemonSet } from 'kubernetes-models/apps/v1';
 import { Job } from 'kubernetes-models/batch/v1';
 import { ClusterRole, ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
-import { ConfigMap, Namespace, PersistentVolume, PersistentVolumeClaim } from 'kubernetes-models/v1';
+import { ConfigMap, Namespace, PersistentVolume, PersistentVolumeClaim, ServiceAccount } from 'kubernetes-models/v1';
 import { parse, stringify } from 'yaml';
 import { OWNER_LABEL, OWNER_VALUE } from '../../fn/krm/annotations';
 import type { KObject } from '../../fn/krm/objects';
@@ -55,6 +55,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   PersistentVolumeClaim: PersistentVolumeClaim as never,
   Namespace: Namespace as never,
   ConfigMap: ConfigMap as never,
+  ServiceAccount: ServiceAccount as never,
   Job: Job as never,
   DaemonSet: DaemonSet as never,
   ClusterRole: ClusterRole as never,

@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Container, EnvVar, PodSpec } from 'kubernetes-types/core/v1';
 import { STORAGE_INITIALIZER_ENTRYPOINT } from '../../fn/build/download-steps';
-import { stepScriptsConfigMap } from '../../fn/build/step-scripts';
+import { STEP_SCRIPTS_PREFIX, stepScriptsConfigMap } from '../../fn/build/step-scripts';
 import type { KObject } from '../../fn/krm/objects';
 import { findOnPath, tempDir } from './integrations';
 
@@ -128,13 +128,13 @@ export function stepWorld(): StepWorld {
     writeFileSync(join(standIn, log), '');
     chmodSync(join(standIn, log), 0o666);
   }
-  // ConfigMap volumes by ConfigMap name: the one the function generates, its keys as 0644 files.
-  const scripts = stepScriptsConfigMap('any');
+  // ConfigMap volumes: the step scripts the function generates (whatever the package's name), its keys as 0644 files.
+  const scripts = stepScriptsConfigMap('any', undefined);
   const scriptsFolder = join(root, 'step-scripts');
   mkdirSync(scriptsFolder, { mode: 0o755 });
   chmodSync(scriptsFolder, 0o755);
   for (const [file, text] of Object.entries(scripts.data ?? {})) writeFileSync(join(scriptsFolder, file), text);
-  const configMaps = { [scripts.metadata?.name as string]: scriptsFolder };
+  const configMaps = { [STEP_SCRIPTS_PREFIX]: scriptsFolder };
   let pods = 0;
   const prepare = (pod: PodSpec, more: MoreWorld) => {
     const podName = more.podName ?? `pod-${++pods}`;
@@ -277,7 +277,7 @@ function containerArgv(
     if (other !== undefined) args.push('--ro-bind', reachable(other), m.mountPath);
     const configMap = pod.volumes?.find((v) => v.name === m.name)?.configMap?.name;
     if (configMap !== undefined) {
-      const folder = world.configMaps[configMap];
+      const folder = configMap.startsWith(STEP_SCRIPTS_PREFIX) ? world.configMaps[STEP_SCRIPTS_PREFIX] : undefined;
       if (!folder) throw new Error(`no ConfigMap ${configMap} in this test world`);
       args.push('--ro-bind', reachable(folder), m.mountPath);
     }

@@ -1,0 +1,45 @@
+// serveOnlyWhenReady: which labelers exist and what each looks after. One per node group that holds a
+// cache of the package, in both download modes; it sets and removes the labels of the group's caches,
+// and removes the package's labels on its volume of caches no group on that host folder lists.
+import type { ReadinessPackage } from '../build/node-readiness';
+import { cacheTag, packageTag, readyLabel, volumeTag } from '../build/node-readiness';
+import type { Cache, NodeGroup } from '../inputs/index-inputs';
+import { compareStrings } from '../krm/order';
+import type { VolumePlan } from './types';
+import { volumeIdentity } from './volume';
+
+export interface LabelerPlan {
+  nodeGroup: NodeGroup;
+  /** The package's caches on this group, in input order: the first one's download claim is mounted. */
+  caches: Cache[];
+  /**
+   * The package's caches on other groups of the same host folder, not on this one: another labeler
+   * looks after their labels, which this one must not take for labels of removed caches.
+   */
+  keep: Cache[];
+}
+
+export function planLabelers(downloads: readonly VolumePlan[]): LabelerPlan[] {
+  const cachesOf = new Map<NodeGroup, Cache[]>();
+  const onVolume = new Map<string, Cache[]>();
+  for (const { cache, nodeGroup } of downloads) {
+    const caches = cachesOf.get(nodeGroup) ?? [];
+    if (!caches.includes(cache)) caches.push(cache);
+    cachesOf.set(nodeGroup, caches);
+    const volume = volumeIdentity(nodeGroup);
+    const shared = onVolume.get(volume) ?? [];
+    if (!shared.includes(cache)) shared.push(cache);
+    onVolume.set(volume, shared);
+  }
+  return [...cachesOf]
+    .map(([nodeGroup, caches]) => ({
+      nodeGroup,
+      caches,
+      keep: (onVolume.get(volumeIdentity(nodeGroup)) ?? []).filter((c) => !caches.includes(c)),
+    }))
+    .sort((a, b) => compareStrings(a.nodeGroup.name, b.nodeGroup.name));
+}
+
+/** The label a serving PV of `cache` on `nodeGroup` requires: the package, the cache and the group's volume, not the URI. */
+export const readyLabelOf = (pkg: ReadinessPackage, cache: Cache, nodeGroup: NodeGroup): string =>
+  readyLabel(packageTag(pkg), cacheTag(cache), volumeTag(volumeIdentity(nodeGroup)));
