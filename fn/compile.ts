@@ -198,7 +198,8 @@ function build(p: Plan, inputs: Inputs, config: KServeConfig, fnConfig: FnConfig
     emit(buildJob(job, containers, config, fnConfig), `${describeCache(job.caches[0])} on node ${job.node.name}`);
   }
   for (const ds of p.daemonSets) {
-    for (const step of ds.steps) results.push(...sharedFolderNotes(step.caches));
+    for (const step of ds.steps)
+      results.push(...sharedFolderNotes([step.owner, ...step.caches.filter((c) => c !== step.owner)]));
     const owner = ds.serviceAccountName ? ` running as ${ds.serviceAccountName}` : '';
     emit(buildDaemonSet(ds, containers, config, fnConfig), `node group ${ds.nodeGroup.name}${owner}`);
   }
@@ -331,7 +332,7 @@ function buildDaemonSet(
   fnConfig: FnConfig,
 ): DaemonSet {
   const steps = ds.steps.map((step): DaemonSetStep => {
-    const owner = step.caches[0];
+    const { owner } = step;
     const cacheContainer = containers.get(owner) as CacheContainer;
     const { base, downloader, credentials } = cacheContainer;
     const container = downloadContainer({
@@ -343,7 +344,7 @@ function buildDaemonSet(
     });
     const claim: Volume = {
       name: PVC_SOURCE_VOLUME,
-      persistentVolumeClaim: { claimName: downloadPvcName(owner, ds.nodeGroup.name) },
+      persistentVolumeClaim: { claimName: downloadPvcName(step.caches[0], ds.nodeGroup.name) },
     };
     const named = { ...container, name: `download-${step.storageKey}` };
     const renamed = renameVolumes(named, [claim, ...credentials.volumes], step.storageKey);

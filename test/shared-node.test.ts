@@ -9,7 +9,8 @@ import type { Container, PodSpec } from 'kubernetes-types/core/v1';
 import { markerPath, STATE_FOLDER } from '../fn/build/download-steps';
 import type { KObject } from '../fn/krm/objects';
 import { storageKey } from '../fn/kserve/storage-key';
-import { cache, enabledKServeConfig, fnConfig, node, nodeGroup } from './support/fixtures';
+import { secret } from './support/credentials';
+import { cache, enabledKServeConfig, fnConfig, namespacedCache, node, nodeGroup } from './support/fixtures';
 import { generated, ofKind, runItems } from './support/harness';
 import { allContainers, bwrapUnavailable, podSpecOf, stepWorld } from './support/pod-steps';
 
@@ -156,6 +157,46 @@ describe('download steps on a shared node', { skip: bwrapUnavailable() }, () => 
       'tokenizer',
       'tokenizer/vocab.json',
     ]);
+  });
+
+  it('daemonset mode: two groups on one folder download a shared model once, with one owner and one marker', () => {
+    const entry = '{"type":"s3","access_key_id":"minio","secret_access_key":"x","endpoint_url":"http://minio:9000"}';
+    const out = runItems(
+      [
+        enabledKServeConfig(),
+        secret('storage-config', { a: entry, b: entry }),
+        onPath('a100', 'a100', '/models'),
+        onPath('h100', 'h100', '/models'),
+        cache('one', LLAMA, ['a100'], { storage: { key: 'a' } }),
+        {
+          ...namespacedCache('two', 'team', LLAMA, ['h100']),
+          spec: { ...cache('two', LLAMA, ['h100']).spec, storage: { key: 'b' } },
+        },
+      ],
+      fnConfig({ downloadMode: 'daemonset' }),
+    );
+    assert.ok(
+      out.results.some(
+        (r) =>
+          r.severity === 'warning' &&
+          /caches the same model as LocalModelCache one with other credentials/.test(r.message),
+      ),
+      'the second cache is told whose credentials download the shared folder',
+    );
+    const made = generated(out.items);
+    const [a, b] = [dsPod(made, 'a100'), dsPod(made, 'h100')];
+    assert.equal(stepsOf(a, KEY)[0].args?.[2], stepsOf(b, KEY)[0].args?.[2], 'one marker text for one folder');
+    const world = stepWorld();
+    for (let round = 0; round < 3; round++) {
+      ok(world.run(a, stepsOf(a, KEY), {}, { podName: `a-${round}` }));
+      ok(world.run(b, stepsOf(b, KEY), {}, { podName: `b-${round}` }));
+    }
+    assert.equal(world.calls().length, 1, 'downloaded once');
+    assert.deepEqual(
+      state(world.disk).filter((f) => f.includes('.replaced.')),
+      [],
+      'nothing moved aside',
+    );
   });
 
   it('a failing downloader retried ten times leaves at most one partial copy', () => {

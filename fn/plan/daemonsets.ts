@@ -1,14 +1,17 @@
 // daemonset mode: decides which DaemonSets exist and what each downloads. One per node group that holds
 // a cache, split by pod ServiceAccount (a pod has one); one step per model folder, owned by the first
-// cache that uses it; and the folders the cleanup step must keep on the group's volume.
+// cache that uses it on the group's host folder, whichever group lists it (two owners on one folder would
+// write two markers for one copy, and each pod would download it again over the other's); and the
+// folders the cleanup step must keep on that folder.
 import type { FnConfig } from '../inputs/fn-config';
-import type { NodeGroup } from '../inputs/index-inputs';
-import { compareStrings } from '../krm/order';
+import type { Cache, NodeGroup } from '../inputs/index-inputs';
+import { compareStrings, compositeKey } from '../krm/order';
 import { storageKey } from '../kserve/storage-key';
 import type { DaemonSetPlan, ModelStep, VolumePlan } from './types';
 import { volumeIdentity } from './volume';
 
 export function planDaemonSets(downloads: readonly VolumePlan[], fnConfig: FnConfig): DaemonSetPlan[] {
+  const ownerOf = new Map<string, Cache>();
   const stepsOf = new Map<NodeGroup, Map<string, ModelStep>>();
   for (const { cache, nodeGroup } of downloads) {
     let steps = stepsOf.get(nodeGroup);
@@ -17,9 +20,12 @@ export function planDaemonSets(downloads: readonly VolumePlan[], fnConfig: FnCon
       stepsOf.set(nodeGroup, steps);
     }
     const key = storageKey(cache.spec.sourceModelUri);
+    const onFolder = compositeKey(volumeIdentity(nodeGroup), key);
+    const owner = ownerOf.get(onFolder) ?? cache;
+    ownerOf.set(onFolder, owner);
     const step = steps.get(key);
     if (step) step.caches.push(cache);
-    else steps.set(key, { caches: [cache], storageKey: key });
+    else steps.set(key, { caches: [cache], owner, storageKey: key });
   }
 
   const keysOnVolume = new Map<string, Set<string>>();
@@ -35,7 +41,7 @@ export function planDaemonSets(downloads: readonly VolumePlan[], fnConfig: FnCon
     const keep = [...(keysOnVolume.get(volumeIdentity(nodeGroup)) ?? [])].sort(compareStrings);
     const byAccount = new Map<string, ModelStep[]>();
     for (const step of steps.values()) {
-      const account = (fnConfig.runAsServiceAccount && step.caches[0].spec.serviceAccountName) || '';
+      const account = (fnConfig.runAsServiceAccount && step.owner.spec.serviceAccountName) || '';
       byAccount.set(account, [...(byAccount.get(account) ?? []), step]);
     }
     for (const [account, accountSteps] of byAccount)

@@ -27,8 +27,13 @@ export interface JobPlan {
 }
 
 export interface ModelStep {
-  /** Caches of this group with this model folder; the first one's container and credentials are used. */
+  /** Caches of this group with this model folder; the first one's download claim is mounted. */
   caches: Cache[];
+  /**
+   * The cache whose container and credentials download the folder: the first, over every group on the
+   * same host folder, that lists it. Every pod on one folder then writes the same marker.
+   */
+  owner: Cache;
   storageKey: string;
 }
 
