@@ -176,6 +176,18 @@ describe('Argo CD parameters → function config (pure)', () => {
     );
   });
 
+  test('maxUnavailable of 0 or below: the message says what is allowed', () => {
+    for (const value of ['0', '-1']) {
+      const { results } = argocdOverrides({ ARGOCD_ENV_MAX_UNAVAILABLE: value });
+      assert.deepEqual(
+        results.map((r) => r.message),
+        [
+          `ARGOCD_ENV_MAX_UNAVAILABLE must be a number of nodes, at least 1, or a percentage, e.g. "2" or "10%"; got "${value}"`,
+        ],
+      );
+    }
+  });
+
   test('a value the function config rejects is reported under its parameter or variable, not the package file', () => {
     const render = (env: Record<string, string>) =>
       renderDir({ dir: join(EXAMPLE, 'app'), argocd: true, check: false, allowEmpty: false, strict: false }, env)

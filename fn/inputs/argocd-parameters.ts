@@ -199,6 +199,10 @@ function decode(parameter: ArgoParameter, entry: Record<string, unknown>, source
     case 'text':
       return { value: text };
     case 'count-or-text':
+      if (/^-?\d+$/.test(text) && Number(text) < 1)
+        return {
+          error: `${source} must be a number of nodes, at least 1, or a percentage, e.g. "2" or "10%"; got ${JSON.stringify(text)}`,
+        };
       return { value: /^\d+$/.test(text) ? Number(text) : text };
     case 'integer':
     case 'signed-integer': {
