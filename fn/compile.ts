@@ -73,7 +73,6 @@ import type { LabelerPlan } from './plan/labelers';
 import { planLabelers, readyLabelOf } from './plan/labelers';
 import { plan } from './plan/plan';
 import type { DaemonSetPlan, JobPlan, Plan } from './plan/types';
-import { volumeIdentity } from './plan/volume';
 import { readinessNotes } from './readiness-notes';
 import { validate } from './validate';
 
@@ -412,7 +411,7 @@ function buildLabeler(labeler: LabelerPlan, pkg: ReadinessPackage, config: KServ
     image: fnConfig.nodeLabelImage,
     claimName: downloadPvcName(labeler.caches[0], nodeGroup.name),
     packageTag: packageTag(pkg),
-    volumeTag: volumeTag(volumeIdentity(nodeGroup)),
+    volumeTag: volumeTag(nodeGroup.volume),
     caches: labeler.caches.map((c) => ({ tag: cacheTag(c), storageKey: storageKey(c.spec.sourceModelUri) })),
     keep: labeler.keep.map(cacheTag),
     labels: { [OWNER_LABEL]: OWNER_VALUE },

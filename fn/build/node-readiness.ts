@@ -40,7 +40,7 @@ export const cacheTag = (cache: { kind: string; namespace: string; name: string 
 
 /**
  * The volume tag: 8 hex characters of SHA-256 of the group's volume identity (its host path, see
- * plan/volume.ts). A node in two groups with different host paths holds two copies of a model, and
+ * inputs/host-folder.ts). A node in two groups with different host paths holds two copies of a model, and
  * each copy has its own label; groups on one host path share the folder and so the label.
  */
 export function volumeTag(volume: string): string {

@@ -8,6 +8,7 @@ import { compareStrings, compositeKey } from '../krm/order';
 import { describeResource } from '../krm/wording';
 import type { NodeSelectorTerm } from '../kserve/node-affinity';
 import { isFnConfig } from './fn-config';
+import { volumeIdentity } from './host-folder';
 import { isKServeConfigMap } from './kserve-config';
 import type { SecretShape } from './secret-shape';
 import { secretIndex, secretLikeKind } from './secret-shape';
@@ -45,6 +46,8 @@ export interface NodeGroup {
   persistentVolumeSpec: Record<string, unknown>;
   /** `spec.persistentVolumeClaimSpec` in canonical key order; the PVCs' spec is a copy of it. */
   persistentVolumeClaimSpec: Record<string, unknown>;
+  /** Which folder on a node the volume is (host-folder.ts): groups with the same one share its disk. */
+  volume: string;
   /** `persistentVolumeSpec.nodeAffinity.required.nodeSelectorTerms`: which nodes the group is. */
   nodeSelectorTerms?: NodeSelectorTerm[];
   object: KObject;
@@ -123,6 +126,7 @@ function toNodeGroup(o: KObject): NodeGroup {
     storageLimit: spec.storageLimit,
     persistentVolumeSpec,
     persistentVolumeClaimSpec: canonical(mapOf(spec.persistentVolumeClaimSpec)),
+    volume: volumeIdentity(persistentVolumeSpec),
     nodeSelectorTerms: Array.isArray(terms) ? (terms as NodeSelectorTerm[]) : undefined,
     object: o,
   };

@@ -8,7 +8,6 @@ import type { Cache, NodeGroup } from '../inputs/index-inputs';
 import { compareStrings, compositeKey } from '../krm/order';
 import { storageKey } from '../kserve/storage-key';
 import type { DaemonSetPlan, ModelStep, VolumePlan } from './types';
-import { volumeIdentity } from './volume';
 
 export function planDaemonSets(downloads: readonly VolumePlan[], fnConfig: FnConfig): DaemonSetPlan[] {
   const ownerOf = new Map<string, Cache>();
@@ -20,7 +19,7 @@ export function planDaemonSets(downloads: readonly VolumePlan[], fnConfig: FnCon
       stepsOf.set(nodeGroup, steps);
     }
     const key = storageKey(cache.spec.sourceModelUri);
-    const onFolder = compositeKey(volumeIdentity(nodeGroup), key);
+    const onFolder = compositeKey(nodeGroup.volume, key);
     const owner = ownerOf.get(onFolder) ?? cache;
     ownerOf.set(onFolder, owner);
     const step = steps.get(key);
@@ -30,7 +29,7 @@ export function planDaemonSets(downloads: readonly VolumePlan[], fnConfig: FnCon
 
   const keysOnVolume = new Map<string, Set<string>>();
   for (const [nodeGroup, steps] of stepsOf) {
-    const volume = volumeIdentity(nodeGroup);
+    const volume = nodeGroup.volume;
     const keys = keysOnVolume.get(volume) ?? new Set<string>();
     for (const key of steps.keys()) keys.add(key);
     keysOnVolume.set(volume, keys);
@@ -38,7 +37,7 @@ export function planDaemonSets(downloads: readonly VolumePlan[], fnConfig: FnCon
 
   const plans: DaemonSetPlan[] = [];
   for (const [nodeGroup, steps] of stepsOf) {
-    const keep = [...(keysOnVolume.get(volumeIdentity(nodeGroup)) ?? [])].sort(compareStrings);
+    const keep = [...(keysOnVolume.get(nodeGroup.volume) ?? [])].sort(compareStrings);
     const byAccount = new Map<string, ModelStep[]>();
     for (const step of steps.values()) {
       const account = (fnConfig.runAsServiceAccount && step.owner.spec.serviceAccountName) || '';

@@ -5,11 +5,10 @@ import { compositeKey } from '../krm/order';
 import { nodeMatchesTerms } from '../kserve/node-affinity';
 import { storageKey } from '../kserve/storage-key';
 import type { JobPlan, VolumePlan } from './types';
-import { volumeIdentity } from './volume';
 
 /**
  * One Job per (node, volume, model folder): a node in two groups whose volumes are different folders
- * holds two copies, and each is downloaded; groups on one folder (volumeIdentity) share the copy. Caches
+ * holds two copies, and each is downloaded; groups on one folder (NodeGroup.volume) share the copy. Caches
  * with the same URI on one node and volume share the Job of the first cache.
  */
 export function planJobs(downloads: readonly VolumePlan[], nodes: readonly InventoryEntry[]): JobPlan[] {
@@ -26,7 +25,7 @@ export function planJobs(downloads: readonly VolumePlan[], nodes: readonly Inven
   };
   for (const { cache, nodeGroup } of downloads) {
     const key = storageKey(cache.spec.sourceModelUri);
-    const volume = volumeIdentity(nodeGroup);
+    const volume = nodeGroup.volume;
     for (const node of nodesOf(nodeGroup)) {
       const id = compositeKey(node.name, volume, key);
       const job = jobs.get(id);

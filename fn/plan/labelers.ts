@@ -6,7 +6,6 @@ import { cacheTag, packageTag, readyLabel, volumeTag } from '../build/node-readi
 import type { Cache, NodeGroup } from '../inputs/index-inputs';
 import { compareStrings } from '../krm/order';
 import type { VolumePlan } from './types';
-import { volumeIdentity } from './volume';
 
 export interface LabelerPlan {
   nodeGroup: NodeGroup;
@@ -26,7 +25,7 @@ export function planLabelers(downloads: readonly VolumePlan[]): LabelerPlan[] {
     const caches = cachesOf.get(nodeGroup) ?? [];
     if (!caches.includes(cache)) caches.push(cache);
     cachesOf.set(nodeGroup, caches);
-    const volume = volumeIdentity(nodeGroup);
+    const volume = nodeGroup.volume;
     const shared = onVolume.get(volume) ?? [];
     if (!shared.includes(cache)) shared.push(cache);
     onVolume.set(volume, shared);
@@ -35,11 +34,11 @@ export function planLabelers(downloads: readonly VolumePlan[]): LabelerPlan[] {
     .map(([nodeGroup, caches]) => ({
       nodeGroup,
       caches,
-      keep: (onVolume.get(volumeIdentity(nodeGroup)) ?? []).filter((c) => !caches.includes(c)),
+      keep: (onVolume.get(nodeGroup.volume) ?? []).filter((c) => !caches.includes(c)),
     }))
     .sort((a, b) => compareStrings(a.nodeGroup.name, b.nodeGroup.name));
 }
 
 /** The label a serving PV of `cache` on `nodeGroup` requires: the package, the cache and the group's volume, not the URI. */
 export const readyLabelOf = (pkg: ReadinessPackage, cache: Cache, nodeGroup: NodeGroup): string =>
-  readyLabel(packageTag(pkg), cacheTag(cache), volumeTag(volumeIdentity(nodeGroup)));
+  readyLabel(packageTag(pkg), cacheTag(cache), volumeTag(nodeGroup.volume));

@@ -1,7 +1,7 @@
 // Which folder on a node a node group's volume is, so that two spellings of one folder are one volume:
-// jobs are planned per volume (jobs.ts), the cleanup keeps every key of a volume (daemonsets.ts), and the
-// readiness label names the volume (build/node-readiness.ts).
-import type { NodeGroup } from '../inputs/index-inputs';
+// read once, into NodeGroup.volume (index-inputs.ts). Jobs are planned per volume (plan/jobs.ts), the
+// cleanup keeps every key of a volume (plan/daemonsets.ts), capacity is checked per folder
+// (validate/capacity.ts), and the readiness label names the volume (build/node-readiness.ts).
 import { canonicalJson } from '../krm/canonical';
 import { isPlainObject } from '../krm/objects';
 
@@ -11,8 +11,7 @@ import { isPlainObject } from '../krm/objects';
  * same identity share `models/` on a node that is in both: one download fills it for both, and the
  * cleanup of one keeps the other's folders (on every node: a superset, never less).
  */
-export function volumeIdentity(nodeGroup: NodeGroup): string {
-  const pv = nodeGroup.persistentVolumeSpec;
+export function volumeIdentity(pv: Readonly<Record<string, unknown>>): string {
   for (const source of ['local', 'hostPath']) {
     const v = pv[source];
     if (isPlainObject(v) && typeof v.path === 'string') return `path:${hostFolder(v.path)}`;
