@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cache, enabledKServeConfig, node, nodeGroup } from './support/fixtures';
+import { cache, enabledKServeConfig, fnConfig, node, nodeGroup } from './support/fixtures';
 import { runItems } from './support/harness';
 import { expectClean, expectCleanButSharedFolder, expectResult } from './support/results';
 
@@ -137,5 +137,48 @@ describe('capacity', () => {
     const out = runItems([group, sized('a', 's3://m/a', '1Gi'), node('gpu-1')]);
     expectResult(out, 'error', 'spec.storageLimit', 'must be positive');
     assert.equal(out.results.length, 1, 'no sum is compared against a limit that is not a size');
+  });
+
+  describe('groups on one host folder share its disk on a node in both', () => {
+    const groups = [nodeGroup('a100', { a100: ['true'] }), nodeGroup('h100', { h100: ['true'] })];
+    const models = [
+      cache('llama', 's3://m/llama', ['a100'], { modelSize: '60Gi' }),
+      cache('qwen', 's3://m/qwen', ['h100'], { modelSize: '60Gi' }),
+    ];
+    const both = node('gpu-1', { a100: 'true', h100: 'true' });
+
+    it('jobs mode: an error that names the node in both, and the limit it overflows', () => {
+      const out = runItems([enabledKServeConfig(), ...groups, ...models, both, node('gpu-2', { a100: 'true' })]);
+      assert.deepEqual(
+        out.results
+          .filter((r) => r.severity === 'error')
+          .map((r) => `${r.resourceRef?.name} ${r.field?.path}: ${r.message}`),
+        [
+          'a100 spec.storageLimit: node groups "a100" and "h100" share one host folder, and node gpu-1 is in all of them: the folder holds 120Gi of models there, over the smallest storageLimit, 100Gi. Give the groups different host folders, raise the storageLimits, or move caches',
+        ],
+      );
+    });
+
+    it('jobs mode: no node in both groups, nothing to say', () => {
+      const out = runItems([
+        enabledKServeConfig(),
+        ...groups,
+        ...models,
+        node('gpu-2', { a100: 'true' }),
+        node('gpu-3', { h100: 'true' }),
+      ]);
+      assert.equal(out.results.filter((r) => r.message.includes('share one host folder')).length, 0);
+    });
+
+    it('daemonset mode, where any node may be in both: a warning', () => {
+      const out = runItems([enabledKServeConfig(), ...groups, ...models], fnConfig({ downloadMode: 'daemonset' }));
+      const shared = out.results.filter((r) => r.message.includes('share one host folder'));
+      assert.deepEqual(
+        shared.map((r) => `${r.severity}: ${r.message}`),
+        [
+          'warning: node groups "a100" and "h100" share one host folder: a node in more than one of them would hold 120Gi of models there, over the smallest storageLimit, 100Gi. Give the groups different host folders, raise the storageLimits, or move caches',
+        ],
+      );
+    });
   });
 });

@@ -6,8 +6,9 @@ import { formatBytes, parseQuantity } from '../k8s/quantity';
 import type { KObject } from '../krm/objects';
 import { mapOf } from '../krm/objects';
 import { compareStrings } from '../krm/order';
-import { error } from '../krm/report';
+import { error, warning } from '../krm/report';
 import type { Result } from '../krm/results';
+import { nodeMatchesTerms } from '../kserve/node-affinity';
 import { storageKey } from '../kserve/storage-key';
 import type { CheckContext } from './context';
 
@@ -51,6 +52,66 @@ export function capacityResults(ctx: CheckContext): Result[] {
   }
   for (const [name, group] of groups) {
     if (group.storageLimit !== undefined) results.push(...overCommitted(ctx, name, group.storageLimit, sizes));
+  }
+  results.push(...sharedFolderOverCommitted(ctx, groups, sizes));
+  return results;
+}
+
+/**
+ * Groups on one host folder share its disk on a node that is in more than one of them: the models of
+ * all those groups must fit the smallest of their storageLimits. In jobs mode the node inventory says
+ * which nodes are in which groups, and an overflow is an error naming them; otherwise any node might
+ * be, so it is a warning.
+ */
+function sharedFolderOverCommitted(
+  ctx: CheckContext,
+  limits: ReadonlyMap<string, GroupSizes>,
+  sizes: ReadonlyMap<Cache, bigint>,
+): Result[] {
+  const onFolder = new Map<string, NodeGroup[]>();
+  for (const [name, sized] of limits) {
+    const group = ctx.inputs.nodeGroups.get(name) as NodeGroup;
+    if (sized.storageLimit === undefined) continue;
+    onFolder.set(group.volume, [...(onFolder.get(group.volume) ?? []), group]);
+  }
+  const jobs = ctx.fnConfig.downloadMode === 'jobs' && ctx.inventory.length > 0;
+  const results: Result[] = [];
+  for (const shared of onFolder.values()) {
+    if (shared.length < 2) continue;
+    // The sets of these groups that some node is in: from the inventory, or every set when unknown.
+    const sets = new Map<string, { groups: NodeGroup[]; nodes: string[] }>();
+    if (jobs) {
+      for (const node of ctx.inventory) {
+        const groups = shared.filter((g) => nodeMatchesTerms(node, g.nodeSelectorTerms));
+        if (groups.length < 2) continue;
+        const id = groups.map((g) => g.name).join(' ');
+        const set = sets.get(id) ?? { groups, nodes: [] };
+        set.nodes.push(node.name);
+        sets.set(id, set);
+      }
+    } else sets.set('', { groups: shared, nodes: [] });
+    for (const { groups, nodes } of sets.values()) {
+      const names = new Set(groups.map((g) => g.name));
+      const folders = modelFolders(
+        [...sizes.keys()].filter((c) => c.spec.nodeGroups.some((g) => names.has(g))),
+        (cache) => sizes.get(cache),
+      );
+      const total = diskUse(folders);
+      const limit = groups.map((g) => limits.get(g.name)?.storageLimit as bigint).reduce((a, b) => (b < a ? b : a));
+      if (total <= limit) continue;
+      const groupList = groups.map((g) => `"${g.name}"`).join(' and ');
+      const shown = `${nodes.slice(0, 3).join(', ')}${nodes.length > 3 ? ` and ${nodes.length - 3} more` : ''}`;
+      const who =
+        nodes.length > 0
+          ? `, and node ${shown} ${nodes.length > 1 ? 'are' : 'is'} in all of them: the folder holds`
+          : ': a node in more than one of them would hold';
+      const message = `node groups ${groupList} share one host folder${who} ${formatBytes(total)} of models there, over the smallest storageLimit, ${formatBytes(limit)}. Give the groups different host folders, raise the storageLimits, or move caches`;
+      results.push(
+        jobs
+          ? error(groups[0].object, 'spec.storageLimit', message)
+          : warning(groups[0].object, 'spec.storageLimit', message),
+      );
+    }
   }
   return results;
 }
