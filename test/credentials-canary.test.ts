@@ -12,7 +12,7 @@ import type { Shape } from './support/credentials';
 import { SHAPES, secretAs, serviceAccount, wire } from './support/credentials';
 import { cache, fnConfig, node, nodeGroup } from './support/fixtures';
 import { generated, runItems } from './support/harness';
-import { fullSuiteOnly } from './support/scope';
+import { fullSuiteOnly, propertyRuns } from './support/scope';
 
 const canary = fc.stringMatching(/^[A-Za-z0-9]{12}$/).map((s) => `CANARY${s}`);
 
@@ -192,7 +192,7 @@ describe('no secret value is ever copied into the output (property)', { skip: fu
           assert.ok(!shown.includes(value), `the output copied a secret value: ${value}`);
         }
       }),
-      { numRuns: 300, seed: 20261127 },
+      { numRuns: propertyRuns(300), seed: 20261127 },
     );
   });
 });
@@ -247,7 +247,7 @@ describe('credential-like storage.parameters are refused (property)', { skip: fu
         assert.deepEqual(generated(out.items), []);
         assert.ok(!JSON.stringify(out.results).includes(value));
       }),
-      { numRuns: 200, seed: 7 },
+      { numRuns: propertyRuns(200), seed: 7 },
     );
   });
 });

@@ -20,6 +20,7 @@ import { cache, fnConfig, JOBS_NS, node, nodeGroup } from './support/fixtures';
 import { TESTDATA } from './support/golden';
 import { generated, ofKind, runItems, validateAgainstKubernetes } from './support/harness';
 import { allContainers, bwrapUnavailable, podSpecOf, stepWorld } from './support/pod-steps';
+import { propertyRuns } from './support/scope';
 
 const DAEMONSET = fnConfig({ downloadMode: 'daemonset' });
 const daemonSets = (items: unknown[], config: unknown = DAEMONSET) =>
@@ -67,7 +68,7 @@ describe('daemonset mode: properties', () => {
       fc.property(randomPackage(), (items) => {
         for (const ds of daemonSets(items)) validateAgainstKubernetes(ds);
       }),
-      { numRuns: 100, seed: 5 },
+      { numRuns: propertyRuns(100), seed: 5 },
     );
   });
 
@@ -88,7 +89,7 @@ describe('daemonset mode: properties', () => {
         // The other way round: adding the cache back renames nothing either.
         for (const ds of after) assert.ok(byName(before, ds.metadata?.name as string));
       }),
-      { numRuns: 150, seed: 13 },
+      { numRuns: propertyRuns(150), seed: 13 },
     );
   });
 

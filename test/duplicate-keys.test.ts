@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { readYamlStream } from '../fn/krm/yaml-read';
 import { PARSE_OPTIONS } from '../fn/krm/yaml-settings';
+import { propertyRuns } from './support/scope';
 
 /** Keys that are equal, or look equal and are not, as YAML 1.1 and the library's check read them. */
 const KEYS = ['a', '"a"', "'a'", 'b', '1', '"1"', '01', '1.0', 'true', 'yes', 'on', '!!str a', '!!str 1', '"k: x"'];
@@ -77,7 +78,7 @@ describe('duplicate keys', () => {
         if (expected) found++;
         assert.deepEqual(ourDuplicate(text), expected, text);
       }),
-      { numRuns: 500, seed: 20261130 },
+      { numRuns: propertyRuns(500), seed: 20261130 },
     );
     assert.ok(found > 100, `the generator makes duplicates often enough to test them (${found} of 500)`);
   });

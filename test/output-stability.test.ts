@@ -20,7 +20,7 @@ import { CREATE_NODE_OPTIONS, OUTPUT_DOCUMENT_OPTIONS, TO_STRING_OPTIONS } from 
 import { krm } from '../fn/modes/krm';
 import { goldenCases } from './support/golden';
 import { bundle } from './support/integrations';
-import { fullSuiteOnly } from './support/scope';
+import { fullSuiteOnly, propertyRuns } from './support/scope';
 
 const BUNDLE = bundle();
 
@@ -207,7 +207,7 @@ describe('output printed in pieces is byte-identical to printing it as one docum
         };
         assert.equal([...printResourceList(out, parsed.nodes)].join(''), printedWhole(out, parsed.nodes));
       }),
-      { numRuns: 150, seed: 7 },
+      { numRuns: propertyRuns(150), seed: 7 },
     );
   });
 

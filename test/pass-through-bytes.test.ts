@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { parseFiles, stringifyManifests } from '../fn/krm/files';
 import { kubernetesKey } from '../fn/krm/yaml-scalars';
 import { krm } from '../fn/modes/krm';
+import { propertyRuns } from './support/scope';
 
 const AMBIGUOUS = [
   'yes',
@@ -160,7 +161,7 @@ describe('a pass-through document round-trips byte for byte', () => {
         assert.equal(outcome.exitCode, 0, outcome.text);
         assert.equal(outcome.text.slice(outcome.text.indexOf('items:\n') + 'items:\n'.length), item);
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 
@@ -171,7 +172,7 @@ describe('a pass-through document round-trips byte for byte', () => {
         const parsed = parseFiles([{ path: 'thing.yaml', text }]);
         assert.equal(stringifyManifests(parsed.items, parsed.nodes), text);
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 });

@@ -10,7 +10,7 @@ import type { KObject } from '../fn/krm/objects';
 import { cache, fnConfig, isvc, namespacedCache, node, nodeGroup } from './support/fixtures';
 import { goldenCases } from './support/golden';
 import { generated, keysShuffled, run, runItems, shuffled, validateAgainstKubernetes } from './support/harness';
-import { fullSuiteOnly } from './support/scope';
+import { fullSuiteOnly, propertyRuns } from './support/scope';
 
 const inputOf = (dir: string) =>
   parse(readFileSync(join(dir, 'input.yaml'), 'utf8'), { version: '1.1' }) as {
@@ -47,7 +47,7 @@ describe('determinism: the order of mapping keys anywhere in the input never sho
     it(c.name, () => {
       const { items, functionConfig } = inputOf(c.dir);
       const expected = verdict(runItems(items, functionConfig));
-      for (let seed = 1; seed <= 3; seed++)
+      for (let seed = 1; seed <= propertyRuns(3); seed++)
         assert.equal(
           verdict(runItems(keysShuffled(items, seed), keysShuffled(functionConfig, seed + 100))),
           expected,
@@ -61,7 +61,7 @@ describe('determinism: the order of mapping keys anywhere in the input never sho
       fc.property(randomPackage(), fc.integer({ min: 1, max: 1000 }), (items, seed) => {
         assert.equal(verdict(runItems(keysShuffled(items, seed))), verdict(runItems(items)));
       }),
-      { numRuns: fullSuiteOnly ? 40 : 200, seed: 19 },
+      { numRuns: propertyRuns(200), seed: 19 },
     );
   });
 });

@@ -97,7 +97,8 @@ function sharedFolderOverCommitted(
         (cache) => sizes.get(cache),
       );
       const total = diskUse(folders);
-      const limit = groups.map((g) => limits.get(g.name)?.storageLimit as bigint).reduce((a, b) => (b < a ? b : a));
+      // bigint: no Math.min.
+      const [limit] = groups.map((g) => limits.get(g.name)?.storageLimit as bigint).sort((a, b) => (a < b ? -1 : 1));
       if (total <= limit) continue;
       const groupList = groups.map((g) => `"${g.name}"`).join(' and ');
       const shown = `${nodes.slice(0, 3).join(', ')}${nodes.length > 3 ? ` and ${nodes.length - 3} more` : ''}`;

@@ -4,3 +4,6 @@
 /** A suite's `skip` option: skipped by `npm run test:unit`, run by `npm test` and in CI. */
 export const fullSuiteOnly: string | false =
   process.env.TEST_SCOPE === 'unit' ? 'npm run test:unit skips this; npm test runs it' : false;
+
+/** A property's run count: all of them in `npm test`, a quarter in the edit loop (`npm run test:unit`). */
+export const propertyRuns = (full: number): number => (fullSuiteOnly ? Math.ceil(full / 4) : full);
