@@ -68,7 +68,6 @@ import { describeResource } from './krm/wording';
 import type { CredentialWiring } from './kserve/credentials';
 import { credentialsFor } from './kserve/credentials';
 import { matchingStorageContainers } from './kserve/storage-container';
-import { storageKey } from './kserve/storage-key';
 import type { LabelerPlan } from './plan/labelers';
 import { planLabelers, readyLabelOf } from './plan/labelers';
 import { plan } from './plan/plan';
@@ -302,6 +301,7 @@ function buildJob(
     cacheName: owner.name,
     cacheNamespace: owner.namespace,
     sourceModelUri: owner.spec.sourceModelUri,
+    storageKey: owner.storageKey,
     node: job.node,
     namespace: config.localModel.jobNamespace,
     pvcName: downloadPvcName(owner, job.nodeGroup.name),
@@ -338,6 +338,7 @@ function buildDaemonSet(
       baseContainer: base,
       downloader,
       sourceModelUri: owner.spec.sourceModelUri,
+      storageKey: owner.storageKey,
       env: credentials.env,
       volumeMounts: credentials.volumeMounts,
     });
@@ -376,7 +377,7 @@ function modelStepsOf(cache: Cache, c: CacheContainer, volumeName: string, fnCon
   return modelSteps({
     image: fnConfig.stepImage,
     volumeName,
-    sourceModelUri: cache.spec.sourceModelUri,
+    storageKey: cache.storageKey,
     marker: c.marker,
     mode: fnConfig.downloadMode,
     adopt: fnConfig.adoptExistingCopies,
@@ -412,7 +413,7 @@ function buildLabeler(labeler: LabelerPlan, pkg: ReadinessPackage, config: KServ
     claimName: downloadPvcName(labeler.caches[0], nodeGroup.name),
     packageTag: packageTag(pkg),
     volumeTag: volumeTag(nodeGroup.volume),
-    caches: labeler.caches.map((c) => ({ tag: cacheTag(c), storageKey: storageKey(c.spec.sourceModelUri) })),
+    caches: labeler.caches.map((c) => ({ tag: cacheTag(c), storageKey: c.storageKey })),
     keep: labeler.keep.map(cacheTag),
     labels: { [OWNER_LABEL]: OWNER_VALUE },
   }) as KObject;

@@ -24,7 +24,7 @@ describe('storage key: first 16 hex chars of SHA-256 of the raw URI', () => {
   for (const [uri, key] of vectors) it(`${uri} → ${key}`, () => assert.equal(storageKey(uri), key));
   it('does not trim: a trailing slash is another folder', () =>
     assert.notEqual(storageKey('gs://b/m'), storageKey('gs://b/m/')));
-  it('the folder is models/<key>', () => assert.equal(modelFolder('s3://foo'), 'models/83fbff445b51876f'));
+  it('the folder is models/<key>', () => assert.equal(modelFolder(storageKey('s3://foo')), 'models/83fbff445b51876f'));
 });
 
 describe('URI matching: equal, or the cache URI followed by "/"', () => {

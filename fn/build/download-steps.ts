@@ -17,7 +17,7 @@
 //   .kserve-localmodel-fn/<key>.replaced.<pod>/         a folder without a matching marker, moved aside, kept
 import type { Container, EnvVar, SecurityContext, VolumeMount } from 'kubernetes-types/core/v1';
 import type { DownloadMode } from '../inputs/fn-config';
-import { modelFolder, storageKey } from '../kserve/storage-key';
+import { modelFolder } from '../kserve/storage-key';
 import { OUR_CONTAINER } from './pod-security';
 import { runScript, stepScriptsMount } from './step-scripts';
 
@@ -52,6 +52,7 @@ export interface StepParts {
   /** Downloader command to wrap; undefined means KServe's plain form (args `<uri> /mnt/models`, no marker). */
   downloader?: string[];
   sourceModelUri: string;
+  storageKey: string;
 }
 
 /** KServe's download Job mounts the model folder itself here (subPath `models/<key>`). */
@@ -69,11 +70,9 @@ export function stepInvocation(
     return {
       args: [parts.sourceModelUri, KSERVE_MODEL_MOUNT_PATH],
       env: [],
-      volumeMounts: [
-        { name: volumeName, mountPath: KSERVE_MODEL_MOUNT_PATH, subPath: modelFolder(parts.sourceModelUri) },
-      ],
+      volumeMounts: [{ name: volumeName, mountPath: KSERVE_MODEL_MOUNT_PATH, subPath: modelFolder(parts.storageKey) }],
     };
-  const key = storageKey(parts.sourceModelUri);
+  const key = parts.storageKey;
   return {
     command: runScript('download.sh'),
     args: [ATTEMPT_MOUNT_PATH, VOLUME_MOUNT_PATH, parts.sourceModelUri, ...parts.downloader],
@@ -96,7 +95,7 @@ export interface ModelSteps {
 export interface ModelStepsInput {
   image: string;
   volumeName: string;
-  sourceModelUri: string;
+  storageKey: string;
   /** The marker text (markerText) of the download container's env. */
   marker: string;
   /** How a failed download is retried (a new Job pod, or the same DaemonSet pod): when a copy is stale. */
@@ -108,7 +107,7 @@ export interface ModelStepsInput {
 
 /** The trusted steps before and after one download container: fn/steps/prepare.sh and finalize.sh. */
 export function modelSteps(input: ModelStepsInput): ModelSteps {
-  const key = storageKey(input.sourceModelUri);
+  const key = input.storageKey;
   const step = (phase: 'prepare' | 'finalize'): Container => ({
     name: `${phase}-${key}`,
     image: input.image,

@@ -29,6 +29,8 @@ export interface JobInput {
   /** Set for a LocalModelNamespaceCache: becomes the `modelNamespace` label. */
   cacheNamespace: string;
   sourceModelUri: string;
+  /** The model folder's name (Cache.storageKey). */
+  storageKey: string;
   node: InventoryEntry;
   namespace: string;
   pvcName: string;
@@ -86,7 +88,7 @@ export function downloadEnv(baseEnv: readonly EnvVar[] | undefined, ours: readon
  * credential env is appended, and on a name clash the credential wins (reported by the caller).
  */
 export function downloadContainer(
-  input: Pick<JobInput, 'baseContainer' | 'downloader' | 'sourceModelUri' | 'env' | 'volumeMounts'>,
+  input: Pick<JobInput, 'baseContainer' | 'downloader' | 'sourceModelUri' | 'storageKey' | 'env' | 'volumeMounts'>,
   volumeName = PVC_SOURCE_VOLUME,
 ): Container {
   const {
@@ -99,7 +101,10 @@ export function downloadContainer(
     terminationMessagePolicy,
     ...rest
   } = structuredClone(input.baseContainer);
-  const step = stepInvocation({ downloader: input.downloader, sourceModelUri: input.sourceModelUri }, volumeName);
+  const step = stepInvocation(
+    { downloader: input.downloader, sourceModelUri: input.sourceModelUri, storageKey: input.storageKey },
+    volumeName,
+  );
   const env = downloadEnv(baseEnv, [...input.env, ...step.env]);
   // Field order is for the reader of the generated YAML: what runs, with what, then where it writes.
   return {

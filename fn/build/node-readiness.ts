@@ -43,17 +43,7 @@ export const cacheTag = (cache: { kind: string; namespace: string; name: string 
  * inputs/host-folder.ts). A node in two groups with different host paths holds two copies of a model, and
  * each copy has its own label; groups on one host path share the folder and so the label.
  */
-export function volumeTag(volume: string): string {
-  let tag = volumeTags.get(volume);
-  if (tag === undefined) {
-    tag = hex(volume, 8);
-    volumeTags.set(volume, tag);
-  }
-  return tag;
-}
-
-/** Every serving PV of a group asks for the same tag: each volume is hashed once. */
-const volumeTags = new Map<string, string>();
+export const volumeTag = (volume: string): string => hex(volume, 8);
 
 /** `models.kserve-localmodel.dev/<package>.<cache>.<volume>`: 34 characters after the slash, of the 63 allowed. */
 export const readyLabel = (pkg: string, cache: string, volume: string): string =>

@@ -7,6 +7,7 @@ import { groupOf, isPlainObject, labelOf, listOf, mapOf, nameOf, namespaceOf } f
 import { compareStrings, compositeKey } from '../krm/order';
 import { describeResource } from '../krm/wording';
 import type { NodeSelectorTerm } from '../kserve/node-affinity';
+import { storageKey } from '../kserve/storage-key';
 import { isFnConfig } from './fn-config';
 import { volumeIdentity } from './host-folder';
 import { isKServeConfigMap } from './kserve-config';
@@ -31,6 +32,8 @@ export interface Cache {
   name: string;
   namespace: string;
   spec: CacheSpec;
+  /** The model folder's name, `models/<storageKey>`: KServe's hash of the URI (kserve/storage-key.ts). */
+  storageKey: string;
   object: KObject;
 }
 
@@ -147,12 +150,13 @@ function toStorageContainer(o: KObject): StorageContainer {
 function toCache(o: KObject): Cache {
   const spec = mapOf(o.spec);
   const namespaced = o.kind === 'LocalModelNamespaceCache';
+  const sourceModelUri = typeof spec.sourceModelUri === 'string' ? spec.sourceModelUri : '';
   return {
     kind: namespaced ? 'LocalModelNamespaceCache' : 'LocalModelCache',
     name: nameOf(o),
     namespace: namespaced ? namespaceOf(o) : '',
     spec: {
-      sourceModelUri: typeof spec.sourceModelUri === 'string' ? spec.sourceModelUri : '',
+      sourceModelUri,
       modelSize: spec.modelSize as CacheSpec['modelSize'],
       nodeGroups: Array.isArray(spec.nodeGroups)
         ? [...new Set(spec.nodeGroups.filter((g): g is string => typeof g === 'string'))]
@@ -163,6 +167,7 @@ function toCache(o: KObject): Cache {
           : undefined,
       storage: isPlainObject(spec.storage) ? (canonical(spec.storage) as CacheSpec['storage']) : undefined,
     },
+    storageKey: storageKey(sourceModelUri),
     object: o,
   };
 }

@@ -2,16 +2,9 @@
 // The serving pod's subPath is built the same way by KServe's webhook, so this must match byte for byte.
 import { createHash } from 'node:crypto';
 
-/** A fleet asks for the same few URIs once per Job, thousands of times: each is hashed once. */
-const keys = new Map<string, string>();
+/** Hashed once per cache, when the input is indexed (Cache.storageKey); everything else reads that. */
+export const storageKey = (sourceModelUri: string): string =>
+  createHash('sha256').update(sourceModelUri, 'utf8').digest('hex').slice(0, 16);
 
-export function storageKey(sourceModelUri: string): string {
-  let key = keys.get(sourceModelUri);
-  if (key === undefined) {
-    key = createHash('sha256').update(sourceModelUri, 'utf8').digest('hex').slice(0, 16);
-    keys.set(sourceModelUri, key);
-  }
-  return key;
-}
-
-export const modelFolder = (sourceModelUri: string): string => `models/${storageKey(sourceModelUri)}`;
+/** The model's folder on the volume, as KServe's webhook mounts it (subPath). */
+export const modelFolder = (storageKey: string): string => `models/${storageKey}`;

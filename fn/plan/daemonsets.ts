@@ -6,7 +6,6 @@
 import type { FnConfig } from '../inputs/fn-config';
 import type { Cache, NodeGroup } from '../inputs/index-inputs';
 import { compareStrings, compositeKey } from '../krm/order';
-import { storageKey } from '../kserve/storage-key';
 import type { DaemonSetPlan, ModelStep, VolumePlan } from './types';
 
 export function planDaemonSets(downloads: readonly VolumePlan[], fnConfig: FnConfig): DaemonSetPlan[] {
@@ -18,7 +17,7 @@ export function planDaemonSets(downloads: readonly VolumePlan[], fnConfig: FnCon
       steps = new Map();
       stepsOf.set(nodeGroup, steps);
     }
-    const key = storageKey(cache.spec.sourceModelUri);
+    const key = cache.storageKey;
     const onFolder = compositeKey(nodeGroup.volume, key);
     const owner = ownerOf.get(onFolder) ?? cache;
     ownerOf.set(onFolder, owner);

@@ -3,7 +3,6 @@ import type { NodeGroup } from '../inputs/index-inputs';
 import type { InventoryEntry } from '../inputs/node-inventory';
 import { compositeKey } from '../krm/order';
 import { nodeMatchesTerms } from '../kserve/node-affinity';
-import { storageKey } from '../kserve/storage-key';
 import type { JobPlan, VolumePlan } from './types';
 
 /**
@@ -24,7 +23,7 @@ export function planJobs(downloads: readonly VolumePlan[], nodes: readonly Inven
     return matching;
   };
   for (const { cache, nodeGroup } of downloads) {
-    const key = storageKey(cache.spec.sourceModelUri);
+    const key = cache.storageKey;
     const volume = nodeGroup.volume;
     for (const node of nodesOf(nodeGroup)) {
       const id = compositeKey(node.name, volume, key);

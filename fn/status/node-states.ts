@@ -9,7 +9,6 @@ import type { KObject } from '../krm/objects';
 import { listOf, mapOf, nameOf, namespaceOf } from '../krm/objects';
 import { compareStrings, compositeKey } from '../krm/order';
 import { nodeMatchesTerms } from '../kserve/node-affinity';
-import { storageKey } from '../kserve/storage-key';
 import type { DaemonSetPlan, JobPlan } from '../plan/types';
 import type { ClusterState, ContainerState, LiveNode, Termination } from './cluster-state';
 import {
@@ -171,7 +170,7 @@ export function downloadStatus(compiled: Compiled, cluster: ClusterState): Statu
         ...(cache.namespace ? { namespace: cache.namespace } : {}),
         name: cache.name,
         sourceModelUri: cache.spec.sourceModelUri,
-        storageKey: storageKey(cache.spec.sourceModelUri),
+        storageKey: cache.storageKey,
         nodeGroups,
         complete: counted.filter(isComplete).length,
         total: counted.length,

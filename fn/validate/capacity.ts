@@ -9,7 +9,6 @@ import { compareStrings } from '../krm/order';
 import { error, warning } from '../krm/report';
 import type { Result } from '../krm/results';
 import { nodeMatchesTerms } from '../kserve/node-affinity';
-import { storageKey } from '../kserve/storage-key';
 import type { CheckContext } from './context';
 
 /** Kubernetes reads a size as an int64 (Quantity.Value()): anything larger is not a size it can hold. */
@@ -199,7 +198,7 @@ export function modelFolders(caches: Iterable<Cache>, sizeOf: (cache: Cache) => 
   for (const cache of caches) {
     const size = sizeOf(cache);
     if (size === undefined) continue;
-    const key = storageKey(cache.spec.sourceModelUri);
+    const key = cache.storageKey;
     const folder = folders.get(key);
     if (!folder) folders.set(key, { storageKey: key, caches: [cache], bytes: size });
     else {
