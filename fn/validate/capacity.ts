@@ -90,12 +90,12 @@ function sharedFolderOverCommitted(
       }
     } else sets.set('', { groups: shared, nodes: [] });
     for (const { groups, nodes } of sets.values()) {
-      const names = new Set(groups.map((g) => g.name));
-      const folders = modelFolders(
-        [...sizes.keys()].filter((c) => c.spec.nodeGroups.some((g) => names.has(g))),
-        (cache) => sizes.get(cache),
+      const total = diskUse(
+        foldersOf(
+          groups.map((g) => g.name),
+          sizes,
+        ),
       );
-      const total = diskUse(folders);
       // bigint: no Math.min.
       const [limit] = groups.map((g) => limits.get(g.name)?.storageLimit as bigint).sort((a, b) => (a < b ? -1 : 1));
       if (total <= limit) continue;
@@ -211,16 +211,20 @@ export function modelFolders(caches: Iterable<Cache>, sizeOf: (cache: Cache) => 
 
 export const diskUse = (folders: readonly ModelFolder[]): bigint => folders.reduce((sum, f) => sum + f.bytes, 0n);
 
+/** The model folders of every cache that lists one of these groups, at the sizes validation read. */
+const foldersOf = (groupNames: readonly string[], sizes: ReadonlyMap<Cache, bigint>): ModelFolder[] =>
+  modelFolders(
+    [...sizes.keys()].filter((cache) => cache.spec.nodeGroups.some((g) => groupNames.includes(g))),
+    (cache) => sizes.get(cache),
+  );
+
 function overCommitted(
   ctx: CheckContext,
   name: string,
   storageLimit: bigint,
   sizes: ReadonlyMap<Cache, bigint>,
 ): Result[] {
-  const folders = modelFolders(
-    [...sizes.keys()].filter((cache) => cache.spec.nodeGroups.includes(name)),
-    (cache) => sizes.get(cache),
-  );
+  const folders = foldersOf([name], sizes);
   const total = diskUse(folders);
   if (total <= storageLimit) return [];
   const group = ctx.inputs.nodeGroups.get(name) as NodeGroup;
