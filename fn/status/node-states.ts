@@ -393,13 +393,11 @@ function daemonSetStepStatus(
         : `DaemonSet ${name} has no pod here yet`;
       return { ...base, state: 'missing', reason, attention: untolerated.length > 0 };
     }
-    const workload = base.workload;
     const podName = { pod: nameOf(pod) };
     const order = containerOrder(pod.spec);
     if (!order.includes(stepName)) {
       return {
         ...base,
-        workload,
         ...podName,
         state: 'pending',
         reason: `pod ${nameOf(pod)} predates this model: the DaemonSet's rolling update replaces it (maxUnavailable nodes at a time)`,
@@ -416,7 +414,7 @@ function daemonSetStepStatus(
       return {
         ...completeStatus(
           node.name,
-          workload,
+          base.workload,
           secondsBetween((first?.state !== 'waiting' && first?.startedAt) || last.startedAt, last.finishedAt),
           node,
           ready,
@@ -431,7 +429,6 @@ function daemonSetStepStatus(
       if (problem)
         return {
           ...base,
-          workload,
           ...podName,
           state: 'failed',
           reason: `pod ${nameOf(pod)}: ${problem}`,
@@ -440,7 +437,6 @@ function daemonSetStepStatus(
       if (s.state === 'running')
         return {
           ...base,
-          workload,
           ...podName,
           state: 'downloading',
           step,
@@ -453,19 +449,17 @@ function daemonSetStepStatus(
       return {
         ...progress,
         ...base,
-        workload,
         ...podName,
         reason: `blocked by an earlier step that failed: ${progress.reason}`,
       };
     if (progress.state === 'downloading')
       return {
         ...base,
-        workload,
         ...podName,
         state: 'pending',
         reason: `waiting for ${progress.step}${progress.since ? `, running since ${progress.since}` : ''}`,
         attention: false,
       };
-    return { ...progress, ...base, workload, ...podName };
+    return { ...progress, ...base, ...podName };
   });
 }
