@@ -184,7 +184,7 @@ function build(p: Plan, inputs: Inputs, config: KServeConfig, fnConfig: FnConfig
     ...nodePreparationNotes(p, config),
     ...adoptionNotes(p, fnConfig),
   );
-  if (ready) results.push(...plainFormErrors(p, containers), ...readinessNotes(p, inputs, config, fnConfig));
+  if (ready) results.push(...plainFormErrors(p, containers), ...readinessNotes(p, pkg, inputs, config, fnConfig));
   const sharers = new Set<Cache>();
   for (const job of p.jobs) {
     results.push(...sharedFolderNotes(job.caches));

@@ -15,8 +15,13 @@ import { cacheUseOf, isvcLabel } from './kserve/isvc-usage';
 import { readyLabelOf } from './plan/labelers';
 import type { Plan } from './plan/types';
 
-export function readinessNotes(p: Plan, inputs: Inputs, config: KServeConfig, fnConfig: FnConfig): Result[] {
-  const pkg: ReadinessPackage = { jobNamespace: config.localModel.jobNamespace, packageName: fnConfig.packageName };
+export function readinessNotes(
+  p: Plan,
+  pkg: ReadinessPackage,
+  inputs: Inputs,
+  config: KServeConfig,
+  fnConfig: FnConfig,
+): Result[] {
   return [
     ...unnamedPackage(pkg, inputs.fnConfigItem),
     ...(config.localModel.disableVolumeManagement
