@@ -25,6 +25,16 @@ describe('npm pack → npm install -g --prefix: the bin on PATH', { skip: npm ? 
     assert.deepEqual(pkg.bin, { 'kserve-localmodel-fn': 'dist/kserve-localmodel-fn.js' });
   });
 
+  it("the build's code generators print on stderr only, so `$(npm pack --silent)` is the tarball's name alone", () => {
+    for (const script of ['compile-schemas.mjs', 'compile-steps.mjs']) {
+      const generated = run(process.execPath, [join(ROOT, 'scripts', script)]);
+      assert.equal(generated.status, 0, generated.stderr);
+      assert.equal(generated.stdout, '', `${script} printed on stdout`);
+      // `npm test` has just built: an unchanged file keeps its time stamp, or the bundle would look stale.
+      assert.match(generated.stderr, /\(unchanged\)\n$/, script);
+    }
+  });
+
   it('installs from the tarball, runs by name from the prefix, and ships the schemas', () => {
     const work = tempDir('npm-pack');
     // The bundle is built by `npm test` before the tests run; packing must not rebuild it in parallel.
