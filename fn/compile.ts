@@ -12,42 +12,8 @@ import type {
 } from 'kubernetes-types/core/v1';
 import type { ClusterRole, ClusterRoleBinding } from 'kubernetes-types/rbac/v1';
 import { markGenerated, sortGenerated, sortPassThrough } from './assemble';
-import type { DaemonSetStep } from './build/daemonsets';
-import { daemonSet, renameVolumes } from './build/daemonsets';
-import type { ModelSteps } from './build/download-steps';
-import { cleanupStep, markerText, modelSteps, STORAGE_INITIALIZER_ENTRYPOINT } from './build/download-steps';
-import {
-  containerFromStorageInitializer,
-  downloadContainer,
-  downloadEnv,
-  downloadJob,
-  PVC_SOURCE_VOLUME,
-} from './build/jobs';
-import { labelerDaemonSet } from './build/labeler';
-import {
-  daemonSetName,
-  downloadPvcName,
-  downloadPvName,
-  labelerName,
-  servingPvcName,
-  servingPvName,
-} from './build/names';
-import { jobNamespace } from './build/namespace';
-import type { ReadinessPackage } from './build/node-readiness';
-import {
-  cacheTag,
-  labelerAccount,
-  labelerAccountName,
-  packageTag,
-  readinessPolicy,
-  readinessRbac,
-  volumeTag,
-  withReadyAffinity,
-} from './build/node-readiness';
-import { downloaderSecurityContext } from './build/pod-security';
-import { runsStepScripts, stepScriptsConfigMap } from './build/step-scripts';
-import { persistentVolume, persistentVolumeClaim } from './build/volumes';
-import { adoptionNotes, latestImageNotes, nodePreparationNotes } from './download-notes';
+import type { CredentialWiring } from './credentials';
+import { credentialsFor } from './credentials';
 import { immutableChanges } from './gitops/immutable';
 import { strictResults } from './gitops/strict';
 import type { FnConfig } from './inputs/fn-config';
@@ -65,14 +31,40 @@ import { error, info, warning } from './krm/report';
 import type { Result } from './krm/results';
 import { hasErrors, sortResults } from './krm/results';
 import { describeResource } from './krm/wording';
-import type { CredentialWiring } from './kserve/credentials';
-import { credentialsFor } from './kserve/credentials';
 import { matchingStorageContainers } from './kserve/storage-container';
+import type { DaemonSetStep } from './manifests/daemonsets';
+import { daemonSet, renameVolumes } from './manifests/daemonsets';
+import type { ModelSteps } from './manifests/download-steps';
+import { cleanupStep, markerText, modelSteps, STORAGE_INITIALIZER_ENTRYPOINT } from './manifests/download-steps';
+import {
+  containerFromStorageInitializer,
+  downloadContainer,
+  downloadEnv,
+  downloadJob,
+  PVC_SOURCE_VOLUME,
+} from './manifests/jobs';
+import { labelerDaemonSet } from './manifests/labeler';
+import { jobNamespace } from './manifests/namespace';
+import { labelerAccount, readinessPolicy, readinessRbac, withReadyAffinity } from './manifests/node-readiness';
+import { downloaderSecurityContext } from './manifests/pod-security';
+import { runsStepScripts, stepScriptsConfigMap } from './manifests/step-scripts';
+import { persistentVolume, persistentVolumeClaim } from './manifests/volumes';
+import {
+  daemonSetName,
+  downloadPvcName,
+  downloadPvName,
+  labelerName,
+  servingPvcName,
+  servingPvName,
+} from './names/objects';
+import type { ReadinessPackage } from './names/readiness';
+import { cacheTag, labelerAccountName, packageTag, readyLabelOf, volumeTag } from './names/readiness';
+import { adoptionNotes, latestImageNotes, nodePreparationNotes } from './notes/downloads';
+import { readinessNotes } from './notes/readiness';
 import type { LabelerPlan } from './plan/labelers';
-import { planLabelers, readyLabelOf } from './plan/labelers';
+import { planLabelers } from './plan/labelers';
 import { plan } from './plan/plan';
 import type { DaemonSetPlan, JobPlan, Plan } from './plan/types';
-import { readinessNotes } from './readiness-notes';
 import { validate } from './validate';
 
 export interface CompileOutput {
@@ -220,7 +212,7 @@ interface CacheContainer {
   /** The command the atomic download step wraps; undefined: KServe's plain form. */
   downloader?: string[];
   credentials: CredentialWiring;
-  /** The completion marker's text (build/download-steps.ts markerText). */
+  /** The completion marker's text (manifests/download-steps.ts markerText). */
   marker: string;
 }
 

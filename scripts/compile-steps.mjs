@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles the shell steps, fn/steps/*.sh, into fn/steps/scripts.generated.js: their text by file name,
 // and a hash of it. The function ships them to the cluster once, in a ConfigMap that the download pods
-// mount (fn/build/step-scripts.ts); the scripts stay real files, so shellcheck reads them
+// mount (fn/manifests/step-scripts.ts); the scripts stay real files, so shellcheck reads them
 // (test/step-scripts.test.ts). The hash is taken here, at build time, so start-up never computes it.
 //
 // Usage: node scripts/compile-steps.mjs   (`npm run build` runs it; `npm test` builds first)

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { credentialShapeOf, looksLikeCredential } from '../fn/kserve/credentials/credential-like-parameters';
+import { credentialShapeOf, looksLikeCredential } from '../fn/credentials/credential-like-parameters';
 import { cache, node, nodeGroup } from './support/fixtures';
 import { errors, generated, runItems } from './support/harness';
 

@@ -4,8 +4,8 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { classify } from '../fn/credentials/classify';
 import { SHIPPED_CONFIG } from '../fn/inputs/kserve-config';
-import { classify } from '../fn/kserve/credentials/classify';
 import { envLines, messages, secret, secretAs, serviceAccount, wire } from './support/credentials';
 
 const viaSa = (data: Record<string, string>, name = 's', options: Parameters<typeof wire>[2] = {}) =>

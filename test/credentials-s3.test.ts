@@ -4,11 +4,11 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { s3SettingsEnv } from '../fn/credentials/s3-settings';
 import type { S3Config } from '../fn/inputs/kserve-config';
 import { secretShapeOf } from '../fn/inputs/secret-shape';
 import { goTrimSpace } from '../fn/k8s/apiserver-rules';
 import type { KObject } from '../fn/krm/objects';
-import { s3SettingsEnv } from '../fn/kserve/credentials/s3-settings';
 import { envLines, messages, secret, serviceAccount, wire } from './support/credentials';
 
 const A = 'serving.kserve.io/';

@@ -8,9 +8,9 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { Container, PodSpec } from 'kubernetes-types/core/v1';
 import { parse } from 'yaml';
-import { markerPath } from '../fn/build/download-steps';
-import { daemonSetName } from '../fn/build/names';
-import { stepScriptsPodVolume } from '../fn/build/step-scripts';
+import { markerPath } from '../fn/manifests/download-steps';
+import { stepScriptsPodVolume } from '../fn/manifests/step-scripts';
+import { daemonSetName } from '../fn/names/objects';
 
 const STEP_SCRIPTS_VOLUME = stepScriptsPodVolume(undefined);
 

@@ -1,5 +1,5 @@
 // A Job cannot be updated in place, so its name must change whenever what it runs changes: the name ends
-// in a hash of the whole Job (fn/build/jobs.ts, downloadJobName). These tests change every value of
+// in a hash of the whole Job (fn/manifests/jobs.ts, downloadJobName). These tests change every value of
 // real generated Jobs, one at a time, and require a new name each time.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Job } from 'kubernetes-types/batch/v1';
 import { parse } from 'yaml';
-import { downloadJobName } from '../fn/build/jobs';
 import type { KObject } from '../fn/krm/objects';
+import { downloadJobName } from '../fn/manifests/jobs';
 import { goldenCases } from './support/golden';
 import { generated, ofKind, runItems } from './support/harness';
 

@@ -2,7 +2,6 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { downloadPvcName, downloadPvName, jobName, servingPvcName, servingPvName } from '../fn/build/names';
 import type { Cache } from '../fn/inputs/index-inputs';
 import { indexInputs } from '../fn/inputs/index-inputs';
 import type { KObject } from '../fn/krm/objects';
@@ -12,6 +11,7 @@ import { nodeMatchesTerms, requirementMatches } from '../fn/kserve/node-affinity
 import { goRegExp, matchingStorageContainers } from '../fn/kserve/storage-container';
 import { modelFolder, storageKey } from '../fn/kserve/storage-key';
 import { uriUsesCache } from '../fn/kserve/uri-match';
+import { downloadPvcName, downloadPvName, jobName, servingPvcName, servingPvName } from '../fn/names/objects';
 import { cache, isvc } from './support/fixtures';
 
 describe('storage key: first 16 hex chars of SHA-256 of the raw URI', () => {

@@ -4,19 +4,10 @@
 // does not change are never judged, whatever their value.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ReadinessPackage } from '../fn/build/node-readiness';
-import {
-  cacheTag,
-  labelerAccountName,
-  NODE_NAME_EXTRA,
-  packageTag,
-  readinessName,
-  readinessPolicy,
-  readinessRbac,
-  readyLabel,
-  volumeTag,
-} from '../fn/build/node-readiness';
 import type { KObject } from '../fn/krm/objects';
+import { NODE_NAME_EXTRA, readinessPolicy, readinessRbac } from '../fn/manifests/node-readiness';
+import type { ReadinessPackage } from '../fn/names/readiness';
+import { cacheTag, labelerAccountName, packageTag, readinessName, readyLabel, volumeTag } from '../fn/names/readiness';
 import type { Verdict } from './support/admission';
 import { admit } from './support/admission';
 

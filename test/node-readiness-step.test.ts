@@ -7,20 +7,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Container, PodSpec } from 'kubernetes-types/core/v1';
-import { STATE_FOLDER } from '../fn/build/download-steps';
-import { labelerDaemonSet } from '../fn/build/labeler';
-import type { ReadinessPackage } from '../fn/build/node-readiness';
-import {
-  cacheTag,
-  labelerAccountName,
-  NODE_NAME_EXTRA,
-  packageTag,
-  readinessPolicy,
-  readinessRbac,
-  readyLabel,
-  volumeTag,
-} from '../fn/build/node-readiness';
 import type { KObject } from '../fn/krm/objects';
+import { STATE_FOLDER } from '../fn/manifests/download-steps';
+import { labelerDaemonSet } from '../fn/manifests/labeler';
+import { NODE_NAME_EXTRA, readinessPolicy, readinessRbac } from '../fn/manifests/node-readiness';
+import type { ReadinessPackage } from '../fn/names/readiness';
+import { cacheTag, labelerAccountName, packageTag, readyLabel, volumeTag } from '../fn/names/readiness';
 import type { StepWorld } from './support/pod-steps';
 import { bwrapUnavailable, podSpecOf, stepWorld } from './support/pod-steps';
 import type { Authorizer, StandInApi } from './support/stand-in-api';

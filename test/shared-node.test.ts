@@ -6,9 +6,9 @@ import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, 
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Container, PodSpec } from 'kubernetes-types/core/v1';
-import { markerPath, STATE_FOLDER } from '../fn/build/download-steps';
 import type { KObject } from '../fn/krm/objects';
 import { storageKey } from '../fn/kserve/storage-key';
+import { markerPath, STATE_FOLDER } from '../fn/manifests/download-steps';
 import { secret } from './support/credentials';
 import { cache, enabledKServeConfig, fnConfig, namespacedCache, node, nodeGroup } from './support/fixtures';
 import { generated, ofKind, runItems } from './support/harness';

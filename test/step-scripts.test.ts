@@ -1,11 +1,11 @@
 // The node steps are shell files (fn/steps/*.sh): shellcheck judges each as POSIX sh, and the text the
-// pods run (from the step-scripts ConfigMap, fn/build/step-scripts.ts) is exactly the file's.
+// pods run (from the step-scripts ConfigMap, fn/manifests/step-scripts.ts) is exactly the file's.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { READY_LABEL_PREFIX } from '../fn/build/node-readiness';
+import { READY_LABEL_PREFIX } from '../fn/names/readiness';
 import { STEP_SCRIPTS } from '../fn/steps/scripts.generated';
 import { findOnPath } from './support/integrations';
 

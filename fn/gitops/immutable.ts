@@ -4,7 +4,6 @@
 // generated objects (kpt passes them back in; `render --out` and `--check` have the committed files)
 // with the new ones shows it in review instead. docs/immutable-fields.md lists the rules and their source.
 import { isDeepStrictEqual } from 'node:util';
-import { readinessToggle } from '../build/node-readiness';
 import { PERSISTENT_VOLUME_SOURCES } from '../k8s/apiserver-rules';
 import { parseQuantity } from '../k8s/quantity';
 import type { KObject } from '../krm/objects';
@@ -12,6 +11,7 @@ import { isPlainObject, mapOf, nameOf, namespaceOf } from '../krm/objects';
 import { compareStrings, compositeKey } from '../krm/order';
 import { warning } from '../krm/report';
 import type { Result } from '../krm/results';
+import { readinessToggle } from '../manifests/node-readiness';
 
 /** One refused field: where, and why the API server refuses it. */
 interface Refusal {

@@ -50,13 +50,13 @@ export interface FnConfig {
   /** DaemonSet rollout: how many nodes take a new or changed model at once. */
   maxUnavailable: number | string;
   pauseImage: string;
-  /** DaemonSet pods remove model folders that no cache on their volume lists (build/download-steps.ts). */
+  /** DaemonSet pods remove model folders that no cache on their volume lists (manifests/download-steps.ts). */
   cleanupRemovedModels: boolean;
   jobTTLSecondsAfterFinished?: number;
   /** A Job that has not finished by then fails, e.g. one pinned to a node that is gone. */
   jobActiveDeadlineSeconds: number;
   jobBackoffLimit: number;
-  /** Wrap the downloader in the atomic, marker-checked step (build/download-steps.ts); false: KServe's plain form. */
+  /** Wrap the downloader in the atomic, marker-checked step (manifests/download-steps.ts); false: KServe's plain form. */
   atomicDownloads: boolean;
   /** Download pods run as the cache's serviceAccountName, so workload identity (IRSA, GKE, Azure) works. */
   runAsServiceAccount: boolean;
@@ -81,7 +81,7 @@ export interface FnConfig {
   packageName?: string;
   /** The image of the labeler (serveOnlyWhenReady): it needs /bin/sh and curl. */
   nodeLabelImage: string;
-  /** The image of the trusted steps (build/download-steps.ts): it needs /bin/sh and flock. */
+  /** The image of the trusted steps (manifests/download-steps.ts): it needs /bin/sh and flock. */
   stepImage: string;
   /** A non-empty models/<key> without a marker (KServe's agent's copy) is taken as complete. */
   adoptExistingCopies: boolean;

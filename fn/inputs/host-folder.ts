@@ -1,7 +1,7 @@
 // Which folder on a node a node group's volume is, so that two spellings of one folder are one volume:
 // read once, into NodeGroup.volume (index-inputs.ts). Jobs are planned per volume (plan/jobs.ts), the
 // cleanup keeps every key of a volume (plan/daemonsets.ts), capacity is checked per folder
-// (validate/capacity.ts), and the readiness label names the volume (build/node-readiness.ts).
+// (validate/capacity.ts), and the readiness label names the volume (manifests/node-readiness.ts).
 import { canonicalJson } from '../krm/canonical';
 import { isPlainObject } from '../krm/objects';
 

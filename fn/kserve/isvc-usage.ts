@@ -2,7 +2,6 @@
 // InferenceService uses which cache"), so that
 // its namespace gets the serving PV and PVC KServe's webhook will look for.
 
-import type { Cache } from '../inputs/index-inputs';
 import type { KObject } from '../krm/objects';
 import { annotationOf, isPlainObject, listOf, mapOf, nameOf, namespaceOf } from '../krm/objects';
 import { uriUsesCache } from './uri-match';
@@ -10,8 +9,15 @@ import { uriUsesCache } from './uri-match';
 export const NODEGROUP_ANNOTATION = 'serving.kserve.io/nodegroup';
 export const DISABLE_LOCALMODEL_ANNOTATION = 'serving.kserve.io/disable-localmodel';
 
-export interface CacheUse {
-  cache: Cache;
+/** What the search reads of a cache (inputs/index-inputs.ts Cache has it). */
+export interface CachedModel {
+  kind: string;
+  namespace: string;
+  spec: { sourceModelUri: string; nodeGroups: string[] };
+}
+
+export interface CacheUse<C extends CachedModel = CachedModel> {
+  cache: C;
   nodeGroupName: string;
   namespace: string;
 }
@@ -64,11 +70,11 @@ export const isvcNamespace = (isvc: KObject): string => namespaceOf(isvc) || 'de
  * present but empty names a group no cache has, so nothing matches (as in KServe).
  * `anyNodeGroup` leaves the annotation out, to tell a missing group from a missing cache.
  */
-export function cacheUseOf(
+export function cacheUseOf<C extends CachedModel>(
   isvc: KObject,
-  caches: readonly Cache[],
+  caches: readonly C[],
   { anyNodeGroup = false }: { anyNodeGroup?: boolean } = {},
-): CacheUse | undefined {
+): CacheUse<C> | undefined {
   // KServe looks at the key only: any value, even "false", turns the local model off.
   if (annotationOf(isvc, DISABLE_LOCALMODEL_ANNOTATION) !== undefined) return undefined;
   const uri = storageUriOf(isvc);

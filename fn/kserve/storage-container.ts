@@ -1,11 +1,20 @@
 // Which ClusterStorageContainer replaces the download container for a URI (docs/kserve-rules.md, "Download Jobs").
 // KServe takes the first match in API list order, which is effectively random; we take the first
 // by name and say so when several match.
-import type { StorageContainer } from '../inputs/index-inputs';
 import { isPlainObject } from '../krm/objects';
 import { compareStrings } from '../krm/order';
 
 export const LOCAL_MODEL_DOWNLOAD_JOB = 'localModelDownloadJob';
+
+/** What matching reads of a ClusterStorageContainer (inputs/index-inputs.ts StorageContainer has it). */
+export interface UriSupport {
+  name: string;
+  /** The top-level `disabled: true`. */
+  disabled: boolean;
+  workloadType: unknown;
+  /** `spec.supportedUriFormats` as written. */
+  supportedUriFormats: unknown[];
+}
 
 /** A Go RE2 pattern as a JS RegExp; a leading `(?i)`-style flag group is the one RE2 form JS lacks. */
 export function goRegExp(pattern: string): RegExp {
@@ -15,7 +24,7 @@ export function goRegExp(pattern: string): RegExp {
   return new RegExp(pattern.slice(flags[0].length), `u${js}`);
 }
 
-function supportsUri(csc: StorageContainer, uri: string): boolean {
+function supportsUri(csc: UriSupport, uri: string): boolean {
   return csc.supportedUriFormats.some((f) => {
     if (!isPlainObject(f)) return false;
     if (typeof f.prefix === 'string' && f.prefix !== '') return uri.startsWith(f.prefix);
@@ -25,18 +34,18 @@ function supportsUri(csc: StorageContainer, uri: string): boolean {
 }
 
 /** Enabled, with workloadType localModelDownloadJob: it can replace the download container. */
-export const isDownloadJobContainer = (csc: StorageContainer): boolean =>
+export const isDownloadJobContainer = (csc: UriSupport): boolean =>
   !csc.disabled && csc.workloadType === LOCAL_MODEL_DOWNLOAD_JOB;
 
 /** All enabled download-job containers that support the URI, sorted by name: the first one wins. */
-export function matchingStorageContainers(cscs: readonly StorageContainer[], uri: string): StorageContainer[] {
+export function matchingStorageContainers<T extends UriSupport>(cscs: readonly T[], uri: string): T[] {
   return cscs
     .filter((csc) => isDownloadJobContainer(csc) && safeSupports(csc, uri))
     .sort((a, b) => compareStrings(a.name, b.name));
 }
 
 /** An invalid regex is reported by validation; here it simply does not match. */
-function safeSupports(csc: StorageContainer, uri: string): boolean {
+function safeSupports(csc: UriSupport, uri: string): boolean {
   try {
     return supportsUri(csc, uri);
   } catch {

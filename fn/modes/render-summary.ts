@@ -4,7 +4,6 @@
 // quantities and within storageLimit.
 
 import { GENERATED_KIND_ORDER } from '../assemble';
-import { daemonSetName } from '../build/names';
 import type { CompileOutput } from '../compile';
 import type { FnConfig } from '../inputs/fn-config';
 import type { Cache } from '../inputs/index-inputs';
@@ -12,6 +11,7 @@ import { formatBytes, parseQuantity } from '../k8s/quantity';
 import { compareStrings } from '../krm/order';
 import { noun, plural } from '../krm/wording';
 import { nodeMatchesTerms } from '../kserve/node-affinity';
+import { daemonSetName } from '../names/objects';
 import type { Plan } from '../plan/types';
 import { diskUse, modelFolders } from '../validate/capacity';
 

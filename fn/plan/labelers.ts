@@ -1,8 +1,6 @@
 // serveOnlyWhenReady: which labelers exist and what each looks after. One per node group that holds a
 // cache of the package, in both download modes; it sets and removes the labels of the group's caches,
 // and removes the package's labels on its volume of caches no group on that host folder lists.
-import type { ReadinessPackage } from '../build/node-readiness';
-import { cacheTag, packageTag, readyLabel, volumeTag } from '../build/node-readiness';
 import type { Cache, NodeGroup } from '../inputs/index-inputs';
 import { compareStrings } from '../krm/order';
 import type { VolumePlan } from './types';
@@ -38,7 +36,3 @@ export function planLabelers(downloads: readonly VolumePlan[]): LabelerPlan[] {
     }))
     .sort((a, b) => compareStrings(a.nodeGroup.name, b.nodeGroup.name));
 }
-
-/** The label a serving PV of `cache` on `nodeGroup` requires: the package, the cache and the group's volume, not the URI. */
-export const readyLabelOf = (pkg: ReadinessPackage, cache: Cache, nodeGroup: NodeGroup): string =>
-  readyLabel(packageTag(pkg), cacheTag(cache), volumeTag(nodeGroup.volume));

@@ -2,13 +2,13 @@
 // cache, node group and node, where the download stands, out. No clock: durations are differences of
 // timestamps in the dump, so the same dump always gives the same report.
 
-import { LABEL_INTERVAL_SECONDS } from '../build/labeler';
 import type { CompileOutput } from '../compile';
 import type { Cache, NodeGroup } from '../inputs/index-inputs';
 import type { KObject } from '../krm/objects';
 import { listOf, mapOf, nameOf, namespaceOf } from '../krm/objects';
 import { compareStrings, compositeKey } from '../krm/order';
 import { nodeMatchesTerms } from '../kserve/node-affinity';
+import { LABEL_INTERVAL_SECONDS } from '../manifests/labeler';
 import type { DaemonSetPlan, JobPlan } from '../plan/types';
 import type { ClusterState, ContainerState, LiveNode, Termination } from './cluster-state';
 import {

@@ -1,23 +1,22 @@
 // Everything `status` knows about how our download workloads are laid out: which Job downloads a cache
 // on a node, which DaemonSet and which of its init containers downloads a model folder, which pods are
-// whose, which node label says a copy is ready, and which labeler sets it. The names come from fn/build/, so a change of the
+// whose, which node label says a copy is ready, and which labeler sets it. The names come from fn/manifests/, so a change of the
 // pod layout there is a change here, in this one file. The rendered workloads are the reference:
 // `status` checks each step it looks for against the DaemonSet the compile built.
 
-import { DAEMONSET_LABEL } from '../build/daemonsets';
-import { DOWNLOAD_CONTAINER_NAME } from '../build/jobs';
-import { daemonSetName, labelerName } from '../build/names';
-import { READY_VALUE } from '../build/node-readiness';
 import type { Cache, NodeGroup } from '../inputs/index-inputs';
 import type { KObject } from '../krm/objects';
 import { labelOf, nameOf, namespaceOf } from '../krm/objects';
 import { compositeKey } from '../krm/order';
-import { readyLabelOf } from '../plan/labelers';
+import { DAEMONSET_LABEL } from '../manifests/daemonsets';
+import { DOWNLOAD_CONTAINER_NAME } from '../manifests/jobs';
+import { daemonSetName, labelerName } from '../names/objects';
+import { READY_VALUE, readyLabelOf } from '../names/readiness';
 import type { DaemonSetPlan, JobPlan } from '../plan/types';
 import { containerOrder, ownerName } from './cluster-state';
 
 /**
- * The labels KServe's node agent looks for on a download Job (fn/build/jobs.ts writes them): the cache
+ * The labels KServe's node agent looks for on a download Job (fn/manifests/jobs.ts writes them): the cache
  * it is named after, its node, and for a LocalModelNamespaceCache the cache's namespace.
  */
 const JOB_MODEL_LABEL = 'model';
@@ -31,7 +30,7 @@ export const daemonSetStepName = (storageKey: string): string => `download-${sto
 
 /**
  * A model folder's containers in a daemonset pod, in order: the trusted prepare step, the download, the
- * trusted finalize step (fn/build/download-steps.ts names them); KServe's plain form has the download only.
+ * trusted finalize step (fn/manifests/download-steps.ts names them); KServe's plain form has the download only.
  */
 export const modelStepNames = (storageKey: string): string[] => [
   `prepare-${storageKey}`,
@@ -39,7 +38,7 @@ export const modelStepNames = (storageKey: string): string[] => [
   `finalize-${storageKey}`,
 ];
 
-/** A Job's or a daemonset pod's container that runs the downloader (fn/build/jobs.ts, compile.ts). */
+/** A Job's or a daemonset pod's container that runs the downloader (fn/manifests/jobs.ts, compile.ts). */
 export const isDownloadContainer = (name: string): boolean =>
   name === DOWNLOAD_CONTAINER_NAME || name.startsWith('download-');
 
@@ -84,7 +83,7 @@ export const daemonSetSteps = (daemonSet: KObject): string[] =>
 export function checkRenderedStep(daemonSet: KObject, storageKey: string): void {
   if (!daemonSetSteps(daemonSet).includes(daemonSetStepName(storageKey)))
     throw new Error(
-      `status expects a container ${daemonSetStepName(storageKey)} in DaemonSet ${nameOf(daemonSet)}, which has ${daemonSetSteps(daemonSet).join(', ')}: fn/status/pod-layout.ts no longer matches fn/build/`,
+      `status expects a container ${daemonSetStepName(storageKey)} in DaemonSet ${nameOf(daemonSet)}, which has ${daemonSetSteps(daemonSet).join(', ')}: fn/status/pod-layout.ts no longer matches fn/manifests/`,
     );
 }
 

@@ -4,7 +4,7 @@
 // node group and ClusterStorageContainer names, namespaces of namespaced caches, servingNamespaces)
 // are not checked twice; names and label values built by concatenation are in names-and-limits.ts.
 //
-// Where each generated field comes from (build/volumes.ts, build/jobs.ts, kserve/credentials/*):
+// Where each generated field comes from (manifests/volumes.ts, manifests/jobs.ts, credentials/*):
 //   PV, PVC metadata.namespace  <- jobNamespace (names-and-limits.ts), an InferenceService's namespace (here)
 //   PV, PVC spec                <- the node group's persistentVolumeSpec / persistentVolumeClaimSpec (here)
 //   Job spec.template.spec:
@@ -18,6 +18,7 @@
 //     volumes[].secret          <- a ServiceAccount's secrets (here)
 //     nodeSelector, labels      <- node names and hostnames, cache names (names-and-limits.ts)
 
+import { secretNamesOf } from '../credentials/service-account';
 import type { FieldProblem } from '../k8s/apiserver-rules';
 import {
   backstepProblem,
@@ -36,7 +37,6 @@ import { isPlainObject, listOf, mapOf } from '../krm/objects';
 import { compareStrings, compositeKey } from '../krm/order';
 import { error } from '../krm/report';
 import type { Result } from '../krm/results';
-import { secretNamesOf } from '../kserve/credentials/service-account';
 import { cacheUseOf, isvcLabel } from '../kserve/isvc-usage';
 import { isDownloadJobContainer } from '../kserve/storage-container';
 import type { CheckContext } from './context';

@@ -1,8 +1,7 @@
 // Names and label values this function derives from the input, against Kubernetes' limits: KServe
 // builds the same names and labels by plain concatenation, so an input that breaks a limit here would
-// break KServe's own objects at run time. Job names are always made to fit (build/names.ts).
+// break KServe's own objects at run time. Job names are always made to fit (names/objects.ts).
 
-import { downloadPvcName, downloadPvName, servingPvcName, servingPvName } from '../build/names';
 import type { Cache } from '../inputs/index-inputs';
 import { describeCache } from '../inputs/index-inputs';
 import type { InventoryEntry } from '../inputs/node-inventory';
@@ -15,6 +14,7 @@ import { error } from '../krm/report';
 import type { Result } from '../krm/results';
 import { cacheUseOf } from '../kserve/isvc-usage';
 import { nodeMatchesTerms } from '../kserve/node-affinity';
+import { downloadPvcName, downloadPvName, servingPvcName, servingPvName } from '../names/objects';
 import type { CheckContext } from './context';
 import { fnConfigPath } from './context';
 

@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { LABELER_CONTAINER_NAME } from '../../fn/build/labeler';
 import type { KObject } from '../../fn/krm/objects';
 import { labelOf, nameOf, namespaceOf } from '../../fn/krm/objects';
 import { nodeMatchesTerms } from '../../fn/kserve/node-affinity';
+import { LABELER_CONTAINER_NAME } from '../../fn/manifests/labeler';
 import { renderDir } from '../../fn/modes/render';
 import type { Taint } from '../../fn/status/cluster-state';
 import { containerOrder } from '../../fn/status/cluster-state';

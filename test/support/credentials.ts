@@ -1,13 +1,13 @@
 // Builders for credential tests: secrets in every shape, ServiceAccounts, the KServe config, and a
 // compact notation for env (`NAME=value` literal, `NAME<-secret:key` reference, `?` when optional).
 import type { EnvVar } from 'kubernetes-types/core/v1';
+import type { CredentialWiring } from '../../fn/credentials';
+import { credentialsFor } from '../../fn/credentials';
 import { indexInputs } from '../../fn/inputs/index-inputs';
 import type { KServeConfig } from '../../fn/inputs/kserve-config';
 import { parseKServeConfig } from '../../fn/inputs/kserve-config';
 import type { KObject } from '../../fn/krm/objects';
 import type { Result } from '../../fn/krm/results';
-import type { CredentialWiring } from '../../fn/kserve/credentials';
-import { credentialsFor } from '../../fn/kserve/credentials';
 import { cache, JOBS_NS } from './fixtures';
 
 export { JOBS_NS };

@@ -21,9 +21,9 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Container, EnvVar, PodSpec } from 'kubernetes-types/core/v1';
-import { STORAGE_INITIALIZER_ENTRYPOINT } from '../../fn/build/download-steps';
-import { STEP_SCRIPTS_PREFIX, stepScriptsConfigMap } from '../../fn/build/step-scripts';
 import type { KObject } from '../../fn/krm/objects';
+import { STORAGE_INITIALIZER_ENTRYPOINT } from '../../fn/manifests/download-steps';
+import { STEP_SCRIPTS_PREFIX, stepScriptsConfigMap } from '../../fn/manifests/step-scripts';
 import { findOnPath, tempDir } from './integrations';
 
 export const BWRAP = findOnPath('bwrap');

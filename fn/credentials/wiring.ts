@@ -2,9 +2,9 @@
 // what is not secret (annotations, the KServe config, fixed paths), a secretKeyRef for anything that
 // lives in a Secret. Nothing here ever takes a secret's value.
 import type { EnvVar, Volume, VolumeMount } from 'kubernetes-types/core/v1';
-import type { Inputs } from '../../inputs/index-inputs';
-import type { KServeConfig } from '../../inputs/kserve-config';
-import type { Result } from '../../krm/results';
+import type { Inputs } from '../inputs/index-inputs';
+import type { KServeConfig } from '../inputs/kserve-config';
+import type { Result } from '../krm/results';
 
 export interface CredentialContext {
   inputs: Inputs;

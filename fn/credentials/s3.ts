@@ -1,9 +1,9 @@
 // S3 secret (data key `credentials.s3.s3SecretAccessKeyName`): both access keys as secretKeyRefs under
 // the key names of the KServe config, then the S3 settings of s3-settings.ts.
 
-import { describeSecret } from '../../inputs/secret-shape';
-import { error } from '../../krm/report';
-import type { Result } from '../../krm/results';
+import { describeSecret } from '../inputs/secret-shape';
+import { error } from '../krm/report';
+import type { Result } from '../krm/results';
 import type { KindBuilder } from './kind';
 import { s3SettingsEnv } from './s3-settings';
 import { secretEnv } from './wiring';

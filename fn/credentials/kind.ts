@@ -1,7 +1,7 @@
 // What every per-kind module (s3.ts, gcs.ts, azure.ts, https.ts, hdfs.ts, hf.ts, modelscope.ts)
 // receives: one classified secret of a service account, and what it may need to know besides.
-import type { CredentialsConfig } from '../../inputs/kserve-config';
-import type { SecretShape } from '../../inputs/secret-shape';
+import type { CredentialsConfig } from '../inputs/kserve-config';
+import type { SecretShape } from '../inputs/secret-shape';
 import type { CredentialWiring } from './wiring';
 import { secretEnv } from './wiring';
 

@@ -1,19 +1,20 @@
 // serveOnlyWhenReady: where the package shows that the gate cannot hold, said once each
 // (docs/node-readiness.md, "Where the gate does not hold").
-import type { ReadinessPackage } from './build/node-readiness';
-import { readinessName, readinessWaves } from './build/node-readiness';
-import { SYNC_WAVE } from './gitops/sync-wave';
-import type { FnConfig } from './inputs/fn-config';
-import type { Inputs } from './inputs/index-inputs';
-import { describeCache } from './inputs/index-inputs';
-import type { KServeConfig } from './inputs/kserve-config';
-import type { KObject } from './krm/objects';
-import { annotationOf } from './krm/objects';
-import { info, warning } from './krm/report';
-import type { Result } from './krm/results';
-import { cacheUseOf, isvcLabel } from './kserve/isvc-usage';
-import { readyLabelOf } from './plan/labelers';
-import type { Plan } from './plan/types';
+
+import { SYNC_WAVE } from '../gitops/sync-wave';
+import type { FnConfig } from '../inputs/fn-config';
+import type { Inputs } from '../inputs/index-inputs';
+import { describeCache } from '../inputs/index-inputs';
+import type { KServeConfig } from '../inputs/kserve-config';
+import type { KObject } from '../krm/objects';
+import { annotationOf } from '../krm/objects';
+import { info, warning } from '../krm/report';
+import type { Result } from '../krm/results';
+import { cacheUseOf, isvcLabel } from '../kserve/isvc-usage';
+import { readinessWaves } from '../manifests/node-readiness';
+import type { ReadinessPackage } from '../names/readiness';
+import { readinessName, readyLabelOf } from '../names/readiness';
+import type { Plan } from '../plan/types';
 
 export function readinessNotes(
   p: Plan,

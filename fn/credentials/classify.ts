@@ -1,7 +1,7 @@
 // Which kind of credential a service account's secret holds: KServe looks for these data keys in this
 // order and the FIRST one present decides, whatever else the secret holds (a secret with S3 keys and
 // HF_TOKEN is an S3 secret). Only the key's presence counts, never its value.
-import type { CredentialsConfig } from '../../inputs/kserve-config';
+import type { CredentialsConfig } from '../inputs/kserve-config';
 
 export type SecretKind = 's3' | 'gcs' | 'azure' | 'azure-storage-key' | 'https' | 'hdfs' | 'hf' | 'modelscope';
 

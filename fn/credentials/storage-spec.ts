@@ -4,15 +4,15 @@
 // JSON; the storage initializer lays the second over the first. Without a key, the entry is
 // `default`, or `default_<type>` with a type parameter (the InferenceService rule of Method 2, docs/credentials.md).
 import type { EnvVar } from 'kubernetes-types/core/v1';
-import type { Cache } from '../../inputs/index-inputs';
-import type { SecretShape } from '../../inputs/secret-shape';
-import { describeSecret, findSecret, madeBySeveral, sortedKeys } from '../../inputs/secret-shape';
-import { isPlainObject } from '../../krm/objects';
-import { compareStrings } from '../../krm/order';
-import { error, info, warning } from '../../krm/report';
-import type { Result } from '../../krm/results';
-import { hasErrors } from '../../krm/results';
-import { goJsonMarshalStringMap } from '../go-json';
+import type { Cache } from '../inputs/index-inputs';
+import type { SecretShape } from '../inputs/secret-shape';
+import { describeSecret, findSecret, madeBySeveral, sortedKeys } from '../inputs/secret-shape';
+import { isPlainObject } from '../krm/objects';
+import { compareStrings } from '../krm/order';
+import { error, info, warning } from '../krm/report';
+import type { Result } from '../krm/results';
+import { hasErrors } from '../krm/results';
+import { goJsonMarshalStringMap } from '../kserve/go-json';
 import { credentialShapeOf, looksLikeCredential } from './credential-like-parameters';
 import { credentialMethodFor } from './method-for-uri';
 import { CA_BUNDLE_CONFIGMAP_IS_INERT } from './s3-settings';

@@ -3,9 +3,9 @@
 // env var `<hostname>-headers`, so the VALUE of https-host names the variable: it is the one secret
 // value this module reads. KServe copies `headers` in plain text; here it stays a secretKeyRef.
 
-import { describeSecret } from '../../inputs/secret-shape';
-import { envVarNameProblem } from '../../k8s/apiserver-rules';
-import { error, warning } from '../../krm/report';
+import { describeSecret } from '../inputs/secret-shape';
+import { envVarNameProblem } from '../k8s/apiserver-rules';
+import { error, warning } from '../krm/report';
 import { HTTPS_HOST_KEY } from './classify';
 import type { KindBuilder } from './kind';
 import { noWiring, secretEnv } from './wiring';

@@ -4,16 +4,16 @@
 // first. KServe logs and carries on when something is missing; here every missing or unusable object
 // is a result that names it, so no Job is committed without the credentials it was meant to have.
 import type { EnvVar, Volume, VolumeMount } from 'kubernetes-types/core/v1';
-import type { Cache } from '../../inputs/index-inputs';
-import { describeCache } from '../../inputs/index-inputs';
-import type { SecretShape } from '../../inputs/secret-shape';
-import { describeSecret, findSecret, madeBySeveral, sortedKeys } from '../../inputs/secret-shape';
-import type { KObject } from '../../krm/objects';
-import { isPlainObject, listOf, nameOf, namespaceOf } from '../../krm/objects';
-import { compositeKey } from '../../krm/order';
-import { error, info, warning } from '../../krm/report';
-import type { Result } from '../../krm/results';
-import { describeResource } from '../../krm/wording';
+import type { Cache } from '../inputs/index-inputs';
+import { describeCache } from '../inputs/index-inputs';
+import type { SecretShape } from '../inputs/secret-shape';
+import { describeSecret, findSecret, madeBySeveral, sortedKeys } from '../inputs/secret-shape';
+import type { KObject } from '../krm/objects';
+import { isPlainObject, listOf, nameOf, namespaceOf } from '../krm/objects';
+import { compositeKey } from '../krm/order';
+import { error, info, warning } from '../krm/report';
+import type { Result } from '../krm/results';
+import { describeResource } from '../krm/wording';
 import { azureCredentials, azureStorageKeyCredentials } from './azure';
 import type { SecretKind } from './classify';
 import { classificationOrder, classify } from './classify';

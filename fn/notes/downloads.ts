@@ -1,16 +1,16 @@
 // What a person must know about the download pods that the objects themselves cannot say: an image
 // that moves under a `latest` tag, a host folder the pods cannot write, copies taken over unverified.
 
-import { POD_USER } from './build/pod-security';
-import type { FnConfig } from './inputs/fn-config';
-import type { Inputs, NodeGroup } from './inputs/index-inputs';
-import type { KServeConfig } from './inputs/kserve-config';
-import { FALLBACK_IMAGE } from './inputs/kserve-config';
-import { isPlainObject } from './krm/objects';
-import { warning } from './krm/report';
-import type { Result } from './krm/results';
-import { isDownloadJobContainer } from './kserve/storage-container';
-import type { Plan } from './plan/types';
+import type { FnConfig } from '../inputs/fn-config';
+import type { Inputs, NodeGroup } from '../inputs/index-inputs';
+import type { KServeConfig } from '../inputs/kserve-config';
+import { FALLBACK_IMAGE } from '../inputs/kserve-config';
+import { isPlainObject } from '../krm/objects';
+import { warning } from '../krm/report';
+import type { Result } from '../krm/results';
+import { isDownloadJobContainer } from '../kserve/storage-container';
+import { POD_USER } from '../manifests/pod-security';
+import type { Plan } from '../plan/types';
 
 /** `repo`, `repo:latest`, `host:5000/repo:latest`; never one pinned by digest. */
 export function isLatest(image: string): boolean {

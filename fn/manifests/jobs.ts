@@ -1,6 +1,6 @@
 // The download Job for one (node, model folder): KServe's node agent's Job, with a fixed name
 // (docs/kserve-rules.md, "Download Jobs"), the cache's credentials appended to its container, and the
-// trusted steps of build/download-steps.ts before and after the downloader.
+// trusted steps of manifests/download-steps.ts before and after the downloader.
 import type { Job } from 'kubernetes-types/batch/v1';
 import type {
   Container,
@@ -14,9 +14,9 @@ import type { StorageInitializerConfig } from '../inputs/kserve-config';
 import type { InventoryEntry } from '../inputs/node-inventory';
 import { HOSTNAME_LABEL } from '../inputs/node-inventory';
 import { canonicalJson } from '../krm/canonical';
+import { jobName } from '../names/objects';
 import type { ModelSteps } from './download-steps';
 import { stepInvocation } from './download-steps';
-import { jobName } from './names';
 import { podSecurityContext } from './pod-security';
 import { stepScriptsVolume } from './step-scripts';
 

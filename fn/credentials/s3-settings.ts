@@ -5,13 +5,13 @@
 // config. Annotations and config are not secret and become literals; a data key becomes a
 // secretKeyRef, because every value that lives in a Secret stays there (docs/kserve-rules.md, "Where we differ").
 import type { EnvVar } from 'kubernetes-types/core/v1';
-import type { S3Config } from '../../inputs/kserve-config';
-import type { SecretShape } from '../../inputs/secret-shape';
-import { describeSecret } from '../../inputs/secret-shape';
-import { goTrimSpace } from '../../k8s/apiserver-rules';
-import type { KObject } from '../../krm/objects';
-import { error, warning } from '../../krm/report';
-import type { Result } from '../../krm/results';
+import type { S3Config } from '../inputs/kserve-config';
+import type { SecretShape } from '../inputs/secret-shape';
+import { describeSecret } from '../inputs/secret-shape';
+import { goTrimSpace } from '../k8s/apiserver-rules';
+import type { KObject } from '../krm/objects';
+import { error, warning } from '../krm/report';
+import type { Result } from '../krm/results';
 import { literalEnv, secretEnv } from './wiring';
 
 export const S3_ANNOTATION_PREFIX = 'serving.kserve.io/';

@@ -2,9 +2,9 @@
 // AZURE_ACCESS_TOKEN) gives every AZURE_* variable whose key the secret has, a legacy AZ_* key
 // standing in for its AZURE_* name; a storage-key secret (AZURE_STORAGE_ACCESS_KEY) gives that one.
 import type { EnvVar } from 'kubernetes-types/core/v1';
-import { describeSecret } from '../../inputs/secret-shape';
-import { info, warning } from '../../krm/report';
-import type { Result } from '../../krm/results';
+import { describeSecret } from '../inputs/secret-shape';
+import { info, warning } from '../krm/report';
+import type { Result } from '../krm/results';
 import type { KindBuilder } from './kind';
 import { tokenByReference } from './kind';
 import { secretEnv } from './wiring';

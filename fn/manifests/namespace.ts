@@ -12,7 +12,7 @@ export const NEVER_PRUNE: Readonly<Record<string, string>> = {
 };
 
 /**
- * Every pod the function generates passes Pod Security "restricted" (build/pod-security.ts), so the
+ * Every pod the function generates passes Pod Security "restricted" (manifests/pod-security.ts), so the
  * namespace enforces it: a pod added there by hand cannot run with more.
  */
 export const POD_SECURITY: Readonly<Record<string, string>> = { 'pod-security.kubernetes.io/enforce': 'restricted' };

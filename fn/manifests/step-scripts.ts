@@ -6,8 +6,8 @@
 // packageName, when set: two packages in one jobs namespace each own their copy, so neither's GitOps
 // tool prunes the other's when only one of them upgrades.
 import type { ConfigMap, Container, Volume, VolumeMount } from 'kubernetes-types/core/v1';
+import { packagePart } from '../names/objects';
 import { STEP_SCRIPTS, STEP_SCRIPTS_HASH } from '../steps/scripts.generated';
-import { packagePart } from './names';
 
 export type StepScript = 'prepare.sh' | 'finalize.sh' | 'download.sh' | 'cleanup.sh' | 'node-label.sh';
 

@@ -1,7 +1,7 @@
 // Where a credential for a model URI belongs, said as advice: the storage initializer reads the
 // storage-config entry (STORAGE_CONFIG) only for s3://, hdfs:// and webhdfs://; every other scheme
 // takes its credentials from the env and files that a ServiceAccount's secrets give (classify.ts).
-import type { CredentialsConfig } from '../../inputs/kserve-config';
+import type { CredentialsConfig } from '../inputs/kserve-config';
 import { HTTPS_HOST_KEY } from './classify';
 import { HF_TOKEN } from './hf';
 import { MODELSCOPE_API_TOKEN } from './modelscope';

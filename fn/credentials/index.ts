@@ -2,12 +2,12 @@
 // cache uses. `spec.storage` (a key or parameters) wins over `spec.serviceAccountName`, as in KServe;
 // the service-account method is in service-account.ts, the storage methods in storage-spec.ts, and
 // each kind of secret in a module of its own name (hf.ts wires HF_TOKEN, s3.ts the S3 keys, …).
-import type { Cache } from '../../inputs/index-inputs';
-import { describeCache } from '../../inputs/index-inputs';
-import { compositeKey } from '../../krm/order';
-import { warning } from '../../krm/report';
-import type { Result } from '../../krm/results';
-import { describeResource } from '../../krm/wording';
+import type { Cache } from '../inputs/index-inputs';
+import { describeCache } from '../inputs/index-inputs';
+import { compositeKey } from '../krm/order';
+import { warning } from '../krm/report';
+import type { Result } from '../krm/results';
+import { describeResource } from '../krm/wording';
 import { serviceAccountCredentials } from './service-account';
 import { storageSpecCredentials, storageSpecOf } from './storage-spec';
 import type { CredentialContext, CredentialWiring } from './wiring';
