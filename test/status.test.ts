@@ -250,7 +250,7 @@ describe('status: the parts', () => {
     assert.ok(ds);
     assert.throws(
       () => checkRenderedStep(ds, '0123456789abcdef'),
-      /fn\/status\/pod-layout\.ts no longer matches fn\/build\//,
+      /fn\/status\/pod-layout\.ts no longer matches fn\/manifests\//,
     );
   });
 });

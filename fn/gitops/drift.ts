@@ -24,7 +24,7 @@ export function nodeDrift(plan: Plan, fnConfig: FnConfig, live: readonly NodeFac
   for (const group of usedGroups(plan)) {
     const { name } = group;
     const terms = group.nodeSelectorTerms;
-    const planned = plan.inventory.filter((n) => nodeMatchesTerms(n, terms));
+    const planned = plan.groupNodes.get(group) ?? [];
     const plannedNames = new Set(planned.map((n) => n.name));
     const unplanned = live.filter((n) => nodeMatchesTerms(n, terms) && !plannedNames.has(n.name));
     const gone = planned.filter((n) => !liveByName.has(n.name));

@@ -6,7 +6,10 @@ import type { KObject } from '../krm/objects';
 import { groupOf, isPlainObject, labelOf, listOf, mapOf, nameOf, namespaceOf } from '../krm/objects';
 import { compareStrings, compositeKey } from '../krm/order';
 import { describeResource } from '../krm/wording';
+import type { CacheUse } from '../kserve/isvc-usage';
+import { cacheUseOf } from '../kserve/isvc-usage';
 import type { NodeSelectorTerm } from '../kserve/node-affinity';
+import { matchingStorageContainers } from '../kserve/storage-container';
 import { storageKey } from '../kserve/storage-key';
 import { isFnConfig } from './fn-config';
 import { volumeIdentity } from './host-folder';
@@ -34,6 +37,11 @@ export interface Cache {
   spec: CacheSpec;
   /** The model folder's name, `models/<storageKey>`: KServe's hash of the URI (kserve/storage-key.ts). */
   storageKey: string;
+  /**
+   * The enabled download-job ClusterStorageContainers that support the URI, by name: the first one's
+   * container downloads it (kserve/storage-container.ts); none: the storageInitializer config's.
+   */
+  storageContainers: StorageContainer[];
   object: KObject;
 }
 
@@ -70,6 +78,15 @@ export interface StorageContainer {
   object: KObject;
 }
 
+/** An InferenceService or LLMInferenceService, with the cache KServe's webhook would make it mount. */
+export interface InferenceService {
+  object: KObject;
+  /** The cache and node group it mounts (kserve/isvc-usage.ts); undefined: it downloads the model itself. */
+  use?: CacheUse<Cache>;
+  /** A cache of its model whatever its node group annotation says: tells a missing group from a missing cache. */
+  sameModel?: CacheUse<Cache>;
+}
+
 export interface Inputs {
   /** Cluster caches by name, then namespaced caches by namespace and name: KServe's precedence order. */
   caches: Cache[];
@@ -81,7 +98,7 @@ export interface Inputs {
   serviceAccounts: Map<string, KObject>;
   /** Secret, SealedSecret, ExternalSecret: anything that can stand for a Secret, by the Secret it makes. */
   secrets: Map<string, SecretShape[]>;
-  inferenceServices: KObject[];
+  inferenceServices: InferenceService[];
   fnConfigItem?: KObject;
   /** Items this function generated on an earlier run: replaced, never passed through. */
   previousOutput: Set<KObject>;
@@ -101,13 +118,14 @@ export function indexInputs(items: readonly KObject[]): Inputs {
     previousOutput: new Set(),
   };
   const secretLike: KObject[] = [];
+  const isvcs: KObject[] = [];
   for (const o of items) {
     if (labelOf(o, OWNER_LABEL) === OWNER_VALUE) inputs.previousOutput.add(o);
     else if (isServing(o, 'LocalModelCache') || isServing(o, 'LocalModelNamespaceCache')) {
       inputs.caches.push(toCache(o));
     } else if (isServing(o, 'LocalModelNodeGroup')) inputs.nodeGroups.set(nameOf(o), toNodeGroup(o));
     else if (isServing(o, 'ClusterStorageContainer')) inputs.storageContainers.push(toStorageContainer(o));
-    else if (isServing(o, 'InferenceService') || isServing(o, 'LLMInferenceService')) inputs.inferenceServices.push(o);
+    else if (isServing(o, 'InferenceService') || isServing(o, 'LLMInferenceService')) isvcs.push(o);
     else if (isKServeConfigMap(o)) inputs.kserveConfigMap = o;
     else if (o.apiVersion === 'v1' && o.kind === 'Node') inputs.nodes.push(o);
     else if (o.apiVersion === 'v1' && o.kind === 'ServiceAccount')
@@ -116,6 +134,13 @@ export function indexInputs(items: readonly KObject[]): Inputs {
     else if (isFnConfig(o)) inputs.fnConfigItem = o;
   }
   inputs.caches.sort(compareCaches);
+  for (const cache of inputs.caches)
+    cache.storageContainers = matchingStorageContainers(inputs.storageContainers, cache.spec.sourceModelUri);
+  inputs.inferenceServices = isvcs.map((object) => ({
+    object,
+    use: cacheUseOf(object, inputs.caches),
+    sameModel: cacheUseOf(object, inputs.caches, { anyNodeGroup: true }),
+  }));
   inputs.secrets = secretIndex(secretLike);
   return inputs;
 }
@@ -168,6 +193,7 @@ function toCache(o: KObject): Cache {
       storage: isPlainObject(spec.storage) ? (canonical(spec.storage) as CacheSpec['storage']) : undefined,
     },
     storageKey: storageKey(sourceModelUri),
+    storageContainers: [], // indexInputs: once every ClusterStorageContainer is read
     object: o,
   };
 }

@@ -4,7 +4,9 @@ import { isPlainObject, nameOf } from '../krm/objects';
 import { compareStrings } from '../krm/order';
 import { asStringField } from '../krm/yaml-scalars';
 import type { NodeFacts } from '../kserve/node-affinity';
+import { nodeMatchesTerms } from '../kserve/node-affinity';
 import type { InventoryNode } from './fn-config';
+import type { NodeGroup } from './index-inputs';
 
 export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
 
@@ -29,3 +31,12 @@ function stringLabels(labels: unknown): Record<string, string> {
   if (!isPlainObject(labels)) return {};
   return Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, asStringField(v)]));
 }
+
+/** Each node group's nodes of the inventory, matched once: a fleet has dozens of caches per group. */
+export const groupNodes = (
+  nodeGroups: ReadonlyMap<string, NodeGroup>,
+  inventory: readonly InventoryEntry[],
+): ReadonlyMap<NodeGroup, readonly InventoryEntry[]> =>
+  new Map(
+    [...nodeGroups.values()].map((g) => [g, inventory.filter((node) => nodeMatchesTerms(node, g.nodeSelectorTerms))]),
+  );

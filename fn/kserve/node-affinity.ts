@@ -1,5 +1,6 @@
 // Which Nodes a node group's PV can live on: core/v1 NodeSelector semantics, as the scheduler and
 // KServe's controller apply them. Terms are ORed; expressions and fields inside a term are ANDed.
+import { isPlainObject } from '../krm/objects';
 
 // Not kubernetes-types' NodeSelectorTerm: these are read from input before validation has passed (a key or
 // operator may be missing), so every field is optional here.
@@ -19,15 +20,22 @@ export interface NodeFacts {
   labels: Readonly<Record<string, string>>;
 }
 
-/** A PV without required node affinity matches no node (KServe would place it nowhere). */
+/**
+ * A PV without required node affinity matches no node (KServe would place it nowhere). Total over any
+ * input: a term or requirement of the wrong shape matches nothing (validation reports it), so a group's
+ * nodes can be worked out before validation has run.
+ */
 export function nodeMatchesTerms(node: NodeFacts, terms: readonly NodeSelectorTerm[] | undefined): boolean {
-  if (!terms || terms.length === 0) return false;
-  return terms.some((term) => termMatches(node, term));
+  if (!Array.isArray(terms) || terms.length === 0) return false;
+  return terms.some((term) => isPlainObject(term) && termMatches(node, term));
 }
 
+const requirements = (list: unknown): NodeSelectorRequirement[] =>
+  Array.isArray(list) ? list.map((r) => (isPlainObject(r) ? r : { operator: 'not a requirement' })) : [];
+
 function termMatches(node: NodeFacts, term: NodeSelectorTerm): boolean {
-  const expressions = term.matchExpressions ?? [];
-  const fields = term.matchFields ?? [];
+  const expressions = requirements(term.matchExpressions);
+  const fields = requirements(term.matchFields);
   // An empty term selects nothing (k8s.io/component-helpers nodeaffinity).
   if (expressions.length === 0 && fields.length === 0) return false;
   return (
@@ -37,10 +45,10 @@ function termMatches(node: NodeFacts, term: NodeSelectorTerm): boolean {
 }
 
 export function requirementMatches(r: NodeSelectorRequirement, labels: Readonly<Record<string, string>>): boolean {
-  const key = r.key ?? '';
+  const key = typeof r.key === 'string' ? r.key : '';
   const has = Object.hasOwn(labels, key);
   const value = has ? labels[key] : undefined;
-  const values = r.values ?? [];
+  const values = Array.isArray(r.values) ? r.values.filter((v) => typeof v === 'string') : [];
   switch (r.operator) {
     case 'In':
       return has && values.includes(value as string);

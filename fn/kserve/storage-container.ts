@@ -52,3 +52,21 @@ function safeSupports(csc: UriSupport, uri: string): boolean {
     return false;
   }
 }
+
+/** The storage-initializer image's ENTRYPOINT: it takes pairs of URI and destination folder. */
+export const STORAGE_INITIALIZER_ENTRYPOINT = '/storage-initializer/scripts/initializer-entrypoint';
+
+/**
+ * The command the atomic download step wraps (docs/node-steps.md): the storage initializer's entrypoint,
+ * or the winning ClusterStorageContainer's `container.command`. Undefined, KServe's plain form: atomic
+ * downloads are off, or the ClusterStorageContainer has no command, so its image's entrypoint is unknown.
+ */
+export function wrappedCommand(
+  winner: { container: Record<string, unknown> } | undefined,
+  atomicDownloads: boolean,
+): string[] | undefined {
+  if (!atomicDownloads) return undefined;
+  if (!winner) return [STORAGE_INITIALIZER_ENTRYPOINT];
+  const { command } = winner.container;
+  return Array.isArray(command) && command.length > 0 ? [...(command as string[])] : undefined;
+}

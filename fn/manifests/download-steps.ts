@@ -21,8 +21,6 @@ import { modelFolder } from '../kserve/storage-key';
 import { OUR_CONTAINER } from './pod-security';
 import { runScript, stepScriptsMount } from './step-scripts';
 
-/** The storage-initializer image's ENTRYPOINT: it takes pairs of URI and destination folder. */
-export const STORAGE_INITIALIZER_ENTRYPOINT = '/storage-initializer/scripts/initializer-entrypoint';
 export const VOLUME_MOUNT_PATH = '/mnt/models';
 /** Where the download container sees prepare's decision, read-only. */
 export const ATTEMPT_MOUNT_PATH = '/mnt/attempt';

@@ -10,7 +10,6 @@ import type { Cache } from '../inputs/index-inputs';
 import { formatBytes, parseQuantity } from '../k8s/quantity';
 import { compareStrings } from '../krm/order';
 import { noun, plural } from '../krm/wording';
-import { nodeMatchesTerms } from '../kserve/node-affinity';
 import { daemonSetName } from '../names/objects';
 import type { Plan } from '../plan/types';
 import { diskUse, modelFolders } from '../validate/capacity';
@@ -76,7 +75,7 @@ export function summarize(plan: Plan, fnConfig: FnConfig): NodeGroupSummary[] {
           maxUnavailable: String(fnConfig.maxUnavailable),
         }))
         .sort((a, b) => compareStrings(a.name, b.name)), // the output's order: a long name is hashed
-      inventoryNodes: plan.inventory.filter((node) => nodeMatchesTerms(node, group.nodeSelectorTerms)).length,
+      inventoryNodes: (plan.groupNodes.get(group) ?? []).length,
       usedBytes: diskUse(folders),
       storageLimit,
       limitBytes: parseQuantity(storageLimit) ?? 0n,

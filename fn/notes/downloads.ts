@@ -1,12 +1,14 @@
 // What a person must know about the download pods that the objects themselves cannot say: an image
-// that moves under a `latest` tag, a host folder the pods cannot write, copies taken over unverified.
+// that moves under a `latest` tag, a host folder the pods cannot write, copies taken over unverified,
+// caches that share a model folder but not their credentials.
 
 import type { FnConfig } from '../inputs/fn-config';
-import type { Inputs, NodeGroup } from '../inputs/index-inputs';
+import type { Cache, Inputs, NodeGroup } from '../inputs/index-inputs';
+import { describeCache } from '../inputs/index-inputs';
 import type { KServeConfig } from '../inputs/kserve-config';
 import { FALLBACK_IMAGE } from '../inputs/kserve-config';
 import { isPlainObject } from '../krm/objects';
-import { warning } from '../krm/report';
+import { info, warning } from '../krm/report';
 import type { Result } from '../krm/results';
 import { isDownloadJobContainer } from '../kserve/storage-container';
 import { POD_USER } from '../manifests/pod-security';
@@ -79,3 +81,51 @@ export function adoptionNotes(plan: Plan, fnConfig: FnConfig): Result[] {
     },
   ];
 }
+
+/**
+ * Caches that share a model folder download it once, with the first one's credentials; the others' own
+ * credentials are not used where they meet, in either download mode.
+ */
+export function sharedFolderNotes(plan: Plan): Result[] {
+  const notes: Result[] = [];
+  const sharers = new Set<Cache>();
+  for (const job of plan.jobs) {
+    notes.push(...otherCredentials(job.caches));
+    for (const other of job.caches.slice(1)) {
+      if (sharers.has(other)) continue;
+      sharers.add(other);
+      notes.push(agentNote(job.caches[0], other));
+    }
+  }
+  for (const ds of plan.daemonSets)
+    for (const step of ds.steps)
+      notes.push(...otherCredentials([step.owner, ...step.caches.filter((c) => c !== step.owner)]));
+  return notes;
+}
+
+function otherCredentials(caches: readonly Cache[]): Result[] {
+  const [owner, ...others] = caches;
+  return others
+    .filter((other) => credentialShape(other) !== credentialShape(owner))
+    .map((other) =>
+      warning(
+        other.object,
+        'spec',
+        `${describeCache(other)} caches the same model as ${describeCache(owner)} with other credentials; where both are on one node, one Job downloads it, with ${describeCache(owner)}'s credentials. Give both caches the same serviceAccountName and storage`,
+      ),
+    );
+}
+
+/**
+ * KServe's node agent looks up, for a model folder, only the Job of the first cache its LocalModelNode
+ * lists, in the order its manager first reconciled the caches (docs/kserve-rules.md, "KServe's agent").
+ */
+function agentNote(owner: Cache, other: Cache): Result {
+  return info(
+    other.object,
+    'spec.sourceModelUri',
+    `${describeCache(other)} shares its model folder with ${describeCache(owner)}, so the download Jobs are labelled model: ${owner.name} only. If KServe's node agent runs too and its LocalModelNode lists ${describeCache(other)} first (it was reconciled first, usually because it was created first), the agent finds no Job with its labels and starts a second download into the same folder. Create ${describeCache(owner)} first, or keep one cache for this model`,
+  );
+}
+
+const credentialShape = (c: Cache): string => JSON.stringify([c.spec.serviceAccountName ?? '', c.spec.storage ?? null]);

@@ -10,7 +10,7 @@ import type { KObject } from '../krm/objects';
 import { annotationOf } from '../krm/objects';
 import { info, warning } from '../krm/report';
 import type { Result } from '../krm/results';
-import { cacheUseOf, isvcLabel } from '../kserve/isvc-usage';
+import { isvcLabel } from '../kserve/isvc-usage';
 import { readinessWaves } from '../manifests/node-readiness';
 import type { ReadinessPackage } from '../names/readiness';
 import { readinessName, readyLabelOf } from '../names/readiness';
@@ -46,10 +46,9 @@ function jobsNamespaceServing(pkg: ReadinessPackage, inputs: Inputs, fnConfig: F
   const why = (what: string, cache: string) =>
     `${what} is in the jobs namespace ${pkg.jobNamespace}, where ${cache} is served from its download claim (KServe gives both one name), whose volume carries no readiness requirement: serveOnlyWhenReady does not hold there, and its pods may start on a node whose copy is incomplete. Run InferenceServices in another namespace`;
   const results: Result[] = [];
-  for (const isvc of inputs.inferenceServices) {
-    const use = cacheUseOf(isvc, inputs.caches);
+  for (const { object, use } of inputs.inferenceServices) {
     if (use && !use.cache.namespace && use.namespace === pkg.jobNamespace)
-      results.push(warning(isvc, 'metadata.namespace', why(isvcLabel(isvc), describeCache(use.cache))));
+      results.push(warning(object, 'metadata.namespace', why(isvcLabel(object), describeCache(use.cache))));
   }
   fnConfig.servingNamespaces.forEach((entry, i) => {
     if (entry.namespace !== pkg.jobNamespace || !inputs.fnConfigItem) return;
@@ -104,10 +103,10 @@ function managerConflicts(inputs: Inputs, fnConfig: FnConfig): Result[] {
     if (wave !== undefined)
       results.push(warning(cache.object, `metadata.annotations[${SYNC_WAVE}]`, message(describeCache(cache), wave)));
   }
-  for (const isvc of inputs.inferenceServices) {
-    const wave = early(isvc);
-    if (wave !== undefined && cacheUseOf(isvc, inputs.caches))
-      results.push(warning(isvc, `metadata.annotations[${SYNC_WAVE}]`, message(isvcLabel(isvc), wave)));
+  for (const { object, use } of inputs.inferenceServices) {
+    const wave = early(object);
+    if (wave !== undefined && use)
+      results.push(warning(object, `metadata.annotations[${SYNC_WAVE}]`, message(isvcLabel(object), wave)));
   }
   return results;
 }

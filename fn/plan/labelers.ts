@@ -3,18 +3,7 @@
 // and removes the package's labels on its volume of caches no group on that host folder lists.
 import type { Cache, NodeGroup } from '../inputs/index-inputs';
 import { compareStrings } from '../krm/order';
-import type { VolumePlan } from './types';
-
-export interface LabelerPlan {
-  nodeGroup: NodeGroup;
-  /** The package's caches on this group, in input order: the first one's download claim is mounted. */
-  caches: Cache[];
-  /**
-   * The package's caches on other groups of the same host folder, not on this one: another labeler
-   * looks after their labels, which this one must not take for labels of removed caches.
-   */
-  keep: Cache[];
-}
+import type { LabelerPlan, VolumePlan } from './types';
 
 export function planLabelers(downloads: readonly VolumePlan[]): LabelerPlan[] {
   const cachesOf = new Map<NodeGroup, Cache[]>();

@@ -1,6 +1,6 @@
 // Decides WHICH objects exist: the download volumes of each cache and group, the serving volumes of
 // each namespace that uses a cache, and the download workloads: Jobs (jobs.ts) or DaemonSets
-// (daemonsets.ts). The builders make them.
+// (daemonsets.ts); and serveOnlyWhenReady's labelers (labelers.ts). The builders make them.
 import type { FnConfig } from '../inputs/fn-config';
 import type { Cache, Inputs } from '../inputs/index-inputs';
 import type { KServeConfig } from '../inputs/kserve-config';
@@ -8,12 +8,19 @@ import type { InventoryEntry } from '../inputs/node-inventory';
 import { compareStrings, compositeKey } from '../krm/order';
 import { warning } from '../krm/report';
 import type { Result } from '../krm/results';
-import { cacheUseOf, isvcLabel } from '../kserve/isvc-usage';
+import { isvcLabel } from '../kserve/isvc-usage';
 import { planDaemonSets } from './daemonsets';
 import { planJobs } from './jobs';
+import { planLabelers } from './labelers';
 import type { Plan, ServingPlan, VolumePlan } from './types';
 
-export function plan(inputs: Inputs, config: KServeConfig, fnConfig: FnConfig, inventory: InventoryEntry[]): Plan {
+export function plan(
+  inputs: Inputs,
+  config: KServeConfig,
+  fnConfig: FnConfig,
+  inventory: InventoryEntry[],
+  groupNodes: Plan['groupNodes'],
+): Plan {
   const downloads: VolumePlan[] = [];
   for (const cache of inputs.caches) {
     for (const name of cache.spec.nodeGroups) {
@@ -23,10 +30,11 @@ export function plan(inputs: Inputs, config: KServeConfig, fnConfig: FnConfig, i
   }
   const { servings, served, results } = planServing(inputs, config, fnConfig);
   const nodeGroups = [...inputs.nodeGroups.values()].sort((a, b) => compareStrings(a.name, b.name));
-  const planned = { nodeGroups, inventory, downloads, servings, served, results };
+  const labelers = fnConfig.serveOnlyWhenReady ? planLabelers(downloads) : [];
+  const planned = { nodeGroups, inventory, groupNodes, downloads, servings, served, labelers, results };
   if (fnConfig.downloadMode === 'daemonset')
     return { ...planned, jobs: [], daemonSets: planDaemonSets(downloads, fnConfig) };
-  return { ...planned, jobs: planJobs(downloads, inventory), daemonSets: [] };
+  return { ...planned, jobs: planJobs(downloads, groupNodes), daemonSets: [] };
 }
 
 function planServing(
@@ -50,7 +58,7 @@ function planServing(
     else servings.set(id, { cache, nodeGroup, namespace, reasons: [reason] });
   };
 
-  for (const isvc of inputs.inferenceServices) {
+  for (const { object: isvc, use } of inputs.inferenceServices) {
     if (!isvc.metadata?.namespace && !config.localModel.disableVolumeManagement) {
       results.push(
         warning(
@@ -61,7 +69,6 @@ function planServing(
       );
     }
     // An annotation naming a group the cache lacks: no use (validate/references.ts warns).
-    const use = cacheUseOf(isvc, inputs.caches);
     if (use) add(use.cache, use.nodeGroupName, use.namespace, isvcLabel(isvc));
   }
 

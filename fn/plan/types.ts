@@ -46,17 +46,32 @@ export interface DaemonSetPlan {
   keep: string[];
 }
 
+export interface LabelerPlan {
+  nodeGroup: NodeGroup;
+  /** The package's caches on this group, in input order: the first one's download claim is mounted. */
+  caches: Cache[];
+  /**
+   * The package's caches on other groups of the same host folder, not on this one: another labeler
+   * looks after their labels, which this one must not take for labels of removed caches.
+   */
+  keep: Cache[];
+}
+
 export interface Plan {
   /** Every node group of the input, by name, whether anything is planned on it or not. */
   nodeGroups: NodeGroup[];
   /** The nodes downloads go to in jobs mode; in daemonset mode, the nodes known when rendering. */
   inventory: InventoryEntry[];
+  /** Each node group's nodes of the inventory (inputs/node-inventory.ts groupNodes). */
+  groupNodes: ReadonlyMap<NodeGroup, readonly InventoryEntry[]>;
   downloads: VolumePlan[];
   servings: ServingPlan[];
   /** jobs mode only. */
   jobs: JobPlan[];
   /** daemonset mode only. */
   daemonSets: DaemonSetPlan[];
+  /** serveOnlyWhenReady only: the labeler of each node group that holds a cache. */
+  labelers: LabelerPlan[];
   /** Each namespace a cache serves (also the jobs namespace, which needs no serving volume), for the summary. */
   served: { cache: Cache; namespace: string }[];
   results: Result[];

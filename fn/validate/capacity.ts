@@ -8,7 +8,6 @@ import { mapOf } from '../krm/objects';
 import { compareStrings } from '../krm/order';
 import { error, warning } from '../krm/report';
 import type { Result } from '../krm/results';
-import { nodeMatchesTerms } from '../kserve/node-affinity';
 import type { CheckContext } from './context';
 
 /** Kubernetes reads a size as an int64 (Quantity.Value()): anything larger is not a size it can hold. */
@@ -80,8 +79,9 @@ function sharedFolderOverCommitted(
     // The sets of these groups that some node is in: from the inventory, or every set when unknown.
     const sets = new Map<string, { groups: NodeGroup[]; nodes: string[] }>();
     if (jobs) {
+      const members = shared.map((g) => new Set(ctx.groupNodes.get(g)));
       for (const node of ctx.inventory) {
-        const groups = shared.filter((g) => nodeMatchesTerms(node, g.nodeSelectorTerms));
+        const groups = shared.filter((_, i) => members[i].has(node));
         if (groups.length < 2) continue;
         const id = groups.map((g) => g.name).join(' ');
         const set = sets.get(id) ?? { groups, nodes: [] };

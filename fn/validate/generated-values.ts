@@ -37,7 +37,7 @@ import { isPlainObject, listOf, mapOf } from '../krm/objects';
 import { compareStrings, compositeKey } from '../krm/order';
 import { error } from '../krm/report';
 import type { Result } from '../krm/results';
-import { cacheUseOf, isvcLabel } from '../kserve/isvc-usage';
+import { isvcLabel } from '../kserve/isvc-usage';
 import { isDownloadJobContainer } from '../kserve/storage-container';
 import type { CheckContext } from './context';
 import { fnConfigPath } from './context';
@@ -58,8 +58,7 @@ export function generatedValueResults(ctx: CheckContext): Result[] {
 function servingNamespaces({ inputs, config }: CheckContext): Result[] {
   if (config.localModel.disableVolumeManagement) return [];
   const results: Result[] = [];
-  for (const isvc of inputs.inferenceServices) {
-    const use = cacheUseOf(isvc, inputs.caches);
+  for (const { object: isvc, use } of inputs.inferenceServices) {
     const problem = use && dnsLabelProblem(use.namespace);
     if (problem)
       results.push(

@@ -11,6 +11,7 @@ import { nameResults } from './names-and-limits';
 import { nodeGroupResults } from './node-groups';
 import { referenceResults } from './references';
 import { schemaResults } from './schema';
+import { serveOnlyWhenReadyResults } from './serve-only-when-ready';
 import { uriResults } from './uris';
 
 /** Schema checks, then every semantic check on the objects that passed theirs. */
@@ -26,6 +27,7 @@ export function validate(items: readonly KObject[], read: Omit<CheckContext, 'so
     ...nameResults(ctx),
     ...generatedValueResults(ctx),
     ...uriResults(ctx),
+    ...serveOnlyWhenReadyResults(ctx),
     ...duplicateResults(ctx, items),
   ];
 }

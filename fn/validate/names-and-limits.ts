@@ -12,8 +12,6 @@ import { nameOf } from '../krm/objects';
 import { compareStrings } from '../krm/order';
 import { error } from '../krm/report';
 import type { Result } from '../krm/results';
-import { cacheUseOf } from '../kserve/isvc-usage';
-import { nodeMatchesTerms } from '../kserve/node-affinity';
 import { downloadPvcName, downloadPvName, servingPvcName, servingPvName } from '../names/objects';
 import type { CheckContext } from './context';
 import { fnConfigPath } from './context';
@@ -53,8 +51,7 @@ function volumeNames({ inputs, fnConfig, sound }: CheckContext): Result[] {
   for (const cache of inputs.caches) {
     for (const group of cache.spec.nodeGroups) add(cache, downloadPvName(cache, group), downloadPvcName(cache, group));
   }
-  for (const isvc of inputs.inferenceServices) {
-    const use = cacheUseOf(isvc, inputs.caches);
+  for (const { use } of inputs.inferenceServices) {
     if (use)
       add(
         use.cache,
@@ -92,12 +89,14 @@ function nodeLabels(ctx: CheckContext): Result[] {
   const { inputs, inventory, sound } = ctx;
   if (ctx.fnConfig.downloadMode === 'daemonset') return [];
   const used = new Set(inputs.caches.flatMap((c) => c.spec.nodeGroups));
-  const groups = [...inputs.nodeGroups]
-    .filter(([name, g]) => used.has(name) && sound(g.object))
-    .map(([, g]) => g.nodeSelectorTerms);
+  const inUsedGroup = new Set(
+    [...inputs.nodeGroups]
+      .filter(([name, g]) => used.has(name) && sound(g.object))
+      .flatMap(([, g]) => ctx.groupNodes.get(g) ?? []),
+  );
   const results: Result[] = [];
   for (const node of inventory) {
-    if (!groups.some((terms) => nodeMatchesTerms(node, terms))) continue;
+    if (!inUsedGroup.has(node)) continue;
     const nameProblem = labelValueProblem(node.name);
     if (nameProblem)
       results.push(

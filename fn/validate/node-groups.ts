@@ -8,7 +8,6 @@ import { isPlainObject, listOf } from '../krm/objects';
 import { compareStrings } from '../krm/order';
 import { error, warning } from '../krm/report';
 import type { Result } from '../krm/results';
-import { nodeMatchesTerms } from '../kserve/node-affinity';
 import type { CheckContext } from './context';
 
 export function nodeGroupResults(ctx: CheckContext): Result[] {
@@ -124,9 +123,8 @@ function nodeSelection(group: NodeGroup): Result[] {
 }
 
 /** warning: no Jobs for this group; the input may simply lack the inventory, which is legitimate. */
-function inventoryMatches({ inventory }: CheckContext, group: NodeGroup): Result[] {
-  const terms = group.nodeSelectorTerms;
-  if (inventory.some((node) => nodeMatchesTerms(node, terms))) return [];
+function inventoryMatches({ inventory, groupNodes }: CheckContext, group: NodeGroup): Result[] {
+  if ((groupNodes.get(group) ?? []).length > 0) return [];
   const path = 'spec.persistentVolumeSpec.nodeAffinity';
   if (inventory.length === 0) {
     return [

@@ -9,7 +9,6 @@ import { compareStrings } from '../krm/order';
 import { error, warning } from '../krm/report';
 import type { Result } from '../krm/results';
 import {
-  cacheUseOf,
   DISABLE_LOCALMODEL_ANNOTATION,
   isvcLabel,
   isvcNamespace,
@@ -24,7 +23,7 @@ export function referenceResults(ctx: CheckContext): Result[] {
   const caches = ctx.inputs.caches.filter((c) => ctx.sound(c.object));
   return [
     ...unknownNodeGroups(ctx, caches),
-    ...isvcNodeGroupsMissingFromCache(ctx, caches),
+    ...isvcNodeGroupsMissingFromCache(ctx),
     ...servingNamespaceReferences(ctx),
     ...nodeGroupTolerationReferences(ctx),
     ...nearMissUris(ctx, caches),
@@ -54,13 +53,11 @@ function unknownNodeGroups({ inputs }: CheckContext, caches: readonly Cache[]): 
  * warning: the InferenceService still works, from the model's remote storage, but without the local
  * copy the cache exists for; KServe gives no sign of it.
  */
-function isvcNodeGroupsMissingFromCache({ inputs }: CheckContext, caches: readonly Cache[]): Result[] {
+function isvcNodeGroupsMissingFromCache({ inputs, sound }: CheckContext): Result[] {
   const results: Result[] = [];
-  for (const isvc of inputs.inferenceServices) {
+  for (const { object: isvc, use, sameModel: lacking } of inputs.inferenceServices) {
     const wanted = annotationOf(isvc, NODEGROUP_ANNOTATION);
-    if (wanted === undefined || cacheUseOf(isvc, caches)) continue;
-    const lacking = cacheUseOf(isvc, inputs.caches, { anyNodeGroup: true });
-    if (!lacking) continue;
+    if (wanted === undefined || (use && sound(use.cache.object)) || !lacking) continue;
     if (wanted === '') {
       results.push(
         warning(
@@ -86,13 +83,13 @@ function isvcNodeGroupsMissingFromCache({ inputs }: CheckContext, caches: readon
  * warning: KServe compares URIs exactly (but for one trailing "/"), so an InferenceService whose URI
  * differs from a cache's only by case or by trailing slashes downloads from the remote source instead.
  */
-function nearMissUris({ inputs }: CheckContext, caches: readonly Cache[]): Result[] {
+function nearMissUris({ inputs, sound }: CheckContext, caches: readonly Cache[]): Result[] {
   const loose = (uri: string): string => uri.replace(/\/+$/, '').toLowerCase();
   const results: Result[] = [];
-  for (const isvc of inputs.inferenceServices) {
+  for (const { object: isvc, sameModel } of inputs.inferenceServices) {
     const uri = storageUriOf(isvc);
     if (!uri || annotationOf(isvc, DISABLE_LOCALMODEL_ANNOTATION) !== undefined) continue;
-    if (cacheUseOf(isvc, caches, { anyNodeGroup: true })) continue;
+    if (sameModel && sound(sameModel.cache.object)) continue;
     const near = caches.find(
       (c) =>
         (c.kind === 'LocalModelCache' || c.namespace === isvcNamespace(isvc)) &&

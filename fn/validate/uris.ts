@@ -4,7 +4,7 @@
 import { isPlainObject } from '../krm/objects';
 import { error, warning } from '../krm/report';
 import type { Result } from '../krm/results';
-import { goRegExp, isDownloadJobContainer, matchingStorageContainers } from '../kserve/storage-container';
+import { goRegExp, isDownloadJobContainer } from '../kserve/storage-container';
 import type { CheckContext } from './context';
 
 /** Schemes the storage initializer downloads from, and what must follow `<scheme>://`. */
@@ -35,13 +35,7 @@ function sourceModelUris({ inputs, sound }: CheckContext): Result[] {
   for (const cache of inputs.caches) {
     if (!sound(cache.object)) continue;
     const uri = cache.spec.sourceModelUri;
-    if (
-      matchingStorageContainers(
-        inputs.storageContainers.filter((csc) => sound(csc.object)),
-        uri,
-      ).length > 0
-    )
-      continue;
+    if (cache.storageContainers.some((csc) => sound(csc.object))) continue;
     const problem = uriProblem(uri);
     if (problem) results.push(error(cache.object, 'spec.sourceModelUri', problem));
     const scheme = /^([a-z]+):\/\//.exec(uri)?.[1] ?? '';

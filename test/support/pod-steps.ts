@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Container, EnvVar, PodSpec } from 'kubernetes-types/core/v1';
 import type { KObject } from '../../fn/krm/objects';
-import { STORAGE_INITIALIZER_ENTRYPOINT } from '../../fn/manifests/download-steps';
+import { STORAGE_INITIALIZER_ENTRYPOINT } from '../../fn/kserve/storage-container';
 import { STEP_SCRIPTS_PREFIX, stepScriptsConfigMap } from '../../fn/manifests/step-scripts';
 import { findOnPath, tempDir } from './integrations';
 
