@@ -25,7 +25,7 @@ const JOB_MODEL_NAMESPACE_LABEL = 'modelNamespace';
 /** Kubernetes labels the pods of a Job with its name (the first since 1.27, the second before). */
 const POD_JOB_NAME_LABELS = ['batch.kubernetes.io/job-name', 'job-name'];
 
-/** The daemonset-mode init container that downloads one model folder (compile.ts, buildDaemonSet). */
+/** The daemonset-mode init container that downloads one model folder (manifests/workloads.ts, buildDaemonSet). */
 export const daemonSetStepName = (storageKey: string): string => `download-${storageKey}`;
 
 /**
@@ -38,7 +38,7 @@ export const modelStepNames = (storageKey: string): string[] => [
   `finalize-${storageKey}`,
 ];
 
-/** A Job's or a daemonset pod's container that runs the downloader (fn/manifests/jobs.ts, compile.ts). */
+/** A Job's or a daemonset pod's container that runs the downloader (fn/manifests/jobs.ts, manifests/workloads.ts). */
 export const isDownloadContainer = (name: string): boolean =>
   name === DOWNLOAD_CONTAINER_NAME || name.startsWith('download-');
 
