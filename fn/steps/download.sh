@@ -1,7 +1,7 @@
 #!/bin/sh
 # The downloader's wrapper. It runs in the download image, with the cache's credentials, and sees only
 # its own staging folder (read-write) and its attempt folder (read-only), never the volume's root
-# (fn/build/download-steps.ts). The decision to download was made by prepare.sh.
+# (fn/manifests/download-steps.ts). The decision to download was made by prepare.sh.
 #
 # Usage: download.sh <attempt folder> <destination> <uri> <downloader command...>
 # The downloader is called as `<downloader command...> <uri> <destination>`, KServe's URI/destination pair.

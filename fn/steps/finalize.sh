@@ -1,7 +1,7 @@
 #!/bin/sh
 # The trusted step after a model's downloader, on the node group's volume (mounted whole): the rename
 # into models/<key> and the marker, under the key's lock. Like prepare.sh, it runs only our scripts, with
-# no credentials and no token (fn/build/download-steps.ts, docs/node-steps.md).
+# no credentials and no token (fn/manifests/download-steps.ts, docs/node-steps.md).
 #
 # Usage: finalize.sh <volume root> <storage key> <marker text> jobs|daemonset
 set -eu

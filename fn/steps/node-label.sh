@@ -11,7 +11,7 @@
 # Usage: node-label.sh <every> <package tag> <volume tag> <cache tag>=<storage key>... [--keep <cache tag>...]
 #   <every> is the seconds between rounds, or `once` for one round (tests).
 # Env:   NODE_NAME (downward API spec.nodeName), KUBERNETES_SERVICE_HOST, KUBERNETES_SERVICE_PORT.
-# The label is models.kserve-localmodel.dev/<package>.<cache>.<volume> (fn/build/node-readiness.ts).
+# The label is models.kserve-localmodel.dev/<package>.<cache>.<volume> (fn/names/readiness.ts).
 set -eu
 every=$1 pkg=$2 tag=$3
 shift 3

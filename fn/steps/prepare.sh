@@ -1,7 +1,7 @@
 #!/bin/sh
 # The trusted step before a model's downloader, on the node group's volume (mounted whole). It runs only
 # our scripts, in the step image, with no credentials and no token; the downloader itself sees only its
-# own staging folder (fn/build/download-steps.ts, docs/node-steps.md).
+# own staging folder (fn/manifests/download-steps.ts, docs/node-steps.md).
 #
 # Usage: prepare.sh <volume root> <storage key> <marker text> jobs|daemonset adopt|no-adopt
 set -eu
