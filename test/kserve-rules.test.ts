@@ -83,6 +83,24 @@ describe('node affinity: terms ORed, requirements ANDed, six operators', () => {
       false,
     );
   });
+  it('a term or requirement of the wrong shape matches nothing, and never throws (groups are matched before validation)', () => {
+    const gpu = { matchExpressions: [{ key: 'gpu', operator: 'Exists' }] };
+    const malformed: unknown[] = [
+      null,
+      'gpu',
+      { matchExpressions: 'gpu' },
+      { matchExpressions: [null] },
+      { matchExpressions: [{ key: 7, operator: 'Exists' }] },
+      { matchExpressions: [{ key: 'zone', operator: 'In', values: 'a' }] },
+      { matchFields: [{ key: 'metadata.name', operator: 'In', values: [1, 'gpu-1'] }], matchExpressions: [3] },
+    ];
+    for (const term of malformed) {
+      const terms = [term] as Parameters<typeof nodeMatchesTerms>[1];
+      assert.equal(nodeMatchesTerms(node, terms), false, JSON.stringify(term));
+      assert.equal(nodeMatchesTerms(node, [...(terms ?? []), gpu]), true, `${JSON.stringify(term)}, then a good term`);
+    }
+    assert.equal(nodeMatchesTerms(node, { length: 1 } as unknown as Parameters<typeof nodeMatchesTerms>[1]), false);
+  });
   it('terms are ORed', () => {
     assert.equal(
       nodeMatchesTerms(node, [

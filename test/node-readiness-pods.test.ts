@@ -192,6 +192,43 @@ describe('serveOnlyWhenReady needs the completion marker', () => {
     assert.match(errors[0].message, /Turn atomicDownloads on .* or turn serveOnlyWhenReady off/);
     assert.deepEqual(generated(out.items), [], 'no partial manifests');
   });
+
+  it('so is a cache whose ClusterStorageContainer has no command, and only that cache', () => {
+    const csc = (name: string, prefix: string, container: Record<string, unknown>) => ({
+      apiVersion: 'serving.kserve.io/v1alpha1',
+      kind: 'ClusterStorageContainer',
+      metadata: { name },
+      spec: { container, supportedUriFormats: [{ prefix }], workloadType: 'localModelDownloadJob' },
+    });
+    const out = runItems(
+      [
+        group,
+        node('gpu-1'),
+        cache('llama', LLAMA_3),
+        cache('qwen', QWEN),
+        csc('no-command', 's3://models/llama', { name: 'dl', image: 'example/dl:1' }),
+        csc('with-command', 's3://models/qwen', { name: 'dl', image: 'example/dl:1', command: ['/bin/dl'] }),
+      ],
+      fnConfig({ serveOnlyWhenReady: true, ...SERVING }),
+    );
+    const errors = out.results.filter((r) => r.severity === 'error');
+    assert.deepEqual(
+      errors.map((r) => [r.resourceRef?.name, r.field?.path]),
+      [['llama', 'spec.sourceModelUri']],
+    );
+    assert.match(errors[0].message, /give the ClusterStorageContainer a command/);
+  });
+
+  it('is found by validation, beside the other errors of the input', () => {
+    const out = runItems(
+      [group, node('gpu-1'), cache('llama', LLAMA_3), cache('broken', 'no-scheme')],
+      fnConfig({ serveOnlyWhenReady: true, atomicDownloads: false }),
+    );
+    const errors = out.results.filter((r) => r.severity === 'error');
+    const plainForm = errors.filter((r) => /needs the atomic download step/.test(r.message));
+    assert.deepEqual(plainForm.map((r) => r.resourceRef?.name).sort(), ['broken', 'llama']);
+    assert.ok(errors.some((r) => r.resourceRef?.name === 'broken' && /has no scheme/.test(r.message)));
+  });
 });
 
 describe('turning serveOnlyWhenReady on or off in a running cluster', () => {
