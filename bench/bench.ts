@@ -1,4 +1,5 @@
-// `npm run bench`: the built function against the floors it cannot beat, side by side in one run.
+// `npm run bench`: the built function against the floors it cannot beat, side by side in one run; with
+// `-- --against REF`, also against the function built from another commit, interleaved with ours (./against.ts).
 // Every measured process is a real `node` spawned with its input on stdin from a file and its output
 // to a file, as kpt and Argo CD run it. Figures are medians; every sample lands in bench/out/latest.json.
 import { spawnSync } from 'node:child_process';
@@ -9,6 +10,8 @@ import { build } from 'esbuild';
 import { parse } from 'yaml';
 import { CREATE_NODE_OPTIONS, PARSE_OPTIONS, TO_JS_OPTIONS, TO_STRING_OPTIONS } from '../fn/krm/yaml-settings';
 import { IMAGE_NODE_VERSION, installedNodes } from '../scripts/nodes';
+import type { Before } from './against';
+import { buildBefore, parseBenchArgs } from './against';
 import type { FleetSize } from './generate';
 import { expectedJobs, generateResourceList } from './generate';
 
@@ -73,7 +76,7 @@ interface ColdFigure {
   samples: number[];
 }
 type ColdStart = { version: string; image: boolean } & Record<'node' | 'floor' | 'ours', ColdFigure> &
-  Partial<Record<'cachedFloor' | 'cachedOurs', ColdFigure>>;
+  Partial<Record<'cachedFloor' | 'cachedOurs' | 'before' | 'cachedBefore', ColdFigure>>;
 
 interface Run {
   ms: number;
@@ -156,8 +159,8 @@ interface KptFigure {
 }
 interface KptRender {
   cat: KptFigure;
-  /** Per Node: the function and the YAML floor run by kpt, through the same kind of launcher. */
-  nodes: { version: string; image: boolean; cached: boolean; ours: KptFigure; floor: KptFigure }[];
+  /** Per Node: the function and the YAML floor run by kpt, through the same kind of launcher; the other build too. */
+  nodes: { version: string; image: boolean; cached: boolean; ours: KptFigure; floor: KptFigure; before?: KptFigure }[];
 }
 
 /**
@@ -168,9 +171,9 @@ interface KptRender {
  * shows that cost alone, the floor what any Node function with `yaml` adds to it. Each Node variant is
  * a two-line shell launcher on PATH (`exec NODE FILE`: what `#!/usr/bin/env node` does), on the machine's
  * Node and on the image's Node with its warm compile cache. Wall time, as a user waits it; interleaved
- * runs, medians. Undefined where kpt is not installed.
+ * runs, medians. Undefined where kpt is not installed. With `before`, the other build renders the same package.
  */
-function kptRender(runtimes: Runtime[]): KptRender | undefined {
+function kptRender(runtimes: Runtime[], before?: Before): KptRender | undefined {
   const kpt = (process.env.PATH ?? '')
     .split(':')
     .map((dir) => join(dir, 'kpt'))
@@ -211,6 +214,8 @@ function kptRender(runtimes: Runtime[]): KptRender | undefined {
     const cacheEnv = runtime.env?.NODE_COMPILE_CACHE;
     const prefix = `${cacheEnv ? `NODE_COMPILE_CACHE=${shellQuote(cacheEnv)} ` : ''}exec ${shellQuote(runtime.path)}`;
     const ours = makePackage(`ours-${version}`, `ours-${version}`, `${prefix} ${shellQuote(FUNCTION)}`);
+    const beforeDir =
+      before && makePackage(`before-${version}`, `before-${version}`, `${prefix} ${shellQuote(before.fn)}`);
     // The floor prints what our function printed for the input kpt sends: while its JSON file is absent,
     // the launcher records that input and passes it through, and the harness computes our output for it.
     const input = join(OUT, `kpt-floor-${version}.in.yaml`);
@@ -235,6 +240,7 @@ function kptRender(runtimes: Runtime[]): KptRender | undefined {
       cached: cacheEnv !== undefined,
       ours: variant(ours),
       floor: variant(floorDir),
+      before: beforeDir ? variant(beforeDir) : undefined,
     };
   });
   // The first render of each writes the generated files; every later one renders the same package.
@@ -257,8 +263,15 @@ function raisePriority(): boolean {
   }
 }
 
+/** A refusal of the bench's arguments: one line, exit 2. */
+class Refusal extends Error {}
+
 async function main(): Promise<void> {
   const wallStarted = Date.now();
+  const options = parseBenchArgs(process.argv.slice(2));
+  if (options instanceof Error) throw new Refusal(options.message);
+  const before = options.against === undefined ? undefined : buildBefore(options.against, ROOT, OUT);
+  if (before instanceof Error) throw new Refusal(before.message);
   const prioritized = raisePriority();
   mkdirSync(OUT, { recursive: true });
   statSync(FUNCTION); // built by `npm run bench` before this runs
@@ -281,6 +294,14 @@ async function main(): Promise<void> {
   // The floor must print what the function printed, or it is not the floor of this output.
   run(floorArgs(large), large.input, join(OUT, 'large.floor.yaml'));
   const sameOutput = readFileSync(join(OUT, 'large.floor.yaml')).equals(readFileSync(large.output));
+  // The other build's output of the large fleets, in both modes: its bytes, and whether a change changed them.
+  const beforeOutputs =
+    before &&
+    [large, largeDaemonSet].map((p) => {
+      const output = join(OUT, `${p.name}.before.yaml`);
+      run([before.fn], p.input, output);
+      return { bytes: statSync(output).size, same: readFileSync(output).equals(readFileSync(p.output)) };
+    });
 
   // Cold start on each Node, with and without its compile cache, interleaved across all of them, so a busy
   // moment of the machine hits every column alike; the first round warms the disk cache. CPU time is
@@ -289,15 +310,18 @@ async function main(): Promise<void> {
   rmSync(COMPILE_CACHE, { recursive: true, force: true });
   const colds = runtimes.map((runtime) => {
     const cached = hasCompileCache(runtime) ? withCompileCache(runtime) : undefined;
+    const bundles = before ? [[FUNCTION], floorArgs(small), [before.fn]] : [[FUNCTION], floorArgs(small)];
     // One run of each bundle fills the cache, as the image build does (Dockerfile).
-    if (cached) for (const args of [[FUNCTION], floorArgs(small)]) run(args, small.input, discard, false, cached);
+    if (cached) for (const args of bundles) run(args, small.input, discard, false, cached);
     const columns = (
       [
         ['node', ['-e', '0'], runtime],
         ['floor', floorArgs(small), runtime],
         ['ours', [FUNCTION], runtime],
+        ['before', before ? [before.fn] : [], before && runtime],
         ['cachedFloor', floorArgs(small), cached],
         ['cachedOurs', [FUNCTION], cached],
+        ['cachedBefore', before ? [before.fn] : [], before && cached],
       ] as const
     ).flatMap(([column, args, on]) => (on ? [{ column, args: [...args], on, runs: [] as Run[] }] : []));
     return { runtime, columns };
@@ -328,16 +352,22 @@ async function main(): Promise<void> {
   const here = coldStart[0];
 
   // Large and double interleaved too, so that a change of load between them cannot fake a growth.
+  // The other build runs the large fleets in both modes beside ours (not the double one: growth is ours alone).
   const sampled = {
-    large: { ours: [] as Run[], floor: [] as Run[] },
+    large: { ours: [] as Run[], floor: [] as Run[], before: [] as Run[] },
     double: { ours: [] as Run[], floor: [] as Run[] },
     daemonSet: [] as Run[],
+    daemonSetBefore: [] as Run[],
   };
   for (let i = 0; i < Math.max(LARGE_RUNS, DOUBLE_RUNS); i++) {
     if (i < LARGE_RUNS) {
       sampled.large.ours.push(run([FUNCTION], large.input, discard, true));
       sampled.large.floor.push(run(floorArgs(large), large.input, discard, true));
       sampled.daemonSet.push(run([FUNCTION], largeDaemonSet.input, discard, true));
+      if (before) {
+        sampled.large.before.push(run([before.fn], large.input, discard, true));
+        sampled.daemonSetBefore.push(run([before.fn], largeDaemonSet.input, discard, true));
+      }
     }
     if (i < DOUBLE_RUNS) {
       sampled.double.ours.push(run([FUNCTION], double.input, discard, true));
@@ -354,6 +384,10 @@ async function main(): Promise<void> {
   const twice = { ours: summary(sampled.double.ours, () => 0), floor: summary(sampled.double.floor, excludedMs) };
   const daemonSetMode = summary(sampled.daemonSet, () => 0);
   const bytes = { jobs: statSync(large.output).size, daemonSet: statSync(largeDaemonSet.output).size };
+  const beforeLarge = before && {
+    jobs: summary(sampled.large.before, () => 0),
+    daemonSet: summary(sampled.daemonSetBefore, () => 0),
+  };
 
   // Growth is a property of the code, so it is measured in CPU time, which a busy machine disturbs far
   // less than wall time (start-up included: it pulls a linear growth a little under 2.0). Wall-time
@@ -370,12 +404,15 @@ async function main(): Promise<void> {
   // its compile cache as the image does (a launcher stands in for the container: the same Node, file and
   // cache, without Docker's own start).
   const imageNode = colds.find((c) => c.runtime.version === IMAGE_NODE_VERSION)?.runtime;
-  const kpt = kptRender([
-    THIS_NODE,
-    ...(imageNode && imageNode !== THIS_NODE
-      ? [hasCompileCache(imageNode) ? withCompileCache(imageNode) : imageNode]
-      : []),
-  ]);
+  const kpt = kptRender(
+    [
+      THIS_NODE,
+      ...(imageNode && imageNode !== THIS_NODE
+        ? [hasCompileCache(imageNode) ? withCompileCache(imageNode) : imageNode]
+        : []),
+    ],
+    before,
+  );
 
   // Start-up against the floor in CPU time (a shared machine disturbs it far less than wall time): on
   // every Node without its compile cache, and on the image's Node also with it, as the image runs.
@@ -387,6 +424,7 @@ async function main(): Promise<void> {
       baselineName: 'YAML floor',
       ratio: c.ours.cpuMs / c.floor.cpuMs,
       target: TARGETS.coldVsFloor,
+      before: c.before?.cpuMs,
     })),
     ...coldStart
       .filter((c) => c.image && c.cachedOurs && c.cachedFloor)
@@ -397,6 +435,7 @@ async function main(): Promise<void> {
         baselineName: 'YAML floor, warm cache',
         ratio: (c.cachedOurs as ColdFigure).cpuMs / (c.cachedFloor as ColdFigure).cpuMs,
         target: TARGETS.coldVsFloor,
+        before: c.cachedBefore?.cpuMs,
       })),
     ...(kpt?.nodes ?? []).map((n) => ({
       measure: `kpt fn render examples/kpt, Node ${n.version}${n.image ? " (the image's)" : ''}${n.cached ? ', warm compile cache' : ''}, wall (ms)`,
@@ -405,6 +444,7 @@ async function main(): Promise<void> {
       baselineName: 'YAML floor under kpt',
       ratio: n.ours.ms / n.floor.ms,
       target: TARGETS.kptVsFloor,
+      before: n.before?.ms,
     })),
     ...coldStart
       .filter((c) => c.image && c.cachedOurs)
@@ -415,6 +455,7 @@ async function main(): Promise<void> {
         baselineName: 'node -e 0',
         ratio: (c.cachedOurs as ColdFigure).ms / c.node.ms,
         target: TARGETS.coldCachedVsNode,
+        before: c.cachedBefore?.ms,
       })),
     {
       measure: `large package, ${large.jobs} Jobs (ms)`,
@@ -423,6 +464,7 @@ async function main(): Promise<void> {
       baselineName: 'YAML floor',
       ratio: big.ours.ms / big.floor.ms,
       target: TARGETS.large,
+      before: beforeLarge?.jobs.ms,
     },
     {
       measure: `growth (CPU), ${double.jobs} / ${large.jobs} Jobs`,
@@ -431,6 +473,7 @@ async function main(): Promise<void> {
       baselineName: 'YAML floor',
       ratio: growth.ours,
       target: TARGETS.growth,
+      before: undefined,
     },
     {
       measure: `peak RSS, ${large.jobs} Jobs (MiB)`,
@@ -439,6 +482,7 @@ async function main(): Promise<void> {
       baselineName: 'YAML floor',
       ratio: big.ours.rssMiB / big.floor.rssMiB,
       target: TARGETS.memory,
+      before: beforeLarge?.jobs.rssMiB,
     },
     {
       measure: `output bytes, ${LARGE.nodes} nodes: daemonset / jobs mode`,
@@ -447,12 +491,16 @@ async function main(): Promise<void> {
       baselineName: 'jobs mode',
       ratio: bytes.daemonSet / bytes.jobs,
       target: TARGETS.daemonSetBytes,
+      before: beforeOutputs?.[1].bytes,
     },
   ];
 
   const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
+  // With --against, two columns more on the right of each table: the other build's figure, and ours / it.
+  const againstColumns = (ours: number | undefined, other: number | undefined) =>
+    before ? ['|', other === undefined ? '' : fmt(other), ours && other ? (ours / other).toFixed(2) : ''] : [];
   const table = [
-    ['measure', 'ours', 'baseline', '', 'ratio', 'target', ''],
+    ['measure', 'ours', 'baseline', '', 'ratio', 'target', '', ...(before ? ['|', 'before', 'ours/before'] : [])],
     ...rows.map((r) => [
       r.measure,
       fmt(r.ours),
@@ -461,12 +509,16 @@ async function main(): Promise<void> {
       r.ratio.toFixed(2),
       `≤ ${r.target}`,
       r.ratio <= r.target ? 'pass' : 'FAIL',
+      ...againstColumns(r.ours, r.before),
     ]),
   ];
   const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
   const print = (row: string[]) =>
     console.log(
-      row.map((cell, c) => (c === 0 || c === 3 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '),
+      row
+        .map((cell, c) => (c === 0 || c === 3 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+        .join('  ')
+        .trimEnd(),
     );
   print(table[0]);
   for (const row of table.slice(1)) print(row);
@@ -486,6 +538,7 @@ async function main(): Promise<void> {
         'ours',
         '/floor',
         '/node',
+        ...(before ? ['|', 'before', 'ours/before', '|', 'cached: before', 'ours/before'] : []),
       ],
       ...coldStart.map((c) => [
         `Node ${c.version}${c.image ? ' (image)' : ''}`,
@@ -498,6 +551,8 @@ async function main(): Promise<void> {
         cell(c.cachedOurs),
         c.cachedFloor ? ratio(c.cachedOurs, c.cachedFloor) : '',
         ratio(c.cachedOurs, c.node),
+        ...againstColumns(c.ours[measure], c.before?.[measure]),
+        ...againstColumns(c.cachedOurs?.[measure], c.cachedBefore?.[measure]),
       ]),
     ];
     const coldWidths = coldTable[0].map((_, c) => Math.max(...coldTable.map((row) => row[c].length)));
@@ -525,8 +580,30 @@ async function main(): Promise<void> {
     const vsCat = (f: KptFigure) => `${fmt(f.ms)} ms, ${(f.ms / kpt.cat.ms).toFixed(2)}× exec: cat`;
     for (const n of kpt.nodes) {
       console.log(
-        `kpt fn render examples/kpt on Node ${n.version}${n.cached ? ' (warm compile cache)' : ''}: ours ${vsCat(n.ours)}; YAML floor ${vsCat(n.floor)}; exec: cat ${fmt(kpt.cat.ms)} ms`,
+        `kpt fn render examples/kpt on Node ${n.version}${n.cached ? ' (warm compile cache)' : ''}: ours ${vsCat(n.ours)}; YAML floor ${vsCat(n.floor)}; exec: cat ${fmt(kpt.cat.ms)} ms${n.before ? `; before ${vsCat(n.before)}` : ''}`,
       );
+    }
+  }
+  if (before && beforeLarge && beforeOutputs) {
+    // The large fleets against the other build, in every figure the bench takes of them.
+    type Figures = ReturnType<typeof summary>;
+    const vs = (ours: number, other: number, unit: string) =>
+      `${fmt(ours)} / ${fmt(other)}${unit} (${(ours / other).toFixed(2)})`;
+    const fleet = (name: string, ours: Figures, other: Figures, oursBytes: number, out: (typeof beforeOutputs)[0]) =>
+      `  ${name}: wall ${vs(ours.ms, other.ms, ' ms')}, CPU ${vs(ours.cpuMs, other.cpuMs, ' ms')}, peak RSS ${vs(ours.rssMiB, other.rssMiB, ' MiB')}, output ${vs(oursBytes, out.bytes, ' bytes')}, ${out.same ? 'byte-identical' : 'DIFFERENT'}`;
+    console.log(`against ${before.ref} (${before.commit.slice(0, 12)}): ours / before, measured interleaved`);
+    console.log(fleet(`${large.jobs} Jobs`, big.ours, beforeLarge.jobs, bytes.jobs, beforeOutputs[0]));
+    console.log(
+      fleet(
+        `daemonset mode, ${LARGE.nodes} nodes`,
+        daemonSetMode,
+        beforeLarge.daemonSet,
+        bytes.daemonSet,
+        beforeOutputs[1],
+      ),
+    );
+    if (before.lockDiffers) {
+      console.log(`  ${before.ref} has another package-lock.json: its build used this checkout's node_modules`);
     }
   }
   console.log(
@@ -553,6 +630,15 @@ async function main(): Promise<void> {
         wallGrowth,
         samples: { large: big, double: twice, largeDaemonSet: daemonSetMode },
         kptRender: kpt ?? 'kpt is not installed',
+        ...(before && {
+          against: {
+            ref: before.ref,
+            commit: before.commit,
+            lockDiffers: before.lockDiffers,
+            outputs: beforeOutputs,
+            samples: beforeLarge,
+          },
+        }),
       },
       null,
       2,
@@ -562,5 +648,5 @@ async function main(): Promise<void> {
 
 main().catch((e: unknown) => {
   console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
-  process.exitCode = 1;
+  process.exitCode = e instanceof Refusal ? 2 : 1;
 });
