@@ -5,15 +5,16 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
+import { runInProcess } from './support/in-process';
 import type { Manifest } from './support/integrations';
-import { runFn, snapshot, tempDir } from './support/integrations';
+import { snapshot, tempDir } from './support/integrations';
 import type { Cloud } from './support/node-dumps';
 import { CLOUDS, cloudPackage } from './support/node-dumps';
 
 /** The package with its inventory written by `inventory --for` from the recorded dump: in sync. */
-function syncedPackage(cloud: Cloud): string {
+async function syncedPackage(cloud: Cloud): Promise<string> {
   const pkg = cloudPackage(cloud);
-  const inventory = runFn(['inventory', cloud.dump, '--for', pkg]);
+  const inventory = await runInProcess(['inventory', cloud.dump, '--for', pkg]);
   assert.equal(inventory.status, 0, inventory.stderr);
   writeFileSync(join(pkg, 'nodes.yaml'), inventory.stdout);
   return pkg;
@@ -51,16 +52,16 @@ const driftLines = (stderr: string) => stderr.split('\n').filter((l) => l.includ
 
 for (const cloud of CLOUDS) {
   describe(`node drift on ${cloud.name}`, () => {
-    test('an inventory written from the cluster has no drift, even under --strict', () => {
-      const result = runFn(['render', syncedPackage(cloud), '--nodes', cloud.dump, '--strict']);
+    test('an inventory written from the cluster has no drift, even under --strict', async () => {
+      const result = await runInProcess(['render', await syncedPackage(cloud), '--nodes', cloud.dump, '--strict']);
       assert.equal(result.status, 0, result.stderr);
       assert.deepEqual(driftLines(result.stderr), []);
     });
 
-    test('a node added, one gone and one moved: three warnings naming them; the render still succeeds', () => {
-      const pkg = syncedPackage(cloud);
+    test('a node added, one gone and one moved: three warnings naming them; the render still succeeds', async () => {
+      const pkg = await syncedPackage(cloud);
       const live = laterCluster(cloud);
-      const result = runFn(['render', pkg, '--nodes', live.file]);
+      const result = await runInProcess(['render', pkg, '--nodes', live.file]);
       assert.equal(result.status, 0, result.stderr);
       const lines = driftLines(result.stderr);
       assert.equal(lines.length, 3, result.stderr);
@@ -82,8 +83,14 @@ for (const cloud of CLOUDS) {
       assert.ok(result.stdout.length > 0, 'a warning does not stop the render');
     });
 
-    test('--strict: drift fails the render and nothing is printed', () => {
-      const result = runFn(['render', syncedPackage(cloud), '--nodes', laterCluster(cloud).file, '--strict']);
+    test('--strict: drift fails the render and nothing is printed', async () => {
+      const result = await runInProcess([
+        'render',
+        await syncedPackage(cloud),
+        '--nodes',
+        laterCluster(cloud).file,
+        '--strict',
+      ]);
       assert.equal(result.status, 1);
       assert.equal(result.stdout, '');
       assert.equal(driftLines(result.stderr).filter((l) => l.startsWith('error: ')).length, 3);
@@ -93,16 +100,16 @@ for (const cloud of CLOUDS) {
 
 describe('node drift with render --out', () => {
   const cloud = CLOUDS[2];
-  test('--out writes with drift as a warning; --check fails on drift although OUT is fresh, and writes nothing', () => {
-    const pkg = syncedPackage(cloud);
+  test('--out writes with drift as a warning; --check fails on drift although OUT is fresh, and writes nothing', async () => {
+    const pkg = await syncedPackage(cloud);
     const live = laterCluster(cloud).file;
     const out = join(tempDir('drift-out'), 'rendered');
-    const written = runFn(['render', pkg, '--out', out, '--nodes', live]);
+    const written = await runInProcess(['render', pkg, '--out', out, '--nodes', live]);
     assert.equal(written.status, 0, written.stderr);
     assert.equal(driftLines(written.stderr).length, 3);
     const before = snapshot(out);
-    assert.equal(runFn(['render', pkg, '--out', out, '--check']).status, 0, 'fresh without --nodes');
-    const gate = runFn(['render', pkg, '--out', out, '--check', '--nodes', live]);
+    assert.equal((await runInProcess(['render', pkg, '--out', out, '--check'])).status, 0, 'fresh without --nodes');
+    const gate = await runInProcess(['render', pkg, '--out', out, '--check', '--nodes', live]);
     assert.equal(gate.status, 1);
     const errors = driftLines(gate.stderr).filter((l) => l.startsWith('error: '));
     assert.equal(errors.length, 3, gate.stderr);
@@ -110,11 +117,11 @@ describe('node drift with render --out', () => {
     assert.deepEqual(snapshot(out), before);
   });
 
-  test('--strict --out: drift is an error and nothing is written', () => {
+  test('--strict --out: drift is an error and nothing is written', async () => {
     const out = join(tempDir('drift-strict'), 'rendered');
-    const result = runFn([
+    const result = await runInProcess([
       'render',
-      syncedPackage(cloud),
+      await syncedPackage(cloud),
       '--out',
       out,
       '--strict',
@@ -126,24 +133,24 @@ describe('node drift with render --out', () => {
   });
 });
 
-test('a --nodes file that is not a node dump is an error before anything is printed', () => {
+test('a --nodes file that is not a node dump is an error before anything is printed', async () => {
   const bad = join(tempDir('bad-live'), 'pods.json');
   writeFileSync(bad, '{"apiVersion": "v1", "kind": "List", "items": [{"kind": "Pod", "metadata": {"name": "p"}}]}');
-  const pkg = syncedPackage(CLOUDS[0]);
+  const pkg = await syncedPackage(CLOUDS[0]);
   for (const file of [bad, join(pkg, 'missing.json')]) {
-    const result = runFn(['render', pkg, '--nodes', file]);
+    const result = await runInProcess(['render', pkg, '--nodes', file]);
     assert.equal(result.status, 1);
     assert.equal(result.stdout, '');
     assert.match(result.stderr, /^error: --nodes .*(is not a Node|cannot read it)/m);
   }
 });
 
-test('daemonset mode: group sizes only, as notes that never fail', () => {
+test('daemonset mode: group sizes only, as notes that never fail', async () => {
   const cloud = CLOUDS[0];
-  const pkg = syncedPackage(cloud);
+  const pkg = await syncedPackage(cloud);
   const fnConfig = join(pkg, 'fn-config.yaml');
   writeFileSync(fnConfig, `${readFileSync(fnConfig, 'utf8').trimEnd()}\n  downloadMode: daemonset\n`);
-  const result = runFn(['render', pkg, '--nodes', laterCluster(cloud).file, '--strict']);
+  const result = await runInProcess(['render', pkg, '--nodes', laterCluster(cloud).file, '--strict']);
   assert.equal(result.status, 0, result.stderr);
   assert.deepEqual(driftLines(result.stderr), []);
   assert.match(

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { fnConfigMap } from './support/fixtures';
-import { copyToTemp, EXAMPLES, editFile, parseStream, runFn, tempDir } from './support/integrations';
+import { runInProcess } from './support/in-process';
+import { copyToTemp, EXAMPLES, editFile, parseStream, tempDir } from './support/integrations';
 
 const QUICKSTART = join(EXAMPLES, 'quickstart');
 const STRICT = /strict mode makes this warning an error/;
@@ -25,14 +26,14 @@ const setFnConfig = (dir: string, line: string) => {
 };
 
 describe('without strict mode a warning passes; with it, it fails', () => {
-  test('render: exit 0 with the warning, exit 1 and nothing printed under --strict', () => {
+  test('render: exit 0 with the warning, exit 1 and nothing printed under --strict', async () => {
     const dir = withLabelTypo();
-    const lenient = runFn(['render', dir]);
+    const lenient = await runInProcess(['render', dir]);
     assert.equal(lenient.status, 0, lenient.stderr);
     assert.match(lenient.stderr, /^warning: LocalModelNodeGroup workers .*matches none of the 3 nodes/m);
     assert.equal(parseStream(lenient.stdout).filter((o) => o.kind === 'Job').length, 0);
 
-    const strict = runFn(['render', dir, '--strict']);
+    const strict = await runInProcess(['render', dir, '--strict']);
     assert.equal(strict.status, 1);
     assert.equal(strict.stdout, '');
     assert.match(strict.stderr, /^error: LocalModelNodeGroup workers .*matches none of the 3 nodes/m);
@@ -40,30 +41,30 @@ describe('without strict mode a warning passes; with it, it fails', () => {
     assert.doesNotMatch(strict.stderr, /^summary:/m, 'no summary of manifests that are not printed');
   });
 
-  test('render --out --strict writes nothing; --check --strict fails even when OUT is up to date', () => {
+  test('render --out --strict writes nothing; --check --strict fails even when OUT is up to date', async () => {
     const dir = withLabelTypo();
     const out = join(tempDir('strict-out'), 'rendered');
-    const refused = runFn(['render', dir, '--out', out, '--strict']);
+    const refused = await runInProcess(['render', dir, '--out', out, '--strict']);
     assert.equal(refused.status, 1);
     assert.equal(existsSync(out), false);
 
-    assert.equal(runFn(['render', dir, '--out', out]).status, 0);
-    assert.equal(runFn(['render', dir, '--out', out, '--check']).status, 0);
-    const gate = runFn(['render', dir, '--out', out, '--check', '--strict']);
+    assert.equal((await runInProcess(['render', dir, '--out', out])).status, 0);
+    assert.equal((await runInProcess(['render', dir, '--out', out, '--check'])).status, 0);
+    const gate = await runInProcess(['render', dir, '--out', out, '--check', '--strict']);
     assert.equal(gate.status, 1);
     assert.match(gate.stderr, STRICT);
   });
 
-  test('strict: true in the package function config is the same as --strict', () => {
+  test('strict: true in the package function config is the same as --strict', async () => {
     const dir = withLabelTypo();
     setFnConfig(dir, 'strict: true');
-    const result = runFn(['render', dir]);
+    const result = await runInProcess(['render', dir]);
     assert.equal(result.status, 1);
     assert.equal(result.stdout, '');
     assert.match(result.stderr, STRICT);
   });
 
-  test('KRM mode: strict in the function config (typed kind, or kpt ConfigMap "true") gives exit 1 and no generated item', () => {
+  test('KRM mode: strict in the function config (typed kind, or kpt ConfigMap "true") gives exit 1 and no generated item', async () => {
     const dir = withLabelTypo();
     // A second group that does match: without strict mode it gets Jobs; under strict mode nothing is generated.
     const items = ['nodes.yaml', 'nodegroup.yaml', 'localmodelcache.yaml', 'credentials.yaml'].flatMap((f) =>
@@ -89,7 +90,7 @@ describe('without strict mode a warning passes; with it, it fails', () => {
     });
     items.find((o) => o.kind === 'LocalModelCache').spec.nodeGroups = ['workers', 'gpus'];
     const run = (functionConfig: object) =>
-      runFn([], {
+      runInProcess([], {
         input: JSON.stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items, functionConfig }),
       });
     const typed = (strict: boolean) => ({
@@ -100,11 +101,11 @@ describe('without strict mode a warning passes; with it, it fails', () => {
     });
     const kinds = (stdout: string) => parse(stdout).items.map((o: { kind: string }) => o.kind);
 
-    const lenient = run(typed(false));
+    const lenient = await run(typed(false));
     assert.equal(lenient.status, 0, lenient.stderr);
     assert.ok(kinds(lenient.stdout).includes('Job'));
     for (const config of [typed(true), fnConfigMap({ strict: 'true' })]) {
-      const strict = run(config);
+      const strict = await run(config);
       assert.equal(strict.status, 1, config.kind);
       assert.equal(kinds(strict.stdout).includes('Job'), false, 'never partial manifests');
       const results = parse(strict.stdout).results as { severity: string; message: string }[];
@@ -113,23 +114,22 @@ describe('without strict mode a warning passes; with it, it fails', () => {
     }
   });
 
-  test('Argo CD: the strict parameter and STRICT env turn the sync into a failure', () => {
+  test('Argo CD: the strict parameter and STRICT env turn the sync into a failure', async () => {
     const dir = withLabelTypo();
-    const env = (extra: Record<string, string>) => ({ PATH: process.env.PATH, ...extra });
-    const byParameter = runFn(['render', '--argocd', dir], {
-      env: env({ ARGOCD_APP_PARAMETERS: '[{"name": "strict", "string": "true"}]' }),
+    const byParameter = await runInProcess(['render', '--argocd', dir], {
+      env: { ARGOCD_APP_PARAMETERS: '[{"name": "strict", "string": "true"}]' },
     });
     assert.equal(byParameter.status, 1);
     assert.equal(byParameter.stdout, '');
-    const byEnv = runFn(['render', '--argocd', dir], { env: env({ ARGOCD_ENV_STRICT: 'true' }) });
+    const byEnv = await runInProcess(['render', '--argocd', dir], { env: { ARGOCD_ENV_STRICT: 'true' } });
     assert.equal(byEnv.status, 1);
     assert.match(byEnv.stderr, STRICT);
-    const off = runFn(['render', '--argocd', dir], { env: env({ ARGOCD_ENV_STRICT: 'false' }) });
+    const off = await runInProcess(['render', '--argocd', dir], { env: { ARGOCD_ENV_STRICT: 'false' } });
     assert.equal(off.status, 0);
   });
 });
 
-test('infos never fail, even under --strict', () => {
+test('infos never fail, even under --strict', async () => {
   const dir = copyToTemp(QUICKSTART, 'strict-info');
   writeFileSync(
     join(dir, 'inferenceservice-config.yaml'),
@@ -142,7 +142,7 @@ data:
   localModel: '{"enabled":true,"jobNamespace":"kserve-localmodel-jobs","jobTTLSecondsAfterFinished":3600}'
 `,
   );
-  const result = runFn(['render', dir, '--strict']);
+  const result = await runInProcess(['render', dir, '--strict']);
   assert.equal(result.status, 0, result.stderr);
   assert.match(
     result.stderr,
