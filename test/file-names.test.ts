@@ -11,7 +11,8 @@ import { PATH } from '../fn/krm/annotations';
 import type { KObject } from '../fn/krm/objects';
 import { cache, node, nodeGroup } from './support/fixtures';
 import { errors, generated, runItems } from './support/harness';
-import { hasKpt, kptPackage, parseStream, runFn, snapshot, tempDir } from './support/integrations';
+import { runInProcess } from './support/in-process';
+import { hasKpt, kptPackage, parseStream, snapshot, tempDir } from './support/integrations';
 import { fullSuiteOnly } from './support/scope';
 
 const CACHE = 'm'.repeat(63);
@@ -62,7 +63,7 @@ describe('file names of generated objects', () => {
         assert.ok(bytes(segment) <= MAX_FILE_NAME_BYTES, `${segment.length} bytes: ${segment}`);
   });
 
-  test('render --out (built binary): the files are written, hold the full names, and a second run changes nothing', () => {
+  test('render --out (real files): the files are written, hold the full names, and a second run changes nothing', async () => {
     const source = tempDir('long-source');
     writeFileSync(
       join(source, 'package.yaml'),
@@ -71,7 +72,7 @@ describe('file names of generated objects', () => {
         .join('---\n'),
     );
     const out = join(tempDir('long-out'), 'rendered');
-    const first = runFn(['render', source, '--out', out]);
+    const first = await runInProcess(['render', source, '--out', out]);
     assert.equal(first.status, 0, first.stderr);
     const files = snapshot(out);
     const pvFile = [...files.keys()].find(
@@ -81,7 +82,7 @@ describe('file names of generated objects', () => {
     assert.match(pvFile, /^_cluster\/persistentvolume_m+-g+-[0-9a-f]{10}\.yaml$/);
     for (const p of files.keys())
       for (const segment of segments(p)) assert.ok(bytes(segment) <= MAX_FILE_NAME_BYTES, p);
-    const second = runFn(['render', source, '--out', out]);
+    const second = await runInProcess(['render', source, '--out', out]);
     assert.equal(second.status, 0, second.stderr);
     assert.match(second.stderr, /0 added, 0 changed, 0 removed/);
   });

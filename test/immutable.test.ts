@@ -9,7 +9,8 @@ import { parse, stringify } from 'yaml';
 import { immutableChanges } from '../fn/gitops/immutable';
 import type { KObject } from '../fn/krm/objects';
 import { fnConfigMap } from './support/fixtures';
-import { copyToTemp, EXAMPLES, editFile, hasKpt, kptPackage, runFn, snapshot, tempDir } from './support/integrations';
+import { runInProcess } from './support/in-process';
+import { copyToTemp, EXAMPLES, editFile, hasKpt, kptPackage, snapshot, tempDir } from './support/integrations';
 import { fullSuiteOnly } from './support/scope';
 
 const QUICKSTART = join(EXAMPLES, 'quickstart');
@@ -25,13 +26,13 @@ const refusedLines = (stderr: string) =>
   stderr.split('\n').filter((l) => l.includes('the API server refuses the update'));
 
 describe('render --out and --check compare with the committed files', () => {
-  test('a second pool in the affinity: a warning per volume naming the field, why, what to delete in which order, and the GitOps options', () => {
+  test('a second pool in the affinity: a warning per volume naming the field, why, what to delete in which order, and the GitOps options', async () => {
     const pkg = copyToTemp(QUICKSTART, 'immutable');
     const out = join(tempDir('immutable-out'), 'rendered');
-    assert.equal(runFn(['render', pkg, '--out', out]).status, 0);
+    assert.equal((await runInProcess(['render', pkg, '--out', out])).status, 0);
     addSecondPool(pkg);
 
-    const check = runFn(['render', pkg, '--out', out, '--check']);
+    const check = await runInProcess(['render', pkg, '--out', out, '--check']);
     assert.equal(check.status, 1, 'stale anyway');
     const lines = refusedLines(check.stderr);
     assert.equal(lines.length, 2, check.stderr);
@@ -58,24 +59,24 @@ describe('render --out and --check compare with the committed files', () => {
     ) as string;
     assert.ok(serving.includes(`kubectl delete pvc -n default ${CLAIM} --wait=false`), serving);
 
-    const written = runFn(['render', pkg, '--out', out]);
+    const written = await runInProcess(['render', pkg, '--out', out]);
     assert.equal(written.status, 0, 'a warning: the render is written');
     assert.equal(refusedLines(written.stderr).length, 2);
     assert.equal(
-      refusedLines(runFn(['render', pkg, '--out', out]).stderr).length,
+      refusedLines((await runInProcess(['render', pkg, '--out', out])).stderr).length,
       0,
       'compared with what is committed now',
     );
   });
 
-  test('--strict: the refused update is an error, and nothing is written', () => {
+  test('--strict: the refused update is an error, and nothing is written', async () => {
     const pkg = copyToTemp(QUICKSTART, 'immutable-strict');
     const out = join(tempDir('immutable-strict-out'), 'rendered');
-    assert.equal(runFn(['render', pkg, '--out', out]).status, 0);
+    assert.equal((await runInProcess(['render', pkg, '--out', out])).status, 0);
     const before = snapshot(out);
     addSecondPool(pkg);
     for (const args of [[], ['--check']]) {
-      const result = runFn(['render', pkg, '--out', out, '--strict', ...args]);
+      const result = await runInProcess(['render', pkg, '--out', out, '--strict', ...args]);
       assert.equal(result.status, 1);
       const errors = refusedLines(result.stderr).filter((l) => l.startsWith('error: '));
       assert.equal(errors.length, 2, result.stderr);
@@ -90,21 +91,21 @@ describe('render --out and --check compare with the committed files', () => {
     assert.deepEqual(snapshot(out), before);
   });
 
-  test('a change the API server accepts (a larger volume capacity, another reclaim policy) gives no warning', () => {
+  test('a change the API server accepts (a larger volume capacity, another reclaim policy) gives no warning', async () => {
     const pkg = copyToTemp(QUICKSTART, 'immutable-mutable');
     const out = join(tempDir('immutable-mutable-out'), 'rendered');
-    assert.equal(runFn(['render', pkg, '--out', out]).status, 0);
+    assert.equal((await runInProcess(['render', pkg, '--out', out])).status, 0);
     const path = join(pkg, 'nodegroup.yaml');
     editFile(path, /capacity:\n(\s+)storage: 100Gi/, 'capacity:\n$1storage: 200Gi');
     editFile(path, '  local:\n', '  persistentVolumeReclaimPolicy: Retain\n    local:\n');
-    const result = runFn(['render', pkg, '--out', out, '--strict']);
+    const result = await runInProcess(['render', pkg, '--out', out, '--strict']);
     assert.equal(result.status, 0, result.stderr);
     assert.deepEqual(refusedLines(result.stderr), []);
   });
 });
 
 describe('KRM mode compares with the previous output kpt passes back in', () => {
-  test('the warning is a result on the previous object, with its file', () => {
+  test('the warning is a result on the previous object, with its file', async () => {
     const items = [
       'nodes.yaml',
       'nodegroup.yaml',
@@ -118,7 +119,7 @@ describe('KRM mode compares with the previous output kpt passes back in', () => 
     );
     const list = (xs: unknown[]) =>
       stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: xs });
-    const first = runFn([], { input: list(items) });
+    const first = await runInProcess([], { input: list(items) });
     assert.equal(first.status, 0, first.stderr);
     const previous = parse(first.stdout).items.filter(
       (o: KObject) => o.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'kserve-localmodel-fn',
@@ -126,7 +127,7 @@ describe('KRM mode compares with the previous output kpt passes back in', () => 
     const group = items.find((o) => o.kind === 'LocalModelNodeGroup');
     group.spec.persistentVolumeClaimSpec.accessModes = ['ReadWriteOncePod'];
     group.spec.persistentVolumeSpec.accessModes = ['ReadWriteOncePod'];
-    const second = runFn([], { input: list([...items, ...previous]) });
+    const second = await runInProcess([], { input: list([...items, ...previous]) });
     assert.equal(second.status, 0, second.stderr);
     const results = parse(second.stdout).results.filter((r: { message: string }) =>
       /refuses the update/.test(r.message),
@@ -144,7 +145,7 @@ describe('KRM mode compares with the previous output kpt passes back in', () => 
       "a volume's access modes may change; a claim's may not",
     );
     assert.match(results[0].file.path, /^generated\/default\/persistentvolumeclaim_/);
-    const strict = runFn([], {
+    const strict = await runInProcess([], {
       input: stringify({
         apiVersion: 'config.kubernetes.io/v1',
         kind: 'ResourceList',

@@ -1,13 +1,14 @@
 // `kserve-localmodel-fn inventory`: a kubectl get nodes dump in, the committed node inventory out. Run
-// through the built binary on dumps shaped like EKS, GKE and AKS.
+// as the command line runs it (test/support/in-process.ts) on dumps shaped like EKS, GKE and AKS.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { cache, nodeGroup } from './support/fixtures';
+import { runInProcess } from './support/in-process';
 import type { Manifest } from './support/integrations';
-import { parseStream, runFn, tempDir } from './support/integrations';
+import { parseStream, tempDir } from './support/integrations';
 import { CLOUDS, cloudPackage } from './support/node-dumps';
 
 const sorted = (xs: string[]) => [...xs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -20,8 +21,8 @@ const dumpNodes = (path: string): Manifest[] =>
 
 describe('inventory of a whole cluster', () => {
   for (const cloud of CLOUDS) {
-    test(`${cloud.name}: every Node, name and labels only, local-config, sorted by name and by label key`, () => {
-      const result = runFn(['inventory', cloud.dump]);
+    test(`${cloud.name}: every Node, name and labels only, local-config, sorted by name and by label key`, async () => {
+      const result = await runInProcess(['inventory', cloud.dump]);
       assert.equal(result.status, 0, result.stderr);
       const nodes = parseStream(result.stdout);
       const names = nodes.map((n) => n.metadata?.name as string);
@@ -40,19 +41,19 @@ describe('inventory of a whole cluster', () => {
     });
   }
 
-  test("GKE's plain `e2` machine family stays the text e2 (a YAML 1.1 reader would make it a number)", () => {
-    const result = runFn(['inventory', CLOUDS[1].dump]);
+  test("GKE's plain `e2` machine family stays the text e2 (a YAML 1.1 reader would make it a number)", async () => {
+    const result = await runInProcess(['inventory', CLOUDS[1].dump]);
     const system = parseStream(result.stdout).find((n) => n.metadata?.name === CLOUDS[1].otherNodes[0]);
     assert.equal(system?.metadata?.labels?.['cloud.google.com/machine-family'], 'e2');
   });
 
-  test('a label value that reads as a number when plain (0o17) is written quoted, so the node group that selects it still finds the node', () => {
+  test('a label value that reads as a number when plain (0o17) is written quoted, so the node group that selects it still finds the node', async () => {
     const dump = {
       apiVersion: 'v1',
       kind: 'List',
       items: [{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'gpu-1', labels: { pool: '0o17' } } }],
     };
-    const inventory = runFn(['inventory'], { input: JSON.stringify(dump) });
+    const inventory = await runInProcess(['inventory'], { input: JSON.stringify(dump) });
     assert.equal(inventory.status, 0, inventory.stderr);
     assert.match(inventory.stdout, /^ {4}pool: "0o17"$/m);
     const dir = tempDir('inventory-quoted');
@@ -63,38 +64,38 @@ describe('inventory of a whole cluster', () => {
         .map((o) => stringify(o))
         .join('---\n'),
     );
-    const render = runFn(['render', dir]);
+    const render = await runInProcess(['render', dir]);
     assert.equal(render.status, 0, render.stderr);
     assert.equal(parseStream(render.stdout).filter((o) => o.kind === 'Job').length, 1);
   });
 
-  test('deterministic: the same cluster in another order gives the same bytes, from a file or stdin; its own output reads back unchanged', () => {
+  test('deterministic: the same cluster in another order gives the same bytes, from a file or stdin; its own output reads back unchanged', async () => {
     const cloud = CLOUDS[0];
-    const first = runFn(['inventory', cloud.dump]).stdout;
+    const first = (await runInProcess(['inventory', cloud.dump])).stdout;
     const dump = JSON.parse(readFileSync(cloud.dump, 'utf8'));
     dump.items.reverse();
     for (const item of dump.items)
       item.metadata.labels = Object.fromEntries(Object.entries(item.metadata.labels).reverse());
-    const shuffled = runFn(['inventory'], { input: JSON.stringify(dump) });
+    const shuffled = await runInProcess(['inventory'], { input: JSON.stringify(dump) });
     assert.equal(shuffled.stdout, first);
     const inventoryFile = join(tempDir('inventory'), 'nodes.yaml');
     writeFileSync(inventoryFile, first);
-    assert.equal(runFn(['inventory', inventoryFile]).stdout, first, 'f(f(x)) = f(x)');
+    assert.equal((await runInProcess(['inventory', inventoryFile])).stdout, first, 'f(f(x)) = f(x)');
   });
 });
 
 describe('inventory --for DIR', () => {
   for (const cloud of CLOUDS) {
-    test(`${cloud.name}: only the nodes a node group of the package selects, and render places one Job on each`, () => {
+    test(`${cloud.name}: only the nodes a node group of the package selects, and render places one Job on each`, async () => {
       const pkg = cloudPackage(cloud);
-      const result = runFn(['inventory', '--for', pkg], { input: readFileSync(cloud.dump, 'utf8') });
+      const result = await runInProcess(['inventory', '--for', pkg], { input: readFileSync(cloud.dump, 'utf8') });
       assert.equal(result.status, 0, result.stderr);
       assert.deepEqual(
         parseStream(result.stdout).map((n) => n.metadata?.name),
         sorted(cloud.gpuNodes),
       );
       writeFileSync(join(pkg, 'nodes.yaml'), result.stdout);
-      const rendered = runFn(['render', pkg, '--strict']);
+      const rendered = await runInProcess(['render', pkg, '--strict']);
       assert.equal(rendered.status, 0, rendered.stderr);
       const jobs = parseStream(rendered.stdout).filter((o) => o.kind === 'Job');
       const hostnames = jobs.map(
@@ -137,8 +138,8 @@ describe('inventory refuses what is not a node dump: exit 1, nothing on stdout, 
     ['a file that does not exist', ['inventory', join(pkg, 'missing.json')], '', /cannot read .*missing\.json/],
   ];
   for (const [name, args, input, message] of cases) {
-    test(name, () => {
-      const result = runFn(args, { input });
+    test(name, async () => {
+      const result = await runInProcess(args, { input });
       assert.equal(result.status, 1, result.stderr);
       assert.equal(result.stdout, '');
       assert.match(result.stderr, message);

@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse, stringify } from 'yaml';
-import { copyToTemp, EXAMPLES, editFile, runFn, tempDir } from './support/integrations';
+import { runInProcess } from './support/in-process';
+import { copyToTemp, EXAMPLES, editFile, tempDir } from './support/integrations';
 
 const QUICKSTART = join(EXAMPLES, 'quickstart');
 const MARK = 'config.kubernetes.io/local-config: "true"';
@@ -20,8 +21,8 @@ function unmarked(file: string): string {
 }
 
 describe('a Node without the local-config mark', () => {
-  test('render: exit 1, nothing printed, an error per Node naming the file and the fix', () => {
-    const result = runFn(['render', unmarked('nodes.yaml')]);
+  test('render: exit 1, nothing printed, an error per Node naming the file and the fix', async () => {
+    const result = await runInProcess(['render', unmarked('nodes.yaml')]);
     assert.equal(result.status, 1, result.stderr);
     assert.equal(result.stdout, '');
     const errors = result.stderr.split('\n').filter((l) => l.startsWith('error: Node '));
@@ -33,14 +34,14 @@ describe('a Node without the local-config mark', () => {
     }
   });
 
-  test('render --out: exit 1 and nothing written', () => {
+  test('render --out: exit 1 and nothing written', async () => {
     const out = join(tempDir('local-config-out'), 'rendered');
-    const result = runFn(['render', unmarked('nodes.yaml'), '--out', out]);
+    const result = await runInProcess(['render', unmarked('nodes.yaml'), '--out', out]);
     assert.equal(result.status, 1, result.stderr);
     assert.equal(existsSync(out), false);
   });
 
-  test('KRM mode: exit 1, an error result on the Node, no generated item', () => {
+  test('KRM mode: exit 1, an error result on the Node, no generated item', async () => {
     const list = {
       apiVersion: 'config.kubernetes.io/v1',
       kind: 'ResourceList',
@@ -49,7 +50,7 @@ describe('a Node without the local-config mark', () => {
         ...['nodegroup.yaml', 'localmodelcache.yaml'].map((f) => parse(readFileSync(join(QUICKSTART, f), 'utf8'))),
       ],
     };
-    const result = runFn([], { input: stringify(list) });
+    const result = await runInProcess([], { input: stringify(list) });
     assert.equal(result.status, 1, result.stderr);
     const output = parse(result.stdout);
     assert.deepEqual(
@@ -62,14 +63,14 @@ describe('a Node without the local-config mark', () => {
     assert.equal(error.field.path, 'metadata.annotations[config.kubernetes.io/local-config]');
   });
 
-  test('a marked inventory passes (the examples), and the mark is all it takes', () => {
-    assert.equal(runFn(['render', QUICKSTART]).status, 0);
+  test('a marked inventory passes (the examples), and the mark is all it takes', async () => {
+    assert.equal((await runInProcess(['render', QUICKSTART])).status, 0);
   });
 });
 
 describe('a function config without the local-config mark', () => {
-  test('render: the typed kind in the package is an error naming its file', () => {
-    const result = runFn(['render', unmarked('fn-config.yaml')]);
+  test('render: the typed kind in the package is an error naming its file', async () => {
+    const result = await runInProcess(['render', unmarked('fn-config.yaml')]);
     assert.equal(result.status, 1, result.stderr);
     assert.equal(result.stdout, '');
     assert.match(
@@ -78,7 +79,7 @@ describe('a function config without the local-config mark', () => {
     );
   });
 
-  test("KRM mode: a ConfigMap item that is kpt's configPath function config is an error; the same ConfigMap given only as functionConfig is fine", () => {
+  test("KRM mode: a ConfigMap item that is kpt's configPath function config is an error; the same ConfigMap given only as functionConfig is fine", async () => {
     const config = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'localmodel-settings' }, data: {} };
     const items = ['nodes.yaml', 'nodegroup.yaml', 'localmodelcache.yaml', 'credentials.yaml'].flatMap((f) =>
       readFileSync(join(QUICKSTART, f), 'utf8')
@@ -86,7 +87,7 @@ describe('a function config without the local-config mark', () => {
         .map((d) => parse(d)),
     );
     const run = (withItem: boolean) =>
-      runFn([], {
+      runInProcess([], {
         // JSON (which is YAML): yaml's stringify would write the shared object as an alias.
         input: JSON.stringify({
           apiVersion: 'config.kubernetes.io/v1',
@@ -95,14 +96,14 @@ describe('a function config without the local-config mark', () => {
           functionConfig: config,
         }),
       });
-    const asItem = run(true);
+    const asItem = await run(true);
     assert.equal(asItem.status, 1);
     assert.match(asItem.stderr, /^error: ConfigMap localmodel-settings .*the function config ConfigMap/m);
-    assert.equal(run(false).status, 0);
+    assert.equal((await run(false)).status, 0);
   });
 });
 
-test("kustomize's transformer file needs no mark: kustomize consumes it, and render of that folder accepts it", () => {
-  const result = runFn(['render', join(EXAMPLES, 'kustomize')]);
+test("kustomize's transformer file needs no mark: kustomize consumes it, and render of that folder accepts it", async () => {
+  const result = await runInProcess(['render', join(EXAMPLES, 'kustomize')]);
   assert.equal(result.status, 0, result.stderr);
 });

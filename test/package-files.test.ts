@@ -9,7 +9,8 @@ import { describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { parseKrmignore } from '../fn/modes/krmignore';
 import { cache, node, nodeGroup } from './support/fixtures';
-import { parseStream, runFn, tempDir } from './support/integrations';
+import { runInProcess } from './support/in-process';
+import { parseStream, tempDir } from './support/integrations';
 
 function packageDir(files: Record<string, string>): string {
   const dir = tempDir('package-files');
@@ -29,36 +30,36 @@ function packageDir(files: Record<string, string>): string {
 const MKDOCS = 'site_name: Models\nnav:\n  - index.md\n';
 
 describe('package files: .krmignore, kustomization files, files that are not resources', () => {
-  it('an untyped kustomization.yaml (the form kustomize writes) is not read as a resource', () => {
+  it('an untyped kustomization.yaml (the form kustomize writes) is not read as a resource', async () => {
     const dir = packageDir({ 'kustomization.yaml': 'resources:\n  - models.yaml\n' });
-    const r = runFn(['render', dir]);
+    const r = await runInProcess(['render', dir]);
     assert.equal(r.status, 0, r.stderr);
     assert.ok(parseStream(r.stdout).some((o) => o.kind === 'Job'));
   });
 
-  it('a YAML file that is not a resource is an error naming the file and .krmignore', () => {
+  it('a YAML file that is not a resource is an error naming the file and .krmignore', async () => {
     const dir = packageDir({ 'docs/mkdocs.yml': MKDOCS });
-    const r = runFn(['render', dir]);
+    const r = await runInProcess(['render', dir]);
     assert.equal(r.status, 1);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /^error: docs\/mkdocs\.yml is not a Kubernetes resource \(no apiVersion and no kind\);/);
     assert.match(r.stderr, /list it in a \.krmignore file/);
   });
 
-  it('a list at the top of a file is the same error', () => {
-    const r = runFn(['render', packageDir({ 'values.yaml': '- a\n- b\n' })]);
+  it('a list at the top of a file is the same error', async () => {
+    const r = await runInProcess(['render', packageDir({ 'values.yaml': '- a\n- b\n' })]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /values\.yaml is not a Kubernetes resource \(not a YAML mapping\).*\.krmignore/);
   });
 
-  it('.krmignore keeps the files it names out, also in sub-folders with their own .krmignore', () => {
+  it('.krmignore keeps the files it names out, also in sub-folders with their own .krmignore', async () => {
     const dir = packageDir({
       '.krmignore': '# kpt-style\ndocs/\n',
       'docs/mkdocs.yml': MKDOCS,
       'chart/.krmignore': 'values*.yaml\n',
       'chart/values.yaml': 'replicas: 2\n',
     });
-    const r = runFn(['render', dir]);
+    const r = await runInProcess(['render', dir]);
     assert.equal(r.status, 0, r.stderr);
     assert.ok(parseStream(r.stdout).some((o) => o.kind === 'Job'));
   });

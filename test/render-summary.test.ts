@@ -12,7 +12,8 @@ import type { Compiled } from '../fn/modes/render-summary';
 import { renderSummary, summarize } from '../fn/modes/render-summary';
 import { fnConfig } from './support/fixtures';
 import { TESTDATA } from './support/golden';
-import { runFn, tempDir } from './support/integrations';
+import { runInProcess } from './support/in-process';
+import { tempDir } from './support/integrations';
 
 const Gi = 1n << 30n;
 
@@ -264,7 +265,7 @@ describe('summarize', () => {
     );
   });
 
-  test('which namespaces each cache serves, and which caches no InferenceService uses', () => {
+  test('which namespaces each cache serves, and which caches no InferenceService uses', async () => {
     const dir = tempDir('summary-caches');
     const isvc = (name: string, namespace: string, uri: string) => ({
       apiVersion: 'serving.kserve.io/v1beta1',
@@ -293,7 +294,7 @@ describe('summarize', () => {
       },
     ];
     writeFileSync(join(dir, 'package.yaml'), objects.map((o) => stringify(o)).join('---\n'));
-    const result = runFn(['render', dir]);
+    const result = await runInProcess(['render', dir]);
     assert.equal(result.status, 0, result.stderr);
     assert.match(
       result.stderr,
@@ -301,13 +302,13 @@ describe('summarize', () => {
     );
   });
 
-  test('render prints it on stderr, after the results, and only when the render succeeds', () => {
-    const ok = runFn(['render', 'examples/argocd/app']);
+  test('render prints it on stderr, after the results, and only when the render succeeds', async () => {
+    const ok = await runInProcess(['render', 'examples/argocd/app']);
     assert.equal(ok.status, 0);
     assert.match(ok.stderr, /^summary: 12 manifests to apply, 9 generated/m);
     assert.doesNotMatch(ok.stdout, /summary/);
-    const failed = runFn(['render', 'examples/argocd/app', '--argocd'], {
-      env: { ...process.env, ARGOCD_ENV_NODES: 'not a list' },
+    const failed = await runInProcess(['render', 'examples/argocd/app', '--argocd'], {
+      env: { ARGOCD_ENV_NODES: 'not a list' },
     });
     assert.equal(failed.status, 1);
     assert.doesNotMatch(failed.stderr, /summary/);

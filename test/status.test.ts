@@ -14,7 +14,8 @@ import { downloadStatus } from '../fn/status/node-states';
 import { checkRenderedStep } from '../fn/status/pod-layout';
 import { formatDuration, STATUS_EXIT, statusExitCode } from '../fn/status/report';
 import { clusterDump, compiledPackage, readScenario } from './support/cluster-dump';
-import { runFn, tempDir } from './support/integrations';
+import { runInProcess } from './support/in-process';
+import { tempDir } from './support/integrations';
 import { statusCases } from './support/status-cases';
 
 const CASES = statusCases();
@@ -51,24 +52,24 @@ describe('status: the recorded cases', () => {
   });
 
   for (const { name, dir } of CASES) {
-    test(`${name}: the text and the JSON are the recorded ones, with the exit code`, () => {
+    test(`${name}: the text and the JSON are the recorded ones, with the exit code`, async () => {
       const expectedJson = readFileSync(join(dir, 'status.json'), 'utf8');
       const { exitCode } = JSON.parse(expectedJson) as { exitCode: number };
-      const text = runFn(['status', packageOf(dir), '--cluster', join(dir, 'cluster.json')]);
+      const text = await runInProcess(['status', packageOf(dir), '--cluster', join(dir, 'cluster.json')]);
       assert.equal(text.stderr, '');
       assert.equal(text.stdout, readFileSync(join(dir, 'status.txt'), 'utf8'));
       assert.equal(text.status, exitCode);
-      const json = runFn(['status', packageOf(dir), '-o', 'json'], { input: dumpOf(dir) });
+      const json = await runInProcess(['status', packageOf(dir), '-o', 'json'], { input: dumpOf(dir) });
       assert.equal(json.stdout, expectedJson, 'from stdin too');
       assert.equal(json.status, exitCode);
     });
   }
 
-  test('a YAML dump (kubectl -o yaml) reads as the JSON one', () => {
+  test('a YAML dump (kubectl -o yaml) reads as the JSON one', async () => {
     const dir = caseDir('status-daemonset');
     const yamlDump = join(tempDir('status-yaml'), 'cluster.yaml');
     writeFileSync(yamlDump, stringify(JSON.parse(dumpOf(dir))));
-    const result = runFn(['status', packageOf(dir), '--cluster', yamlDump]);
+    const result = await runInProcess(['status', packageOf(dir), '--cluster', yamlDump]);
     assert.equal(result.stdout, readFileSync(join(dir, 'status.txt'), 'utf8'));
   });
 });
@@ -218,23 +219,23 @@ describe('status: exit codes', () => {
     assert.equal(statusExitCode(r), STATUS_EXIT.inProgress);
   });
 
-  test('4 when a node needs attention; 1 with a message when the inputs cannot be read; never a stack trace', () => {
+  test('4 when a node needs attention; 1 with a message when the inputs cannot be read; never a stack trace', async () => {
     assert.equal(statusExitCode(reportOf('status-jobs')), STATUS_EXIT.attention);
     const dir = caseDir('status-jobs');
-    const notADump = runFn(['status', packageOf(dir)], { input: '{"kind": "List", "items": []}' });
+    const notADump = await runInProcess(['status', packageOf(dir)], { input: '{"kind": "List", "items": []}' });
     assert.equal(notADump.status, 1);
     assert.equal(
       notADump.stderr,
       'error: stdin: no Node in the input; give the output of kubectl get nodes,jobs,pods,daemonsets -A -o json (or -o yaml)\n',
     );
-    const noPackage = runFn(['status', join(dir, 'nowhere'), '--cluster', join(dir, 'cluster.json')]);
+    const noPackage = await runInProcess(['status', join(dir, 'nowhere'), '--cluster', join(dir, 'cluster.json')]);
     assert.equal(noPackage.status, 1);
     assert.match(
       noPackage.stderr,
       /is not a folder; give the package folder to render\nerror: status needs a package that renders/,
     );
     assert.doesNotMatch(noPackage.stderr + notADump.stderr, /\n\s+at /);
-    const badOutput = runFn(['status', packageOf(dir), '-o', 'yaml']);
+    const badOutput = await runInProcess(['status', packageOf(dir), '-o', 'yaml']);
     assert.equal(badOutput.status, 2);
     assert.match(badOutput.stderr, /--output is text or json, not "yaml"/);
   });
