@@ -7,28 +7,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse, parseAllDocuments, stringify } from 'yaml';
+import { runInProcess } from './support/in-process';
 import type { Manifest } from './support/integrations';
-import {
-  copyToTemp,
-  EXAMPLES,
-  editFile,
-  KUSTOMIZE,
-  parseStream,
-  run,
-  runFn,
-  snapshot,
-  tempDir,
-} from './support/integrations';
+import { copyToTemp, EXAMPLES, editFile, KUSTOMIZE, parseStream, run, snapshot, tempDir } from './support/integrations';
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
 const ARGO_APP = join(EXAMPLES, 'argocd', 'app');
 const waveOf = (o: Manifest) => o.metadata?.annotations?.[WAVE];
 
 describe('argocdSyncWave (Argo CD)', () => {
-  test("the example's caches and node group are printed in wave -1, InferenceServices and generated objects are untouched, the sources too", () => {
+  test("the example's caches and node group are printed in wave -1, InferenceServices and generated objects are untouched, the sources too", async () => {
     const app = copyToTemp(ARGO_APP, 'wave');
     const before = snapshot(app);
-    const result = runFn(['render', '--argocd', app], { env: { PATH: process.env.PATH } });
+    const result = await runInProcess(['render', '--argocd', app]);
     assert.equal(result.status, 0, result.stderr);
     const objects = parseStream(result.stdout);
     const waves = objects.map((o) => [o.kind, waveOf(o)]);
@@ -40,37 +31,37 @@ describe('argocdSyncWave (Argo CD)', () => {
     assert.deepEqual(snapshot(app), before, 'the package files are never changed');
   });
 
-  test('a wave the author set is kept; the comments of the source survive in the printed copy', () => {
+  test('a wave the author set is kept; the comments of the source survive in the printed copy', async () => {
     const app = copyToTemp(ARGO_APP, 'wave-own');
     editFile(
       join(app, 'models.yaml'),
       /metadata:\n {2}name: granite-3-1-8b-instruct\n/,
       `metadata:\n  name: granite-3-1-8b-instruct\n  annotations:\n    ${WAVE}: "-5" # mine\n`,
     );
-    const result = runFn(['render', app]);
+    const result = await runInProcess(['render', app]);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /argocd\.argoproj\.io\/sync-wave: "-5" # mine/);
     assert.equal(waveOf(parseStream(result.stdout).find((o) => o.kind === 'LocalModelNodeGroup') as Manifest), '-1');
   });
 
-  test('an InferenceService in the same or an earlier wave is a warning (an error under --strict)', () => {
+  test('an InferenceService in the same or an earlier wave is a warning (an error under --strict)', async () => {
     const app = copyToTemp(ARGO_APP, 'wave-isvc');
     editFile(join(app, 'inferenceservice.yaml'), /(metadata:\n)/, `$1  annotations:\n    ${WAVE}: "-1"\n`);
-    const lenient = runFn(['render', app]);
+    const lenient = await runInProcess(['render', app]);
     assert.equal(lenient.status, 0, lenient.stderr);
     assert.match(
       lenient.stderr,
       /^warning: InferenceService .* is in sync wave -1, not after the caches' wave -1 \(argocdSyncWave\)/m,
     );
-    const strict = runFn(['render', app, '--strict']);
+    const strict = await runInProcess(['render', app, '--strict']);
     assert.equal(strict.status, 1);
     assert.equal(strict.stdout, '');
   });
 
-  test('render --out writes the wave into its files; KRM mode leaves every item as written', () => {
+  test('render --out writes the wave into its files; KRM mode leaves every item as written', async () => {
     const app = copyToTemp(ARGO_APP, 'wave-out');
     const out = join(tempDir('wave-out'), 'rendered');
-    assert.equal(runFn(['render', app, '--out', out]).status, 0);
+    assert.equal((await runInProcess(['render', app, '--out', out])).status, 0);
     assert.equal(
       parse(readFileSync(join(out, '_cluster', 'localmodelnodegroup_gpu.yaml'), 'utf8')).metadata.annotations[WAVE],
       '-1',
@@ -79,7 +70,9 @@ describe('argocdSyncWave (Argo CD)', () => {
     const items = ['models.yaml', 'nodegroup.yaml', 'nodes.yaml', 'inferenceservice.yaml', 'fn-config.yaml'].flatMap(
       (f) => parseAllDocuments(readFileSync(join(app, f), 'utf8')).map((d) => d.toJS()),
     );
-    const krm = runFn([], { input: stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items }) });
+    const krm = await runInProcess([], {
+      input: stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items }),
+    });
     assert.equal(krm.status, 0, krm.stderr);
     assert.ok(!krm.stdout.includes(WAVE), 'kpt and kustomize write back what the author wrote');
   });

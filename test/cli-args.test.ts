@@ -2,8 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseCommand } from '../fn/cli/args';
-import { runFn } from './support/integrations';
-import { fullSuiteOnly } from './support/scope';
+import { runInProcess } from './support/in-process';
 
 const render = (options: object) => ({
   kind: 'render',
@@ -70,19 +69,19 @@ describe('parseCommand', () => {
   });
 });
 
-describe('the binary', { skip: fullSuiteOnly }, () => {
-  test('a usage error exits 2 with the usage on stderr; --help prints it on stdout and exits 0', () => {
-    const wrong = runFn(['render', '--check']);
+describe('the command line: exit codes and messages', () => {
+  test('a usage error exits 2 with the usage on stderr; --help prints it on stdout and exits 0', async () => {
+    const wrong = await runInProcess(['render', '--check']);
     assert.equal(wrong.status, 2);
     assert.equal(wrong.stdout, '');
     assert.match(wrong.stderr, /^kserve-localmodel-fn: --check compares.*\n\nusage:/);
-    const help = runFn(['--help']);
+    const help = await runInProcess(['--help']);
     assert.equal(help.status, 0);
     assert.match(help.stdout, /kserve-localmodel-fn render \[DIR\] --out OUT \[--check\]/);
   });
 
-  test('render of a folder that does not exist says so, without a stack trace', () => {
-    const result = runFn(['render', 'no/such/folder']);
+  test('render of a folder that does not exist says so, without a stack trace', async () => {
+    const result = await runInProcess(['render', 'no/such/folder']);
     assert.equal(result.status, 1);
     assert.equal(result.stderr, 'error: no/such/folder is not a folder; give the package folder to render\n');
   });

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { runInProcess } from './support/in-process';
 import type { Manifest } from './support/integrations';
 import {
   byId,
@@ -14,7 +15,6 @@ import {
   kptIn,
   kustomizeBuild,
   parseStream,
-  runFn,
   snapshot,
   tempDir,
 } from './support/integrations';
@@ -35,9 +35,9 @@ const generatedOnly = (objects: Manifest[]) =>
   objects.filter((o) => o.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'kserve-localmodel-fn');
 
 describe('daemonset mode through kpt, kustomize, render and render --out', () => {
-  test('render prints DaemonSets and no Job, and the summary names them', () => {
+  test('render prints DaemonSets and no Job, and the summary names them', async () => {
     const dir = daemonSetPackage('kpt', 'fn-config.yaml');
-    const rendered = runFn(['render', dir]);
+    const rendered = await runInProcess(['render', dir]);
     assert.equal(rendered.status, 0, rendered.stderr);
     const objects = generatedOnly(parseStream(rendered.stdout));
     assert.deepEqual(kinds(objects), ['ConfigMap', 'DaemonSet', 'PersistentVolume', 'PersistentVolumeClaim']);
@@ -50,12 +50,12 @@ describe('daemonset mode through kpt, kustomize, render and render --out', () =>
 
   test('kpt fn render writes the DaemonSet files, the same objects render --out writes; a second render changes nothing', {
     skip: fullSuiteOnly,
-  }, (t) => {
+  }, async (t) => {
     if (!hasKpt(t)) return;
     const dir = daemonSetPackage('kpt', 'fn-config.yaml');
     const kpt = kptIn(dir);
     const out = join(tempDir('ds-out'), 'out');
-    const rendered = runFn(['render', dir, '--out', out]);
+    const rendered = await runInProcess(['render', dir, '--out', out]);
     assert.equal(rendered.status, 0, rendered.stderr);
     const first = kpt('fn', 'render', '--allow-exec');
     assert.equal(first.status, 0, first.stderr);
@@ -79,14 +79,14 @@ describe('daemonset mode through kpt, kustomize, render and render --out', () =>
     assert.deepEqual(snapshot(dir), byKpt);
   });
 
-  test('kustomize build gives the objects render prints', { skip: fullSuiteOnly }, () => {
+  test('kustomize build gives the objects render prints', { skip: fullSuiteOnly }, async () => {
     const dir = daemonSetPackage('kustomize', 'localmodel-fn.yaml');
     const built = kustomizeBuild(dir);
     assert.equal(built.status, 0, built.stderr);
     const objects = parseStream(built.stdout);
     assert.ok(objects.some((o) => o.kind === 'DaemonSet'));
     assert.ok(!objects.some((o) => o.kind === 'Job'));
-    const rendered = runFn(['render', dir]);
+    const rendered = await runInProcess(['render', dir]);
     assert.equal(rendered.status, 0, rendered.stderr);
     assert.deepEqual(byId(objects), byId(parseStream(rendered.stdout)));
   });

@@ -4,8 +4,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
+import { runInProcess } from './support/in-process';
 import type { Manifest } from './support/integrations';
-import { editFile, hasKpt, kptPackage, parseStream, runFn, snapshot, tempDir } from './support/integrations';
+import { editFile, hasKpt, kptPackage, parseStream, snapshot, tempDir } from './support/integrations';
 import { fullSuiteOnly } from './support/scope';
 
 const USER_FILES = [
@@ -174,11 +175,11 @@ describe('kpt (real binary)', { skip: fullSuiteOnly }, () => {
     assert.deepEqual(snapshot(dir), before);
   });
 
-  test('kpt users and render --out users get the same files with the same objects', (t) => {
+  test('kpt users and render --out users get the same files with the same objects', async (t) => {
     if (!hasKpt(t)) return;
     const { dir, kpt } = kptPackage();
     const out = join(tempDir('kpt-out'), 'out');
-    const rendered = runFn(['render', dir, '--out', out]);
+    const rendered = await runInProcess(['render', dir, '--out', out]);
     assert.equal(rendered.status, 0, rendered.stderr);
     assert.equal(kpt('fn', 'render', '--allow-exec').status, 0);
 

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { runInProcess } from './support/in-process';
 import {
   byId,
   copyToTemp,
@@ -15,7 +16,6 @@ import {
   parseStream,
   pathWithFunction,
   run,
-  runFn,
 } from './support/integrations';
 import { fullSuiteOnly } from './support/scope';
 
@@ -60,16 +60,16 @@ describe('kustomize build --enable-alpha-plugins --enable-exec (real binary)', {
     }
   });
 
-  test('builds the same objects as `render` of the same files, byte-identical on a second build', () => {
+  test('builds the same objects as `render` of the same files, byte-identical on a second build', async () => {
     const first = buildExample();
     const second = kustomizeBuild(EXAMPLE);
     assert.equal(second.stdout, first.stdout);
-    const rendered = runFn(['render', EXAMPLE]);
+    const rendered = await runInProcess(['render', EXAMPLE]);
     assert.equal(rendered.status, 0, rendered.stderr);
     assert.deepEqual(byId(parseStream(first.stdout)), byId(parseStream(rendered.stdout)));
   });
 
-  test('keys in any order: kustomize (which sorts them) and render give the same Job names and objects', () => {
+  test('keys in any order: kustomize (which sorts them) and render give the same Job names and objects', async () => {
     const dir = copyToTemp(EXAMPLE, 'kustomize-key-order');
     // Written the way a person might: not in kustomize's sorted order.
     editFile(
@@ -79,7 +79,7 @@ describe('kustomize build --enable-alpha-plugins --enable-exec (real binary)', {
     );
     const built = kustomizeBuild(dir);
     assert.equal(built.status, 0, built.stderr);
-    const rendered = runFn(['render', dir]);
+    const rendered = await runInProcess(['render', dir]);
     assert.equal(rendered.status, 0, rendered.stderr);
     const jobs = (stream: string) => parseStream(stream).filter((o) => o.kind === 'Job');
     const names = (stream: string) => jobs(stream).map((o) => o.metadata?.name);
