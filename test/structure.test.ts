@@ -90,3 +90,24 @@ test('the structure check reads the imports it judges', () => {
     );
   assert.ok(layerOf(join(FN, 'krm', 'objects.ts')) < layerOf(join(FN, 'compile.ts')));
 });
+
+test('only fn/main.ts touches the process: the modes get their streams, stdin and env as arguments', () => {
+  // Tests run the command line in process (test/support/in-process.ts) on that promise: a mode that read
+  // process.env or wrote to process.stdout would behave differently there than in the binary.
+  const PROCESS = /\bprocess\.(stdout|stderr|stdin|env|argv|exit|exitCode|chdir|cwd|umask|on|once)\b|\bconsole\./;
+  const MAIN = join(FN, 'main.ts');
+  const touching = [...FILES]
+    .filter((f) => f !== MAIN)
+    .flatMap((f) =>
+      readFileSync(f, 'utf8')
+        .split('\n')
+        .map((line, i) => ({ line, at: `fn/${relative(FN, f)}:${i + 1}` }))
+        .filter(({ line }) => !/^\s*(\/\/|\/\*|\*)/.test(line) && PROCESS.test(line))
+        .map(({ at }) => at),
+    );
+  assert.deepEqual(touching, []);
+  const stdinReaders = [...GRAPH]
+    .filter(([, imports]) => imports.includes(join(FN, 'krm', 'stdin.ts')))
+    .map(([f]) => `fn/${relative(FN, f)}`);
+  assert.deepEqual(stdinReaders, ['fn/main.ts'], 'only main.ts reads the real stdin');
+});

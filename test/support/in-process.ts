@@ -41,6 +41,10 @@ let running = false;
  * folder, so it is changed for the run and put back after. Tests of one file run one at a time, so
  * no other test sees it; a second run while one is under way would, and is refused. A mode that throws
  * fails the test: the binary would only have printed "internal error".
+ *
+ * A process warning (the yaml library warns through process.emitWarning) is kept on stderr as the
+ * binary's Node prints it, and fn/ writes to no stream it is not given (test/structure.test.ts): a test
+ * that asserts "nothing else on stderr" means the same here as through the binary.
  */
 export async function runInProcess(argv: readonly string[], options: InProcessOptions = {}): Promise<InProcessResult> {
   if (running)
@@ -49,8 +53,10 @@ export async function runInProcess(argv: readonly string[], options: InProcessOp
   const stdin = Buffer.from(options.input ?? '');
   const stdout = memoryStream();
   const stderr = memoryStream();
+  const onWarning = (w: Error) => stderr.stream.write(`(node:${process.pid}) ${w.name}: ${w.message}\n`);
   const before = process.cwd();
   try {
+    process.on('warning', onWarning);
     process.chdir(options.cwd ?? ROOT);
     const status = await runCommand(argv, {
       readStdin: (limit) => (stdin.length > limit ? undefined : stdin),
@@ -58,9 +64,12 @@ export async function runInProcess(argv: readonly string[], options: InProcessOp
       stderr: stderr.stream,
       env: options.env ?? {},
     });
+    // Node emits a warning on a later tick; the binary's process would still print it before exiting.
+    await new Promise((resolve) => setImmediate(resolve));
     return { status, stdout: stdout.text(), stderr: stderr.text() };
   } finally {
     process.chdir(before);
+    process.off('warning', onWarning);
     running = false;
   }
 }
