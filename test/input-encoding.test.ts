@@ -1,16 +1,15 @@
-// Input that is not UTF-8 is refused in every mode, through the built binary: the file (or stdin) and
+// Input that is not UTF-8 is refused in every mode of the command line: the file (or stdin) and
 // the byte offset for invalid UTF-8, the encoding's name for a UTF-16 or UTF-32 byte-order mark.
 // Nothing is printed or written, and nothing is ever decoded to U+FFFD.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { bundle } from './support/integrations';
+import type { InProcessResult } from './support/in-process';
+import { runInProcess } from './support/in-process';
 
-const BINARY = bundle();
 const MANIFEST = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: city\ndata:\n  name: ';
 const LIST =
   'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  data:\n    name: ';
@@ -70,17 +69,15 @@ const CASES: Case[] = [
 const root = mkdtempSync(join(tmpdir(), 'input-encoding-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-function run(args: string[], input?: Buffer, env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [BINARY, ...args], { input, env: { ...process.env, ...env } });
-}
+const run = (args: string[], input?: Buffer, env: Record<string, string> = {}) => runInProcess(args, { input, env });
 
-function assertRefused(result: ReturnType<typeof run>, where: string, says: RegExp): void {
-  assert.equal(result.status, 1, result.stderr.toString());
-  const stderr = result.stderr.toString();
+function assertRefused(result: InProcessResult, where: string, says: RegExp): void {
+  assert.equal(result.status, 1, result.stderr);
+  const stderr = result.stderr;
   assert.match(stderr, new RegExp(`error: ${where.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `));
   assert.match(stderr, says);
   assert.doesNotMatch(stderr, /^\s+at \S/m);
-  assert.doesNotMatch(result.stdout.toString(), /\ufffd|Z.rich/);
+  assert.doesNotMatch(result.stdout, /\ufffd|Z.rich/);
 }
 
 describe('input that is not UTF-8 is refused in every mode', () => {
@@ -91,24 +88,24 @@ describe('input that is not UTF-8 is refused in every mode', () => {
     const file = join(pkg, 'city.yaml');
     writeFileSync(file, c.bytes(MANIFEST));
 
-    it(`${c.name}: KRM mode (stdin)`, () => {
-      const result = run([], c.bytes(LIST));
+    it(`${c.name}: KRM mode (stdin)`, async () => {
+      const result = await run([], c.bytes(LIST));
       assertRefused(result, 'the input on stdin', c.says(Buffer.byteLength(LIST), 7));
-      assert.match(result.stdout.toString(), /^items: \[\]$/m);
+      assert.match(result.stdout, /^items: \[\]$/m);
     });
-    it(`${c.name}: render`, () => {
-      const result = run(['render', pkg]);
+    it(`${c.name}: render`, async () => {
+      const result = await run(['render', pkg]);
       assertRefused(result, file, c.says(Buffer.byteLength(MANIFEST), 6));
-      assert.equal(result.stdout.toString(), '');
+      assert.equal(result.stdout, '');
     });
-    it(`${c.name}: render --argocd`, () => {
-      const result = run(['render', '--argocd', pkg], undefined, { ARGOCD_APP_NAME: 'app' });
+    it(`${c.name}: render --argocd`, async () => {
+      const result = await run(['render', '--argocd', pkg], undefined, { ARGOCD_APP_NAME: 'app' });
       assertRefused(result, file, c.says(Buffer.byteLength(MANIFEST), 6));
-      assert.equal(result.stdout.toString(), '');
+      assert.equal(result.stdout, '');
     });
-    it(`${c.name}: render --out`, () => {
+    it(`${c.name}: render --out`, async () => {
       const out = join(root, `out-${i}`);
-      const result = run(['render', pkg, '--out', out]);
+      const result = await run(['render', pkg, '--out', out]);
       assertRefused(result, file, c.says(Buffer.byteLength(MANIFEST), 6));
       assert.equal(existsSync(join(out, 'kustomization.yaml')), false, 'nothing written');
     });

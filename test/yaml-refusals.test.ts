@@ -3,7 +3,6 @@
 // clear error with its position, nothing on stderr from Node, no silently empty value.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +10,8 @@ import { after, describe, it } from 'node:test';
 import { argocdOverrides } from '../fn/inputs/argocd-parameters';
 import { parseFnConfig } from '../fn/inputs/fn-config';
 import { krm } from '../fn/modes/krm';
-import { bundle } from './support/integrations';
+import { runInProcess } from './support/in-process';
 
-const BINARY = bundle();
 const HEADER = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n';
 
 /** Strings that hold YAML Kubernetes cannot read, each as a nodes list would carry it. */
@@ -71,18 +69,18 @@ describe("in Argo CD's ARGOCD_ENV_* variables and parameters", () => {
   }
 });
 
-describe('through the binary: one clear error, no Node warning on stderr', () => {
+describe('the command line: one clear error, no Node warning on stderr', () => {
   const root = mkdtempSync(join(tmpdir(), 'yaml-refusals-'));
   after(() => rmSync(root, { recursive: true, force: true }));
 
-  it('a complex mapping key in a file', () => {
+  it('a complex mapping key in a file', async () => {
     const pkg = join(root, 'complex');
     mkdirSync(pkg);
     writeFileSync(
       join(pkg, 'cm.yaml'),
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  ? [a, b]\n  : c\n',
     );
-    const result = spawnSync(process.execPath, [BINARY, 'render', pkg], { encoding: 'utf8' });
+    const result = await runInProcess(['render', pkg]);
     assert.equal(result.status, 1);
     assert.equal(result.stdout, '');
     assert.equal(
@@ -97,14 +95,11 @@ describe('through the binary: one clear error, no Node warning on stderr', () =>
     assert.doesNotMatch(result.stderr, /Warning|stringified/);
   });
 
-  it('!!set in ARGOCD_ENV_NODES', () => {
+  it('!!set in ARGOCD_ENV_NODES', async () => {
     const pkg = join(root, 'argo');
     mkdirSync(pkg);
     writeFileSync(join(pkg, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n');
-    const result = spawnSync(process.execPath, [BINARY, 'render', '--argocd', pkg], {
-      encoding: 'utf8',
-      env: { ...process.env, ARGOCD_ENV_NODES: BAD[1][1] },
-    });
+    const result = await runInProcess(['render', '--argocd', pkg], { env: { ARGOCD_ENV_NODES: BAD[1][1] } });
     assert.equal(result.status, 1);
     assert.equal(result.stdout, '');
     assert.match(result.stderr, /!!set makes a value that JSON/);
