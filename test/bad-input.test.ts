@@ -2,7 +2,6 @@
 // the results travel in the output ResourceList; a person reads them on stderr.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,10 +14,10 @@ import { MAX_NESTING_DEPTH } from '../fn/krm/yaml-read';
 import { krm } from '../fn/modes/krm';
 import { cache, node, nodeGroup } from './support/fixtures';
 import { resourceList } from './support/harness';
-import { bundle } from './support/integrations';
+import { runInProcess } from './support/in-process';
+import { runFn } from './support/integrations';
 import { fullSuiteOnly } from './support/scope';
 
-const BINARY = bundle();
 const STACK_FRAME = /^\s+at \S/m;
 const HEADER = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n';
 const configMapWith = (value: string) =>
@@ -165,12 +164,9 @@ describe('bad input in KRM mode, through krm(text)', () => {
   });
 });
 
-describe('bad input through the built binary', { skip: fullSuiteOnly }, () => {
-  const run = (args: string[], input: string) =>
-    spawnSync(process.execPath, [BINARY, ...args], { input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-
-  it('malformed YAML: exit 1, a ResourceList with the error on stdout, one human line on stderr', () => {
-    const r = run([], `${HEADER}items:\n- kind: [\n`);
+describe('bad input through the command line', () => {
+  it('malformed YAML: exit 1, a ResourceList with the error on stdout, one human line on stderr', async () => {
+    const r = await runInProcess([], { input: `${HEADER}items:\n- kind: [\n` });
     assert.equal(r.status, 1);
     const list = parse(r.stdout) as { kind: string; items: unknown[]; results: Result[] };
     assert.equal(list.kind, 'ResourceList');
@@ -180,8 +176,10 @@ describe('bad input through the built binary', { skip: fullSuiteOnly }, () => {
     assert.doesNotMatch(r.stdout + r.stderr, STACK_FRAME);
   });
 
-  it('an error result: exit 1, results in the ResourceList and no generated item, the same results on stderr', () => {
-    const r = run([], resourceList([nodeGroup('workers'), cache('llama', 's3://m/llama', ['gpus']), node('gpu-1')]));
+  it('an error result: exit 1, results in the ResourceList and no generated item, the same results on stderr', async () => {
+    const r = await runInProcess([], {
+      input: resourceList([nodeGroup('workers'), cache('llama', 's3://m/llama', ['gpus']), node('gpu-1')]),
+    });
     assert.equal(r.status, 1);
     const list = parse(r.stdout, { version: '1.1' }) as { items: KObject[]; results: Result[] };
     assert.equal(list.items.length, 3, 'only the input, passed through');
@@ -191,18 +189,11 @@ describe('bad input through the built binary', { skip: fullSuiteOnly }, () => {
     assert.doesNotMatch(r.stdout + r.stderr, STACK_FRAME);
   });
 
-  it('stdin over the size limit is cut off while reading, with the same message', () => {
-    const r = run([], `${HEADER}items: []\n#${'x'.repeat(MAX_INPUT_BYTES)}\n`);
-    assert.equal(r.status, 1);
-    assert.match(r.stderr, /^error: input is more than 67108864 bytes, over the limit/);
-    assert.deepEqual((parse(r.stdout) as { items: unknown[] }).items, []);
-  });
-
-  it('render DIR with a malformed file: exit 1, nothing on stdout, the file and position on stderr', () => {
+  it('render DIR with a malformed file: exit 1, nothing on stdout, the file and position on stderr', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bad-input-'));
     try {
       writeFileSync(join(dir, 'cache.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n');
-      const r = run(['render', dir], '');
+      const r = await runInProcess(['render', dir]);
       assert.equal(r.status, 1);
       assert.equal(r.stdout, '');
       assert.match(
@@ -213,5 +204,15 @@ describe('bad input through the built binary', { skip: fullSuiteOnly }, () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+// fn/krm/stdin.ts stops reading at the limit: that is the real stdin's reader, so the built binary.
+describe('bad input on the real stdin (built binary)', { skip: fullSuiteOnly }, () => {
+  it('stdin over the size limit is cut off while reading, with the same message', () => {
+    const r = runFn([], { input: `${HEADER}items: []\n#${'x'.repeat(MAX_INPUT_BYTES)}\n` });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^error: input is more than 67108864 bytes, over the limit/);
+    assert.deepEqual((parse(r.stdout) as { items: unknown[] }).items, []);
   });
 });

@@ -6,10 +6,9 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { cache, node, nodeGroup } from './support/fixtures';
 import { errors, generated, run, runItems } from './support/harness';
+import { runInProcess } from './support/in-process';
 import { bundle } from './support/integrations';
 import { fullSuiteOnly } from './support/scope';
-
-const BIN = bundle();
 
 describe('KRM wire contract', () => {
   it('items is always present, even for an empty list', () => {
@@ -134,6 +133,7 @@ items:
   });
 });
 
+// A pipe's buffer is 64 KiB: the whole output reaching the reader is the process's business.
 describe('the built binary', { skip: fullSuiteOnly }, () => {
   it('writes a large output (well over 64 KiB) whole through a real pipe, and exits 0', () => {
     const nodes = Array.from({ length: 300 }, (_, i) => node(`gpu-${String(i).padStart(3, '0')}`));
@@ -142,27 +142,29 @@ describe('the built binary', { skip: fullSuiteOnly }, () => {
       kind: 'ResourceList',
       items: [nodeGroup('workers'), ...nodes, cache('m', 's3://m')],
     });
-    const child = spawnSync(process.execPath, [BIN], { input, maxBuffer: 256 * 1024 * 1024 });
+    const child = spawnSync(process.execPath, [bundle()], { input, maxBuffer: 256 * 1024 * 1024 });
     assert.equal(child.status, 0, child.stderr.toString());
     assert.ok(child.stdout.length > 256 * 1024, `only ${child.stdout.length} bytes`);
     const list = parse(child.stdout.toString(), { version: '1.1' }) as { items: unknown[] };
     // The group, the nodes, the cache; a PV and a PVC, the step-scripts ConfigMap and a Job per node.
     assert.equal(list.items.length, 1 + 300 + 1 + 2 + 1 + 300);
   });
+});
 
-  it('an error result: exit 1, the whole ResourceList on stdout, a human line on stderr, no stack trace', () => {
+describe('KRM mode on the command line', () => {
+  it('an error result: exit 1, the whole ResourceList on stdout, a human line on stderr, no stack trace', async () => {
     const input = JSON.stringify({
       apiVersion: 'config.kubernetes.io/v1',
       kind: 'ResourceList',
       items: [cache('m', 's3://m', ['nope'])],
     });
-    const child = spawnSync(process.execPath, [BIN], { input });
-    assert.equal(child.status, 1);
-    const list = parse(child.stdout.toString()) as { items: unknown[]; results: { severity: string }[] };
+    const result = await runInProcess([], { input });
+    assert.equal(result.status, 1);
+    const list = parse(result.stdout) as { items: unknown[]; results: { severity: string }[] };
     assert.equal(list.items.length, 1);
     assert.ok(list.results.some((r) => r.severity === 'error'));
-    assert.match(child.stderr.toString(), /^error: LocalModelCache m spec\.nodeGroups\[0\]: /m);
-    assert.doesNotMatch(child.stderr.toString() + child.stdout.toString(), /\n\s+at /);
+    assert.match(result.stderr, /^error: LocalModelCache m spec\.nodeGroups\[0\]: /m);
+    assert.doesNotMatch(result.stderr + result.stdout, /\n\s+at /);
   });
 });
 
