@@ -22,8 +22,6 @@ import { goldenCases } from './support/golden';
 import { bundle } from './support/integrations';
 import { fullSuiteOnly, propertyRuns } from './support/scope';
 
-const BUNDLE = bundle();
-
 function printedWhole(out: ResourceListOutput, nodes: ReadonlyMap<KObject, YamlNode>): string {
   const doc = new Document(null, OUTPUT_DOCUMENT_OPTIONS);
   const node = (o: KObject) => nodes.get(o) ?? doc.createNode(o, CREATE_NODE_OPTIONS);
@@ -224,7 +222,7 @@ describe('output printed in pieces is byte-identical to printing it as one docum
   }
 
   it('the built binary prints the same bytes through a real pipe', () => {
-    const child = spawnSync(process.execPath, [BUNDLE], { input: FLEET, maxBuffer: 64 << 20 });
+    const child = spawnSync(process.execPath, [bundle()], { input: FLEET, maxBuffer: 64 << 20 });
     assert.equal(child.status, 0, String(child.stderr));
     assert.equal(child.stdout.toString('utf8'), bothWays(FLEET).whole);
     assert.equal(krm(FLEET).text, bothWays(FLEET).whole);
