@@ -18,7 +18,8 @@ import type { KObject } from '../fn/krm/objects';
 import { storageKey } from '../fn/kserve/storage-key';
 import { cache, fnConfig, JOBS_NS, node, nodeGroup } from './support/fixtures';
 import { TESTDATA } from './support/golden';
-import { generated, ofKind, runItems, validateAgainstKubernetes } from './support/harness';
+import { generated, ofKind, runItems } from './support/harness';
+import { validateAgainstKubernetes } from './support/kubernetes-schema';
 import { allContainers, bwrapUnavailable, podSpecOf, stepWorld } from './support/pod-steps';
 import { propertyRuns } from './support/scope';
 

@@ -16,7 +16,8 @@ import type { Result } from '../fn/krm/results';
 import { krm } from '../fn/modes/krm';
 import { cache, isvc, namespacedCache, node, nodeGroup } from './support/fixtures';
 import { goldenCases } from './support/golden';
-import { generated, validateAgainstKubernetes } from './support/harness';
+import { generated } from './support/harness';
+import { validateAgainstKubernetes } from './support/kubernetes-schema';
 import { fullSuiteOnly } from './support/scope';
 
 // Fixed, so CI always tries the same cases; FUZZ_SEED and FUZZ_RUNS explore further by hand.

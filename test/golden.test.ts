@@ -7,7 +7,8 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import type { KObject } from '../fn/krm/objects';
 import { goldenCases, runGolden } from './support/golden';
-import { generated, validateAgainstKubernetes } from './support/harness';
+import { generated } from './support/harness';
+import { validateAgainstKubernetes } from './support/kubernetes-schema';
 
 describe('golden cases (testdata/<case>)', () => {
   const cases = goldenCases();

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cache, enabledKServeConfig, fnConfig, node, nodeGroup } from './support/fixtures';
-import { generated, ofKind, runItems, validateAgainstKubernetes } from './support/harness';
+import { generated, ofKind, runItems } from './support/harness';
+import { validateAgainstKubernetes } from './support/kubernetes-schema';
 
 const items = () => [nodeGroup('workers'), cache('llama', 'hf://meta/llama'), node('gpu-1'), enabledKServeConfig()];
 

@@ -17,7 +17,8 @@ import {
   nodeGroup,
 } from './support/fixtures';
 import type { Output } from './support/harness';
-import { generated, runItems, validateAgainstKubernetes } from './support/harness';
+import { generated, runItems } from './support/harness';
+import { validateAgainstKubernetes } from './support/kubernetes-schema';
 
 const MODES = ['jobs', 'daemonset'] as const;
 const shared = [nodeGroup('workers'), node('gpu-1'), node('gpu-2'), enabledKServeConfig()];

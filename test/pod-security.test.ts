@@ -11,7 +11,8 @@ import { parse } from 'yaml';
 import type { KObject } from '../fn/krm/objects';
 import { cache, enabledKServeConfig, fnConfig, node, nodeGroup } from './support/fixtures';
 import { goldenCases } from './support/golden';
-import { generated, runItems, validateAgainstKubernetes } from './support/harness';
+import { generated, runItems } from './support/harness';
+import { validateAgainstKubernetes } from './support/kubernetes-schema';
 import { podSpecOf } from './support/pod-steps';
 
 const BASELINE_CAPABILITIES = [

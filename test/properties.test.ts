@@ -9,7 +9,8 @@ import { parse } from 'yaml';
 import type { KObject } from '../fn/krm/objects';
 import { cache, fnConfig, isvc, namespacedCache, node, nodeGroup } from './support/fixtures';
 import { goldenCases } from './support/golden';
-import { generated, keysShuffled, run, runItems, shuffled, validateAgainstKubernetes } from './support/harness';
+import { generated, keysShuffled, run, runItems, shuffled } from './support/harness';
+import { validateAgainstKubernetes } from './support/kubernetes-schema';
 import { fullSuiteOnly, propertyRuns } from './support/scope';
 
 const inputOf = (dir: string) =>
