@@ -80,6 +80,18 @@ describe('argocdSyncWave (Argo CD)', () => {
 
 describe('Flux: the InferenceServices depend on the caches, the rest on the admission policy and serving volumes', () => {
   const flux = join(EXAMPLES, 'flux');
+  // kustomize takes about a second a build: each folder is built once for the tests that read it.
+  const builds = new Map<string, Manifest[]>();
+  const build = (path: string): Manifest[] => {
+    let objects = builds.get(path);
+    if (!objects) {
+      const result = run(KUSTOMIZE, ['build', join(flux, path)]);
+      assert.equal(result.status, 0, result.stderr);
+      objects = parseStream(result.stdout);
+      builds.set(path, objects);
+    }
+    return structuredClone(objects);
+  };
   const kustomizations = parseAllDocuments(readFileSync(join(flux, 'flux-kustomization.yaml'), 'utf8')).map((d) =>
     d.toJS(),
   );
@@ -96,11 +108,6 @@ describe('Flux: the InferenceServices depend on the caches, the rest on the admi
   });
 
   test("serveOnlyWhenReady: rendered/_first holds the admission policy, its binding and the serving volumes, and rendered/ none of them but the labeler's RBAC and pods", () => {
-    const build = (path: string) => {
-      const result = run(KUSTOMIZE, ['build', join(flux, path)]);
-      assert.equal(result.status, 0, result.stderr);
-      return parseStream(result.stdout);
-    };
     const first = build('rendered/_first');
     const rest = build('rendered');
     assert.deepEqual(first.map((o) => o.kind).sort(), [
@@ -120,11 +127,6 @@ describe('Flux: the InferenceServices depend on the caches, the rest on the admi
   });
 
   test('rendered/ holds the caches and no InferenceService; serving/ holds only InferenceServices, whose serving claims rendered/ has', () => {
-    const build = (path: string) => {
-      const result = run(KUSTOMIZE, ['build', join(flux, path)]);
-      assert.equal(result.status, 0, result.stderr);
-      return parseStream(result.stdout);
-    };
     const rendered = build('rendered');
     const serving = build('serving');
     assert.ok(rendered.some((o) => o.kind === 'LocalModelCache'));
