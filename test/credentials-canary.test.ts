@@ -12,7 +12,7 @@ import type { Shape } from './support/credentials';
 import { SHAPES, secretAs, serviceAccount, wire } from './support/credentials';
 import { cache, fnConfig, node, nodeGroup } from './support/fixtures';
 import { generated, runItems } from './support/harness';
-import { fullSuiteOnly, propertyRuns } from './support/scope';
+import { propertyRuns } from './support/scope';
 
 const canary = fc.stringMatching(/^[A-Za-z0-9]{12}$/).map((s) => `CANARY${s}`);
 
@@ -157,7 +157,7 @@ function secretValues(items: KObject[], plain: string[]): string[] {
   return [...stored, ...plain].filter((v) => v.includes('CANARY') || /^(AgB|ENC\[)/.test(v) || v.length > 16);
 }
 
-describe('no secret value is ever copied into the output (property)', { skip: fullSuiteOnly }, () => {
+describe('no secret value is ever copied into the output (property)', () => {
   it('random secrets of every shape, through every method, in both download modes: no canary in env, volumes, Jobs, DaemonSets or results', () => {
     fc.assert(
       fc.property(scenario, ({ secrets, irsa, storageShape, entries, method: spec, uri, downloadMode }) => {
@@ -232,7 +232,7 @@ const credentialName = fc
     return `${joined}${suffix}`;
   });
 
-describe('credential-like storage.parameters are refused (property)', { skip: fullSuiteOnly }, () => {
+describe('credential-like storage.parameters are refused (property)', () => {
   it('any spelling of a credential word: an error that says where it belongs, and the value nowhere', () => {
     fc.assert(
       fc.property(credentialName, canary, fc.constantFrom(undefined, 'k'), (name, value, key) => {
