@@ -170,7 +170,10 @@ export function run(command: string, args: readonly string[], options: RunOption
   return result;
 }
 
-/** The built function through real pipes, as a tool or a shell runs it. */
+/**
+ * The built function through real pipes, as a tool or a shell runs it: for tests of the process itself.
+ * What a command prints, writes and exits with is tested in process (runInProcess, ./in-process.ts).
+ */
 export const runFn = (args: readonly string[], options: RunOptions = {}): SpawnSyncReturns<string> =>
   run(process.execPath, [bundle(), ...args], options);
 
