@@ -219,8 +219,27 @@ describe('which storage URI an InferenceService names, and how it opts out', () 
     assert.equal(storageUriOf({ ...llm, spec: { model: { uri: 'hf://org/model' } } }), 'hf://org/model');
   });
   it('serving.kserve.io/disable-localmodel, whatever its value, uses no cache', () => {
-    assert.equal(cacheUseOf(isvc('a', 'team', 'hf://org/model'), caches)?.cache.name, 'm');
+    assert.equal(cacheUseOf(isvc('a', 'team', 'hf://org/model'), caches).use?.cache.name, 'm');
     const optedOut = isvc('a', 'team', 'hf://org/model', { [DISABLE_LOCALMODEL_ANNOTATION]: 'false' });
-    assert.equal(cacheUseOf(optedOut, caches), undefined);
+    assert.deepEqual(cacheUseOf(optedOut, caches), {});
+  });
+  it('the node group annotation picks the cache that has the group; the same model on another group is told apart', () => {
+    const two = indexInputs([cache('a', 'hf://org/model', ['g1']), cache('b', 'hf://org/model', ['g2'])]).caches;
+    const wanting = (group: string) =>
+      cacheUseOf(isvc('s', 'team', 'hf://org/model', { 'serving.kserve.io/nodegroup': group }), two);
+    const pick = (u?: { cache: { name: string }; nodeGroupName: string }) => u && [u.cache.name, u.nodeGroupName];
+    assert.deepEqual(pick(wanting('g2').use), ['b', 'g2']);
+    assert.deepEqual(pick(wanting('g2').sameModel), ['a', 'g1']);
+    assert.equal(wanting('g3').use, undefined);
+    assert.deepEqual(pick(wanting('g3').sameModel), ['a', 'g1']);
+    assert.equal(wanting('').use, undefined, 'an empty annotation names no group');
+    const plain = cacheUseOf(isvc('s', 'team', 'hf://org/model'), two);
+    assert.deepEqual(
+      [pick(plain.use), pick(plain.sameModel)],
+      [
+        ['a', 'g1'],
+        ['a', 'g1'],
+      ],
+    );
   });
 });

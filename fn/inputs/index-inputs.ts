@@ -6,7 +6,7 @@ import type { KObject } from '../krm/objects';
 import { groupOf, isPlainObject, labelOf, listOf, mapOf, nameOf, namespaceOf } from '../krm/objects';
 import { compareStrings, compositeKey } from '../krm/order';
 import { describeResource } from '../krm/wording';
-import type { CacheUse } from '../kserve/isvc-usage';
+import type { CacheUses } from '../kserve/isvc-usage';
 import { cacheUseOf } from '../kserve/isvc-usage';
 import type { NodeSelectorTerm } from '../kserve/node-affinity';
 import { matchingStorageContainers } from '../kserve/storage-container';
@@ -78,13 +78,9 @@ export interface StorageContainer {
   object: KObject;
 }
 
-/** An InferenceService or LLMInferenceService, with the cache KServe's webhook would make it mount. */
-export interface InferenceService {
+/** An InferenceService or LLMInferenceService, with the cache KServe's webhook would make it mount (kserve/isvc-usage.ts). */
+export interface InferenceService extends CacheUses<Cache> {
   object: KObject;
-  /** The cache and node group it mounts (kserve/isvc-usage.ts); undefined: it downloads the model itself. */
-  use?: CacheUse<Cache>;
-  /** A cache of its model whatever its node group annotation says: tells a missing group from a missing cache. */
-  sameModel?: CacheUse<Cache>;
 }
 
 export interface Inputs {
@@ -136,11 +132,7 @@ export function indexInputs(items: readonly KObject[]): Inputs {
   inputs.caches.sort(compareCaches);
   for (const cache of inputs.caches)
     cache.storageContainers = matchingStorageContainers(inputs.storageContainers, cache.spec.sourceModelUri);
-  inputs.inferenceServices = isvcs.map((object) => ({
-    object,
-    use: cacheUseOf(object, inputs.caches),
-    sameModel: cacheUseOf(object, inputs.caches, { anyNodeGroup: true }),
-  }));
+  inputs.inferenceServices = isvcs.map((object) => ({ object, ...cacheUseOf(object, inputs.caches) }));
   inputs.secrets = secretIndex(secretLike);
   return inputs;
 }

@@ -64,35 +64,41 @@ const nonEmpty = (v: unknown): string | undefined => (typeof v === 'string' && v
 
 export const isvcNamespace = (isvc: KObject): string => namespaceOf(isvc) || 'default';
 
+export interface CacheUses<C extends CachedModel = CachedModel> {
+  /** The cache and node group KServe's webhook makes the InferenceService mount; none: it downloads the model itself. */
+  use?: CacheUse<C>;
+  /** The same search without the node group annotation: tells a missing group from a missing cache. */
+  sameModel?: CacheUse<C>;
+}
+
 /**
  * KServe's search: namespaced caches of the ISVC's namespace, then cluster caches, each by name; the
- * first whose URI matches and which has the annotated node group (if any) wins. An annotation that is
- * present but empty names a group no cache has, so nothing matches (as in KServe).
- * `anyNodeGroup` leaves the annotation out, to tell a missing group from a missing cache.
+ * first whose URI matches and which has the annotated node group (if any) wins, on that group (else on
+ * its first). An annotation that is present but empty names a group no cache has, so nothing matches
+ * (as in KServe). Both answers come from one pass over the caches.
  */
-export function cacheUseOf<C extends CachedModel>(
-  isvc: KObject,
-  caches: readonly C[],
-  { anyNodeGroup = false }: { anyNodeGroup?: boolean } = {},
-): CacheUse<C> | undefined {
+export function cacheUseOf<C extends CachedModel>(isvc: KObject, caches: readonly C[]): CacheUses<C> {
   // KServe looks at the key only: any value, even "false", turns the local model off.
-  if (annotationOf(isvc, DISABLE_LOCALMODEL_ANNOTATION) !== undefined) return undefined;
+  if (annotationOf(isvc, DISABLE_LOCALMODEL_ANNOTATION) !== undefined) return {};
   const uri = storageUriOf(isvc);
-  if (!uri) return undefined;
-  const wanted = anyNodeGroup ? undefined : annotationOf(isvc, NODEGROUP_ANNOTATION);
+  if (!uri) return {};
+  const wanted = annotationOf(isvc, NODEGROUP_ANNOTATION);
   const namespace = isvcNamespace(isvc);
   const candidates = [
     ...caches.filter((c) => c.kind === 'LocalModelNamespaceCache' && c.namespace === namespace),
     ...caches.filter((c) => c.kind === 'LocalModelCache'),
   ];
+  const found: CacheUses<C> = {};
   for (const cache of candidates) {
+    if (found.use && found.sameModel) break;
     if (!uriUsesCache(uri, cache.spec.sourceModelUri)) continue;
-    if (wanted !== undefined && !cache.spec.nodeGroups.includes(wanted)) continue;
-    const nodeGroupName = wanted ?? cache.spec.nodeGroups[0];
-    if (!nodeGroupName) continue;
-    return { cache, nodeGroupName, namespace };
+    const [first] = cache.spec.nodeGroups;
+    if (first && !found.sameModel) found.sameModel = { cache, nodeGroupName: first, namespace };
+    const nodeGroupName = wanted ?? first;
+    if (nodeGroupName && !found.use && cache.spec.nodeGroups.includes(nodeGroupName))
+      found.use = { cache, nodeGroupName, namespace };
   }
-  return undefined;
+  return found;
 }
 
 export const isvcLabel = (isvc: KObject): string => `${isvc.kind} ${isvcNamespace(isvc)}/${nameOf(isvc)}`;
