@@ -37,6 +37,56 @@ export interface DaemonSetInput {
   packageName?: string;
 }
 
+/** What every DaemonSet of ours is: pods on one node group's nodes, Pod Security "restricted". */
+export interface NodeGroupPods {
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+  /** Labels of the pods besides DAEMONSET_LABEL. */
+  podLabels?: Record<string, string>;
+  maxUnavailable: number | string;
+  nodeSelectorTerms: NodeSelectorTerm[];
+  serviceAccountName?: string;
+  tolerations: Toleration[];
+  fsGroup: number;
+  initContainers?: Container[];
+  containers: Container[];
+  volumes: Volume[];
+}
+
+/** A DaemonSet selecting its pods by its own name, with no token mounted unless a container mounts one. */
+export function nodeGroupDaemonSet(p: NodeGroupPods): DaemonSet {
+  const selector = { [DAEMONSET_LABEL]: p.name };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: p.name, namespace: p.namespace, labels: { ...p.labels } },
+    spec: {
+      selector: { matchLabels: selector },
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: p.maxUnavailable } },
+      template: {
+        metadata: { labels: { ...p.podLabels, ...selector } },
+        spec: {
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: structuredClone(p.nodeSelectorTerms),
+              },
+            },
+          },
+          ...(p.serviceAccountName ? { serviceAccountName: p.serviceAccountName } : {}),
+          automountServiceAccountToken: false,
+          ...(p.tolerations.length > 0 ? { tolerations: structuredClone(p.tolerations) } : {}),
+          ...(p.initContainers ? { initContainers: p.initContainers } : {}),
+          containers: p.containers,
+          securityContext: podSecurityContext(p.fsGroup),
+          volumes: p.volumes,
+        },
+      },
+    },
+  };
+}
+
 /** Pod volume names are per pod, and two steps may bring a volume of the same name: each gets its key. */
 export function renameVolumes(container: Container, volumes: Volume[], suffix: string): DaemonSetStep {
   const renamed = new Map(volumes.map((v) => [v.name, `${v.name}-${suffix}`]));
@@ -50,47 +100,24 @@ export function renameVolumes(container: Container, volumes: Volume[], suffix: s
 }
 
 export function daemonSet(input: DaemonSetInput): DaemonSet {
-  const selector = { [DAEMONSET_LABEL]: input.name };
-  const podLabels = Object.assign({}, ...input.steps.map((s) => s.podLabels ?? {}), selector);
   const initContainers = [
     ...input.steps.flatMap((s) =>
       s.modelSteps ? [s.modelSteps.prepare, s.container, s.modelSteps.finalize] : [s.container],
     ),
     ...(input.cleanup ? [input.cleanup] : []),
   ];
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'DaemonSet',
-    metadata: { name: input.name, namespace: input.namespace, labels: { ...input.labels } },
-    spec: {
-      selector: { matchLabels: selector },
-      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: input.maxUnavailable } },
-      template: {
-        metadata: { labels: podLabels },
-        spec: {
-          affinity: {
-            nodeAffinity: {
-              requiredDuringSchedulingIgnoredDuringExecution: {
-                nodeSelectorTerms: structuredClone(input.nodeSelectorTerms),
-              },
-            },
-          },
-          ...(input.serviceAccountName ? { serviceAccountName: input.serviceAccountName } : {}),
-          automountServiceAccountToken: false,
-          ...(input.tolerations.length > 0 ? { tolerations: structuredClone(input.tolerations) } : {}),
-          initContainers,
-          containers: [
-            {
-              name: IDLE_CONTAINER_NAME,
-              image: input.pauseImage,
-              resources: { requests: { cpu: '1m', memory: '8Mi' }, limits: { cpu: '10m', memory: '16Mi' } },
-              securityContext: structuredClone(OUR_CONTAINER),
-            },
-          ],
-          securityContext: podSecurityContext(input.fsGroup),
-          volumes: [...input.steps.flatMap((s) => s.volumes), ...stepScriptsVolume(initContainers, input.packageName)],
-        },
+  return nodeGroupDaemonSet({
+    ...input,
+    podLabels: Object.assign({}, ...input.steps.map((s) => s.podLabels ?? {})),
+    initContainers,
+    containers: [
+      {
+        name: IDLE_CONTAINER_NAME,
+        image: input.pauseImage,
+        resources: { requests: { cpu: '1m', memory: '8Mi' }, limits: { cpu: '10m', memory: '16Mi' } },
+        securityContext: structuredClone(OUR_CONTAINER),
       },
-    },
-  };
+    ],
+    volumes: [...input.steps.flatMap((s) => s.volumes), ...stepScriptsVolume(initContainers, input.packageName)],
+  });
 }

@@ -4,10 +4,10 @@
 // the only one that mounts a token: the download pods hold no node rights at all. Why a pod of its
 // own: a pod has one ServiceAccount, and a projected token is always the pod's own (docs/node-readiness.md).
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
-import type { NodeSelectorTerm, Toleration, Volume } from 'kubernetes-types/core/v1';
-import { DAEMONSET_LABEL } from './daemonsets';
+import type { Container, NodeSelectorTerm, Toleration, Volume } from 'kubernetes-types/core/v1';
+import { nodeGroupDaemonSet } from './daemonsets';
 import { VOLUME_MOUNT_PATH } from './download-steps';
-import { OUR_CONTAINER, podSecurityContext } from './pod-security';
+import { OUR_CONTAINER } from './pod-security';
 import { runScript, stepScriptsMount, stepScriptsVolume } from './step-scripts';
 
 /** Seconds between two rounds of the labeler: how long a wiped disk or a new URI may keep a label. */
@@ -70,8 +70,7 @@ export const labelerArgs = (input: Pick<LabelerInput, 'packageTag' | 'volumeTag'
 ];
 
 export function labelerDaemonSet(input: LabelerInput): DaemonSet {
-  const selector = { [DAEMONSET_LABEL]: input.name };
-  const container = {
+  const container: Container = {
     name: LABELER_CONTAINER_NAME,
     image: input.image,
     command: runScript('node-label.sh'),
@@ -86,37 +85,16 @@ export function labelerDaemonSet(input: LabelerInput): DaemonSet {
     ],
     terminationMessagePolicy: 'FallbackToLogsOnError',
   };
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'DaemonSet',
-    metadata: { name: input.name, namespace: input.namespace, labels: { ...input.labels } },
-    spec: {
-      selector: { matchLabels: selector },
-      // A label outlives its labeler's pod, so every node may take a new one at once: a URI bump then
-      // reaches every node's labeler within one pod start.
-      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '100%' } },
-      template: {
-        metadata: { labels: selector },
-        spec: {
-          affinity: {
-            nodeAffinity: {
-              requiredDuringSchedulingIgnoredDuringExecution: {
-                nodeSelectorTerms: structuredClone(input.nodeSelectorTerms),
-              },
-            },
-          },
-          serviceAccountName: input.serviceAccountName,
-          automountServiceAccountToken: false,
-          ...(input.tolerations.length > 0 ? { tolerations: structuredClone(input.tolerations) } : {}),
-          containers: [container],
-          securityContext: podSecurityContext(input.fsGroup),
-          volumes: [
-            { name: MODELS_VOLUME, persistentVolumeClaim: { claimName: input.claimName, readOnly: true } },
-            labelerTokenVolume,
-            ...stepScriptsVolume([container], input.packageName),
-          ],
-        },
-      },
-    },
-  };
+  return nodeGroupDaemonSet({
+    ...input,
+    // A label outlives its labeler's pod, so every node may take a new one at once: a URI bump then
+    // reaches every node's labeler within one pod start.
+    maxUnavailable: '100%',
+    containers: [container],
+    volumes: [
+      { name: MODELS_VOLUME, persistentVolumeClaim: { claimName: input.claimName, readOnly: true } },
+      labelerTokenVolume,
+      ...stepScriptsVolume([container], input.packageName),
+    ],
+  });
 }
